@@ -1,0 +1,237 @@
+// Package contactcenter is the simulated contact center behind gwsmock: users,
+// queues, workbins and interactions, the per-agent state machine of the
+// Interactions API, routing, and the events each transition produces.
+//
+// It knows nothing of HTTP, JSON wire names or Bayeux: adapters at the edge
+// (mockserver/httpapi, mockserver/push, mockserver/control) translate.
+// Every state transition is one method call under one lock; the events it
+// produces are handed to the Sink in order, after the state lock is released.
+package contactcenter
+
+import "time"
+
+// Channel is a media channel an interaction travels on.
+type Channel string
+
+// The channels of the Interactions API.
+const (
+	Email    Channel = "email"
+	Chat     Channel = "chat"
+	Workitem Channel = "workitem"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles of behavior.md §1.
+const (
+	RoleAgent      Role = "agent"
+	RoleSupervisor Role = "supervisor"
+	RoleAdmin      Role = "admin"
+)
+
+// State is an interaction's state, either as a party sees it or its own.
+type State string
+
+// States of behavior.md §4.
+const (
+	Queued            State = "Queued"
+	Invited           State = "Invited"
+	InvitedConference State = "InvitedConference"
+	Processing        State = "Processing"
+	InWorkbin         State = "InWorkbin"
+	Completed         State = "Completed"
+	Rejected          State = "Rejected"
+	Revoked           State = "Revoked"
+	Transferred       State = "Transferred"
+	LeftConference    State = "LeftConference"
+)
+
+// Operation is an operationName of POST /me/interactions/{id}.
+type Operation string
+
+// Operations in the order of the seed page's table; capabilities are listed
+// in this order.
+const (
+	OpAccept            Operation = "Accept"
+	OpReject            Operation = "Reject"
+	OpStopProcessing    Operation = "StopProcessing"
+	OpPlaceInQueue      Operation = "PlaceInQueue"
+	OpUpdateProperties  Operation = "UpdateProperties"
+	OpPlaceInWorkbin    Operation = "PlaceInWorkbin"
+	OpGetWorkbinContent Operation = "GetWorkbinContent"
+	OpTransfer          Operation = "Transfer"
+	OpStartConference   Operation = "StartConference"
+	OpEndConference     Operation = "EndConference"
+)
+
+// PartyRole is how a user takes part in an interaction.
+type PartyRole string
+
+// Party roles of behavior.md §3.
+const (
+	PartyOwner             PartyRole = "Owner"
+	PartyMember            PartyRole = "Member"
+	PartyInvited           PartyRole = "Invited"
+	PartyInvitedConference PartyRole = "InvitedConference"
+)
+
+// WorkbinType says who may see a workbin.
+type WorkbinType string
+
+// Workbin types.
+const (
+	WorkbinAgent  WorkbinType = "Agent"
+	WorkbinShared WorkbinType = "Shared"
+)
+
+// NotificationType says what an interaction event reports.
+type NotificationType string
+
+// Notification types of behavior.md §3.
+const (
+	StateChange         NotificationType = "StateChange"
+	PropertiesUpdated   NotificationType = "PropertiesUpdated"
+	ParticipantsUpdated NotificationType = "ParticipantsUpdated"
+	ChannelDataUpdated  NotificationType = "ChannelDataUpdated"
+)
+
+// User is a person of the contact center.
+type User struct {
+	ID        string
+	UserName  string
+	Password  string
+	FirstName string
+	LastName  string
+	Roles     []Role
+	Channels  []Channel
+	Queues    []string        // names of the queues served
+	Capacity  map[Channel]int // missing channel: DefaultCapacity
+	Ready     []Channel       // channels the user is Ready on
+}
+
+// DefaultCapacity is how many interactions of one channel an agent may hold
+// when the fixture does not say.
+const DefaultCapacity = 5
+
+// HasRole reports whether u has role r.
+func (u User) HasRole(r Role) bool {
+	for _, have := range u.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Queue is a routing queue of one channel.
+type Queue struct {
+	ID      string
+	Name    string
+	Channel Channel
+}
+
+// Workbin is a place to park interactions.
+type Workbin struct {
+	ID      string
+	Name    string
+	Type    WorkbinType
+	OwnerID string   // for WorkbinAgent
+	Members []string // user ids, for WorkbinShared
+}
+
+// Participant is one party of an interaction.
+type Participant struct {
+	UserID   string
+	UserName string
+	Role     PartyRole
+}
+
+// View is an interaction as one viewer sees it: the object of REST lists and
+// of notifications. Maps and slices are copies the caller may keep.
+type View struct {
+	ID           string
+	Channel      Channel
+	Type         string // "Inbound"
+	SubType      string // "InboundNew"
+	State        State
+	Capabilities []Operation // never nil
+	CurrentQueue string
+	Workbin      string // workbin id while in a workbin
+	OwnerID      string
+	Participants []Participant // never nil
+	Properties   map[string]any
+	ChannelData  map[string]any
+	ReceivedAt   time.Time
+}
+
+// InteractionRecord is an interaction as stored: the form of the state
+// document (control API, fixtures, state file).
+type InteractionRecord struct {
+	ID           string
+	Channel      Channel
+	Type         string
+	SubType      string
+	State        State // own state: Queued, Invited, Processing, InWorkbin, Completed
+	Queue        string
+	Workbin      string
+	OwnerID      string
+	Participants []Participant // UserName may be empty on input
+	Properties   map[string]any
+	ChannelData  map[string]any
+	ReceivedAt   time.Time
+	Excluded     []string // user ids not offered it again until someone else has been; optional
+}
+
+// Snapshot is the whole state of a contact center.
+type Snapshot struct {
+	Version      int
+	Name         string
+	Users        []User
+	Queues       []Queue
+	Workbins     []Workbin
+	Interactions []InteractionRecord
+}
+
+// EventKind tells the events apart.
+type EventKind int
+
+// Event kinds.
+const (
+	InteractionEvent EventKind = iota + 1 // an InteractionStateMessage
+	WorkbinContentEvent                   // answer to GetWorkbinContent
+	ChannelStateEvent                     // a user's readiness changed
+)
+
+// Event is one message for one user, produced by a transition.
+type Event struct {
+	Seq    uint64 // increases by one per event across the center
+	Kind   EventKind
+	UserID string // the only recipient
+
+	// InteractionEvent
+	Notification NotificationType
+	Interaction  View   // as UserID sees it after the transition
+	LeftAgentID  string // on LeftConference messages
+
+	// WorkbinContentEvent
+	WorkbinID    string
+	Interactions []View
+
+	// ChannelStateEvent
+	Channel Channel
+	Ready   bool
+}
+
+// Sink receives events in the order the transitions happened. It is called
+// outside the state lock but never concurrently with itself; it must not
+// call back into the Center.
+type Sink interface {
+	Publish(events []Event)
+}
+
+// SinkFunc adapts a function to Sink.
+type SinkFunc func([]Event)
+
+// Publish calls f.
+func (f SinkFunc) Publish(events []Event) { f(events) }
