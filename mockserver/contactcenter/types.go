@@ -198,9 +198,9 @@ type EventKind int
 
 // Event kinds.
 const (
-	InteractionEvent EventKind = iota + 1 // an InteractionStateMessage
-	WorkbinContentEvent                   // answer to GetWorkbinContent
-	ChannelStateEvent                     // a user's readiness changed
+	InteractionEvent    EventKind = iota + 1 // an InteractionStateMessage
+	WorkbinContentEvent                      // answer to GetWorkbinContent
+	ChannelStateEvent                        // a user's readiness changed
 )
 
 // Event is one message for one user, produced by a transition.

@@ -1,0 +1,182 @@
+package contactcenter
+
+// The test-control API's transitions (control-api.md).
+
+// NewInteraction describes an inbound interaction arriving through the
+// control API.
+type NewInteraction struct {
+	Channel     Channel
+	Queue       string // name or id; default: the first queue of the channel
+	Agent       string // user id or userName: offer it to this agent directly
+	Properties  map[string]any
+	ChannelData map[string]any
+}
+
+// Create makes a new inbound interaction (Type "Inbound", SubType
+// "InboundNew", received now). With Agent it is offered directly to that
+// agent, whether Ready or not; else it is routed from its queue. It returns
+// the interaction as a non-party sees it after routing.
+//
+// Errors: Invalid (unknown channel; Queue unknown or of another channel;
+// Agent unknown, not an agent or not on the channel; no Agent and no queue
+// for the channel), Conflict (Agent has no free capacity on the channel),
+// Internal (the id source gives no usable id).
+func (c *Center) Create(n NewInteraction) (View, error) {
+	var v View
+	err := c.transition(func(w *world) error {
+		if !validChannel(n.Channel) {
+			return Errorf(Invalid, "channel: unknown channel %q", n.Channel)
+		}
+		queue := ""
+		if n.Queue != "" {
+			q, err := w.resolveQueue("queue", n.Queue, n.Channel)
+			if err != nil {
+				return err
+			}
+			queue = q.Name
+		} else {
+			for _, q := range w.queues {
+				if q.Channel == n.Channel {
+					queue = q.Name
+					break
+				}
+			}
+		}
+		var agent *user
+		if n.Agent != "" {
+			a, err := w.resolveAgent("agent", n.Agent, n.Channel)
+			if err != nil {
+				return err
+			}
+			agent = a
+		} else if queue == "" {
+			return Errorf(Invalid, "queue: there is no queue for channel %s", n.Channel)
+		}
+		if agent != nil && !c.hasRoom(agent, n.Channel) {
+			return Errorf(Conflict, "agent: %s has no free %s capacity", agent.UserName, n.Channel)
+		}
+		id, err := c.freshID(w)
+		if err != nil {
+			return err
+		}
+		it := &interaction{
+			id:          id,
+			channel:     n.Channel,
+			typ:         "Inbound",
+			subType:     "InboundNew",
+			queue:       queue,
+			properties:  deepCopyMap(n.Properties),
+			channelData: deepCopyMap(n.ChannelData),
+			receivedAt:  c.now(),
+		}
+		w.inters[id] = it
+		if agent != nil {
+			it.state = Invited
+			c.offer(it, agent.ID, PartyInvited)
+		} else {
+			c.wait(it)
+		}
+		c.dispatch()
+		v = c.view(it, "")
+		return nil
+	})
+	return v, err
+}
+
+// freshID returns an unused id from the id source. Errors: Internal.
+func (c *Center) freshID(w *world) (string, error) {
+	for range 1000 {
+		id := c.newID()
+		if !validInteractionID(id) {
+			return "", Errorf(Internal, "the id source gave %q, which is not 16 characters [0-9A-Za-z]", id)
+		}
+		if w.inters[id] == nil {
+			return id, nil
+		}
+	}
+	return "", Errorf(Internal, "the id source gives only ids in use")
+}
+
+// Route routes again an interaction that waits in a queue or sits in a
+// workbin: to agent if given (user id or userName; offered directly,
+// whether Ready or not), else from queue if given (name or id), else from
+// its current queue. Exclusions are forgotten. With no eligible agent it
+// waits in the queue.
+//
+// Errors: NotFound, Invalid (queue or agent unknown or of another channel),
+// Conflict (not waiting in a queue or a workbin; agent without free
+// capacity).
+func (c *Center) Route(id, queue, agent string) error {
+	return c.transition(func(w *world) error {
+		it, err := w.find(id)
+		if err != nil {
+			return err
+		}
+		var q Queue
+		if queue != "" {
+			if q, err = w.resolveQueue("queue", queue, it.channel); err != nil {
+				return err
+			}
+		}
+		var a *user
+		if agent != "" {
+			if a, err = w.resolveAgent("agent", agent, it.channel); err != nil {
+				return err
+			}
+		}
+		if it.state != Queued && it.state != InWorkbin {
+			return Errorf(Conflict, "interaction %s is %s, not waiting in a queue or a workbin", id, it.state)
+		}
+		if a != nil && !c.hasRoom(a, it.channel) {
+			return Errorf(Conflict, "agent: %s has no free %s capacity", a.UserName, it.channel)
+		}
+		if queue != "" {
+			it.queue = q.Name
+		}
+		it.excluded = nil
+		if a != nil {
+			c.unwait(it)
+			it.state = Invited
+			it.workbin = ""
+			c.offer(it, a.ID, PartyInvited)
+		} else {
+			c.wait(it)
+		}
+		c.dispatch()
+		return nil
+	})
+}
+
+// Revoke takes back the open offers of an interaction; each invitee gets
+// Revoked. An Invited interaction is routed again without the revoked
+// agent; lapsed conference invitations give the remaining parties
+// ParticipantsUpdated.
+//
+// Errors: NotFound, Conflict (no open offer).
+func (c *Center) Revoke(id string) error {
+	return c.transition(func(w *world) error {
+		it, err := w.find(id)
+		if err != nil {
+			return err
+		}
+		var offers []*party
+		for _, p := range it.parties {
+			if p.role == PartyInvited || p.role == PartyInvitedConference {
+				offers = append(offers, p)
+			}
+		}
+		if len(offers) == 0 {
+			return Errorf(Conflict, "interaction %s has no open offer", id)
+		}
+		conference := false
+		for _, p := range offers {
+			c.endOffer(it, p, Revoked)
+			conference = conference || p.role == PartyInvitedConference
+		}
+		if conference {
+			c.emitParties(it, ParticipantsUpdated, "")
+		}
+		c.dispatch()
+		return nil
+	})
+}
