@@ -1,0 +1,54 @@
+# gwsmock build. Every install step lives here, so a fresh machine (and CI)
+# needs only `make test`.
+SHELL := /bin/bash
+GO ?= go
+NPM ?= npm
+BIN := bin/gwsmock
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+INTEROP := interop
+REDOCLY := $(INTEROP)/node_modules/.bin/redocly
+
+.PHONY: all run build test gotest vet lint deps godeps npmdeps node clean
+
+all: build
+
+## run: start the mock on the embedded default contact center (127.0.0.1:8090)
+run:
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/gwsmock serve
+
+## build: the gwsmock binary in bin/
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gwsmock
+
+## test: everything CI runs
+test: deps vet gotest lint
+
+godeps:
+	$(GO) mod download
+
+# node and npm come from Debian's packages when the machine lacks them.
+node:
+	@command -v node >/dev/null && command -v $(NPM) >/dev/null || { \
+		echo "installing nodejs and npm from Debian's packages"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+
+npmdeps: node
+	cd $(INTEROP) && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+deps: godeps npmdeps
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './$(INTEROP)/*')); \
+		if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+gotest:
+	$(GO) test -race -shuffle=on -count=1 ./...
+
+## lint: the spec, with an independent OpenAPI linter
+lint: npmdeps
+	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml --config spec/redocly.yaml
+
+clean:
+	rm -rf bin $(INTEROP)/node_modules

@@ -1,0 +1,71 @@
+// Command gwsmock is the Genesys Web Services Interactions API test double
+// and conformance suite. Subcommands: serve, version (conform, steps and load
+// arrive with their issues).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "gwsmock:", err)
+		}
+		var ec exitCode
+		if errors.As(err, &ec) {
+			os.Exit(int(ec))
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitCode is an error that asks for a particular exit status.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+const usage = `gwsmock: a test double and conformance suite for the GWS API v2 Interactions API.
+
+Usage:
+  gwsmock serve [flags]     run the mock server (see gwsmock serve --help)
+  gwsmock version           print the version
+
+Run "gwsmock <command> --help" for a command's flags.
+`
+
+// Run runs one subcommand.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitCode(2)
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "gwsmock", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "gwsmock: unknown command %q\n\n%s", args[0], usage)
+	return exitCode(2)
+}

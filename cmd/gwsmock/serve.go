@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/mockserver"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		addr          = fs.String("addr", "127.0.0.1:8090", "listen address")
+		fixture       = fs.String("fixture", "", "state document (JSON) to start from; default: the embedded default contact center")
+		csrf          = fs.Bool("csrf", false, "require the X-CSRF-TOKEN header on POST/PUT/DELETE, handed out on every GET")
+		inviteTimeout = fs.Duration("invite-timeout", 0, "revoke an offer not answered within this time and route again (0: never)")
+		controlToken  = fs.String("control-token", "", "require Authorization: Bearer <token> on /control/v1")
+		origins       = fs.String("origins", "", "comma-separated CORS origins, globs allowed (default: http://localhost:* and http://127.0.0.1:*)")
+		publicURL     = fs.String("public-url", "", "scheme://host:port used in absolute uris (default: the listen address)")
+		logLevel      = fs.String("log-level", "info", "log level: debug, info, warn, error")
+		logFormat     = fs.String("log-format", "text", "log format: text or json")
+	)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: gwsmock serve [flags]\n\nRuns the mock Interactions API (/api/v2), its CometD notifications and the\ntest-control API (/control/v1) on one listener.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("serve: --log-level %q: use debug, info, warn or error", *logLevel)
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	case "json":
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	default:
+		return fmt.Errorf("serve: --log-format %q: use text or json", *logFormat)
+	}
+	logger := slog.New(handler)
+
+	srv := &mockserver.Server{
+		Addr: *addr, CSRF: *csrf, InviteTimeout: *inviteTimeout, ControlToken: *controlToken,
+		PublicURL: *publicURL, Logger: logger, Version: version,
+	}
+	if *origins != "" {
+		for _, o := range strings.Split(*origins, ",") {
+			srv.AllowedOrigins = append(srv.AllowedOrigins, strings.TrimSpace(o))
+		}
+	}
+	if *fixture != "" {
+		b, err := os.ReadFile(*fixture)
+		if err != nil {
+			return fmt.Errorf("serve: --fixture: %w", err)
+		}
+		snap, err := fixtures.Decode(b)
+		if err != nil {
+			return fmt.Errorf("serve: --fixture %s: %w", *fixture, err)
+		}
+		srv.Fixture = &snap
+	}
+	if err := srv.Open(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("gwsmock serving", "url", srv.URL(), "api", srv.URL()+"/api/v2", "control", srv.URL()+"/control/v1", "version", version)
+	fmt.Fprintf(stdout, "gwsmock %s listening on %s\n", version, srv.URL())
+	<-ctx.Done()
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,172 @@
+// Package specvalidate checks HTTP requests and responses against an OpenAPI
+// document with kin-openapi's openapi3filter, and turns its errors into
+// short sentences that name the offending field. The mock's request
+// validation, the strict response-validating wrapper of the tests and the
+// conformance runner all go through it, so they judge by the same rules.
+package specvalidate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// Validator validates against one document.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// New builds a validator for doc, whose server URLs are relative.
+func New(doc *openapi3.T) (*Validator, error) {
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("route spec: %w", err)
+	}
+	return &Validator{doc: doc, router: r}, nil
+}
+
+// Doc returns the document.
+func (v *Validator) Doc() *openapi3.T { return v.doc }
+
+func options() *openapi3filter.Options {
+	o := &openapi3filter.Options{
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults: true,
+	}
+	return o
+}
+
+// ErrNoRoute is returned for a request the document does not describe.
+var ErrNoRoute = errors.New("the spec describes no such operation")
+
+// Route finds the operation r resolves to.
+func (v *Validator) Route(r *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, ErrNoRoute)
+	}
+	return route, params, nil
+}
+
+// Request validates r (parameters and body; authentication is the server's
+// business). The body stays readable.
+func (v *Validator) Request(r *http.Request) error {
+	route, params, err := v.Route(r)
+	if err != nil {
+		return err
+	}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: options()}
+	return openapi3filter.ValidateRequest(r.Context(), in)
+}
+
+// Response validates one exchange: the status must be one the operation
+// declares, and the body must match its schema.
+func (v *Validator) Response(r *http.Request, status int, header http.Header, body []byte) error {
+	route, params, err := v.Route(r)
+	if err != nil {
+		return err
+	}
+	opts := options()
+	opts.IncludeResponseStatus = true
+	req := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: req,
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                opts,
+	}
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}
+
+// Describe turns a validation error into a sentence that names the field:
+// `body.queue: property "queue" is missing` or `query parameter "fields": value is not one of the allowed values ["*"]`.
+func Describe(err error) string {
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		where := "request"
+		if re.Parameter != nil {
+			where = fmt.Sprintf("%s parameter %q", re.Parameter.In, re.Parameter.Name)
+		} else if re.RequestBody != nil {
+			where = "body"
+		}
+		var se *openapi3.SchemaError
+		if errors.As(re.Err, &se) {
+			return where + schemaText(se)
+		}
+		reason := re.Reason
+		if reason == "failed to decode request body" && re.Err != nil {
+			return where + " is not valid JSON: " + re.Err.Error()
+		}
+		if re.Err != nil {
+			if reason == "" {
+				reason = re.Err.Error()
+			} else {
+				reason += ": " + re.Err.Error()
+			}
+		}
+		return where + ": " + reason
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return "body" + schemaText(se)
+	}
+	var resp *openapi3filter.ResponseError
+	if errors.As(err, &resp) {
+		var se *openapi3.SchemaError
+		if errors.As(resp.Err, &se) {
+			return "response body" + schemaText(se)
+		}
+	}
+	return err.Error()
+}
+
+func schemaText(se *openapi3.SchemaError) string {
+	se = deepest(se)
+	ptr := se.JSONPointer()
+	reason := se.Reason
+	if se.Schema != nil && se.Schema.Discriminator != nil && se.SchemaField == "discriminator" {
+		d := se.Schema.Discriminator
+		// Name the value and what would do: `operationName "Explode" is not one of Accept, ...`.
+		ptr = append(ptr, d.PropertyName)
+		names := make([]string, 0, len(d.Mapping))
+		for name := range d.Mapping {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		switch v := se.Value.(type) {
+		case string:
+			reason = fmt.Sprintf("%q is not one of %s", v, strings.Join(names, ", "))
+		case nil:
+			reason = "is required: one of " + strings.Join(names, ", ")
+		default:
+			reason = "must be a string: one of " + strings.Join(names, ", ")
+		}
+	}
+	if len(ptr) == 0 {
+		return ": " + reason
+	}
+	return "." + strings.Join(ptr, ".") + ": " + reason
+}
+
+// deepest follows a oneOf/anyOf failure to the error of the branch that the
+// discriminator (or the only candidate) chose, so the message names the
+// field inside it rather than "doesn't match any schema".
+func deepest(se *openapi3.SchemaError) *openapi3.SchemaError {
+	var inner *openapi3.SchemaError
+	if se.Origin != nil && errors.As(se.Origin, &inner) && inner != se {
+		return deepest(inner)
+	}
+	return se
+}

@@ -1,0 +1,354 @@
+// Package control is the /control/v1 test-control API of control-api.md: it
+// plays the outside world (a customer's email arrives), routes and revokes,
+// flips readiness, reads and replaces the whole state, resets to a fixture,
+// and serves the journal. Errors answer {"error": "..."} with a 4xx; a
+// refused request changes nothing.
+package control
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/specvalidate"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/wire"
+)
+
+// Prefix is where the control API is mounted.
+const Prefix = "/control/v1"
+
+// maxBody bounds control request bodies; a state document may be large.
+const maxBody = 16 << 20
+
+// Config wires the control API. Center and Journal are required.
+type Config struct {
+	Center  *contactcenter.Center
+	Journal *journal.Journal
+	// Fixtures holds the named fixtures POST /reset may name ("default" is
+	// always the embedded one unless Default says otherwise).
+	Fixtures fs.FS
+	// Default is what POST /reset without a name goes back to.
+	Default contactcenter.Snapshot
+	// Token, when set, must come as "Authorization: Bearer <token>".
+	Token     string
+	BaseURL   func() string
+	Version   string
+	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
+}
+
+// API serves /control/v1.
+type API struct {
+	cfg    Config
+	router *mux.Router
+}
+
+// New builds the control API.
+func New(cfg Config) *API {
+	if cfg.Fixtures == nil {
+		cfg.Fixtures = fixtures.FS
+	}
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = func() string { return "http://127.0.0.1" }
+	}
+	a := &API{cfg: cfg}
+	r := mux.NewRouter()
+	s := r.PathPrefix(Prefix).Subrouter()
+	s.HandleFunc("/health", a.health).Methods(http.MethodGet)
+	s.HandleFunc("/interactions", a.create).Methods(http.MethodPost)
+	s.HandleFunc("/interactions/{id}/route", a.route).Methods(http.MethodPost)
+	s.HandleFunc("/interactions/{id}/revoke", a.revoke).Methods(http.MethodPost)
+	s.HandleFunc("/users/{userName}/channels/{channel}", a.ready).Methods(http.MethodPut)
+	s.HandleFunc("/state", a.getState).Methods(http.MethodGet)
+	s.HandleFunc("/state", a.putState).Methods(http.MethodPut)
+	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
+	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	a.router = r
+	return a
+}
+
+// ServeHTTP checks the token, reads and validates the body, and routes.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Token != "" {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="gwsmock control"`)
+			writeError(w, http.StatusUnauthorized, "the control API needs Authorization: Bearer <token>")
+			return
+		}
+	}
+	if r.Body != nil && r.Method != http.MethodGet {
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", maxBody))
+				return
+			}
+			writeError(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		// People drive this API with curl, whose -d says
+		// application/x-www-form-urlencoded: every control body is JSON,
+		// whatever the header claims (decoding still refuses non-JSON).
+		r.Header.Set("Content-Type", "application/json")
+		if a.cfg.Validator != nil {
+			if err := a.cfg.Validator.Request(r); err != nil && !errors.Is(err, specvalidate.ErrNoRoute) {
+				writeError(w, http.StatusBadRequest, specvalidate.Describe(err))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+	}
+	a.router.ServeHTTP(w, r)
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"could not encode the response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody{Error: msg})
+}
+
+func writeOK(w http.ResponseWriter) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// statusOf maps domain codes to statuses for the control API.
+func statusOf(err error) int {
+	switch contactcenter.CodeOf(err) {
+	case contactcenter.Invalid:
+		return http.StatusBadRequest
+	case contactcenter.Forbidden:
+		return http.StatusForbidden
+	case contactcenter.NotFound:
+		return http.StatusNotFound
+	case contactcenter.Conflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func writeDomain(w http.ResponseWriter, err error) {
+	if err != nil {
+		writeError(w, statusOf(err), err.Error())
+		return
+	}
+	writeOK(w)
+}
+
+// decode reads the body into v strictly: unknown fields are refused by name.
+func decode(r *http.Request, v any, allowEmpty bool) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		if allowEmpty {
+			return nil
+		}
+		return errors.New("the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("the request body is not what this request takes: %v", err)
+	}
+	if dec.More() {
+		return errors.New("the request body has data after the JSON object")
+	}
+	return nil
+}
+
+func (a *API) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": a.cfg.Version})
+}
+
+type createRequest struct {
+	Channel        string         `json:"channel"`
+	Queue          string         `json:"queue,omitempty"`
+	Agent          string         `json:"agent,omitempty"`
+	Properties     map[string]any `json:"properties,omitempty"`
+	EmailObject    map[string]any `json:"email_object,omitempty"`
+	ChatObject     map[string]any `json:"chat_object,omitempty"`
+	WorkitemObject map[string]any `json:"workitem_object,omitempty"`
+}
+
+func (a *API) create(w http.ResponseWriter, r *http.Request) {
+	var req createRequest
+	if err := decode(r, &req, false); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	ch := contactcenter.Channel(req.Channel)
+	var data map[string]any
+	switch ch {
+	case contactcenter.Email:
+		data = req.EmailObject
+	case contactcenter.Chat:
+		data = req.ChatObject
+	case contactcenter.Workitem:
+		data = req.WorkitemObject
+	case "":
+		writeError(w, http.StatusBadRequest, "channel is required: email, chat or workitem")
+		return
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("channel %q is not one of email, chat, workitem", req.Channel))
+		return
+	}
+	for key, obj := range map[string]map[string]any{"email_object": req.EmailObject, "chat_object": req.ChatObject, "workitem_object": req.WorkitemObject} {
+		if obj != nil && key != wire.ChannelObjectKey(ch) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("%s does not belong to a %s interaction", key, ch))
+			return
+		}
+	}
+	v, err := a.cfg.Center.Create(contactcenter.NewInteraction{
+		Channel: ch, Queue: req.Queue, Agent: req.Agent, Properties: req.Properties, ChannelData: data,
+	})
+	if err != nil {
+		writeError(w, statusOf(err), err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"id": v.ID, "uri": wire.URI(a.cfg.BaseURL(), v.ID)})
+}
+
+func (a *API) route(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Queue string `json:"queue,omitempty"`
+		Agent string `json:"agent,omitempty"`
+	}
+	if err := decode(r, &req, true); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeDomain(w, a.cfg.Center.Route(mux.Vars(r)["id"], req.Queue, req.Agent))
+}
+
+func (a *API) revoke(w http.ResponseWriter, r *http.Request) {
+	writeDomain(w, a.cfg.Center.Revoke(mux.Vars(r)["id"]))
+}
+
+func (a *API) ready(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Ready *bool `json:"ready"`
+	}
+	if err := decode(r, &req, false); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if req.Ready == nil {
+		writeError(w, http.StatusBadRequest, "ready is required: true or false")
+		return
+	}
+	vars := mux.Vars(r)
+	u, ok := a.cfg.Center.UserByName(vars["userName"])
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no user named %q", vars["userName"]))
+		return
+	}
+	writeDomain(w, a.cfg.Center.SetReady(u.ID, contactcenter.Channel(vars["channel"]), *req.Ready))
+}
+
+func (a *API) getState(w http.ResponseWriter, r *http.Request) {
+	b, err := fixtures.Encode(a.cfg.Center.Snapshot())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+func (a *API) putState(w http.ResponseWriter, r *http.Request) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s, err := fixtures.Decode(b)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err := a.cfg.Center.Restore(s); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeOK(w)
+}
+
+func (a *API) reset(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Fixture string `json:"fixture,omitempty"`
+	}
+	if err := decode(r, &req, true); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	snap := a.cfg.Default
+	if req.Fixture != "" {
+		if strings.ContainsAny(req.Fixture, `/\`) || strings.HasPrefix(req.Fixture, ".") {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("fixture %q: give a fixture name, not a path", req.Fixture))
+			return
+		}
+		s, err := fixtures.Load(a.cfg.Fixtures, req.Fixture)
+		if err != nil {
+			status := http.StatusBadRequest
+			if errors.Is(err, fs.ErrNotExist) {
+				status = http.StatusNotFound
+			}
+			writeError(w, status, err.Error())
+			return
+		}
+		snap = s
+	}
+	if err := a.cfg.Center.Restore(snap); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeOK(w)
+}
+
+func (a *API) journal(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var since uint64
+	if s := q.Get("since"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("since=%q is not a sequence number", s))
+			return
+		}
+		since = n
+	}
+	entries := a.cfg.Journal.Since(since, q.Get("user"))
+	writeJSON(w, http.StatusOK, map[string]any{"last": a.cfg.Journal.Last(), "entries": entries})
+}

@@ -1,0 +1,136 @@
+package mockserver_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/gwsmock/gwsmock/internal/spectest"
+	"github.com/gwsmock/gwsmock/mockserver"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+)
+
+// fixedNow is the clock of the tests.
+var fixedNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// harness is an in-process mock behind the strict spec-validating wrapper.
+type harness struct {
+	t   *testing.T
+	srv *mockserver.Server
+	ts  *httptest.Server
+}
+
+func newHarness(t *testing.T, configure ...func(*mockserver.Server)) *harness {
+	t.Helper()
+	srv := &mockserver.Server{
+		Now:   func() time.Time { return fixedNow },
+		NewID: contactcenter.NewIDSource(1),
+	}
+	for _, f := range configure {
+		f(srv)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	srv.PublicURL = "http://" + ts.Listener.Addr().String()
+	if err := srv.Init(); err != nil {
+		t.Fatalf("Init: %v", err)
+	}
+	ts.Config.Handler = spectest.Handler(t, srv.Handler())
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return &harness{t: t, srv: srv, ts: ts}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json() gjson.Result { return gjson.ParseBytes(r.body) }
+
+// request sends a request; user "" sends no credentials, "user:pass" sends
+// those, a bare name sends the fixture password.
+func (h *harness) request(user, method, path, body string, header ...string) response {
+	h.t.Helper()
+	req, err := http.NewRequest(method, h.ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if user != "" {
+		name, pass, ok := strings.Cut(user, ":")
+		if !ok {
+			pass = name + "123"
+		}
+		req.SetBasicAuth(name, pass)
+	}
+	res, err := h.ts.Client().Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// create injects an interaction through the control API and returns its id.
+func (h *harness) create(body string) string {
+	h.t.Helper()
+	r := h.request("", "POST", "/control/v1/interactions", body)
+	if r.status != http.StatusCreated {
+		h.t.Fatalf("create %s = %d %s", body, r.status, r.body)
+	}
+	return r.json().Get("id").String()
+}
+
+// op performs an operation that must succeed.
+func (h *harness) op(user, id, body string) {
+	h.t.Helper()
+	r := h.request(user, "POST", "/api/v2/me/interactions/"+id, body)
+	if r.status != http.StatusOK || string(r.body) != `{"status":"ok"}` {
+		h.t.Fatalf("%s %s on %s = %d %s", user, body, id, r.status, r.body)
+	}
+}
+
+// state returns the whole state document.
+func (h *harness) state() string {
+	h.t.Helper()
+	r := h.request("", "GET", "/control/v1/state", "")
+	if r.status != http.StatusOK {
+		h.t.Fatalf("GET state = %d %s", r.status, r.body)
+	}
+	return string(r.body)
+}
+
+// seenAs returns the interaction as user sees it.
+func (h *harness) seenAs(user, id string) gjson.Result {
+	h.t.Helper()
+	r := h.request(user, "GET", "/api/v2/interactions/"+id, "")
+	if r.status != http.StatusOK {
+		h.t.Fatalf("GET interaction %s as %s = %d %s", id, user, r.status, r.body)
+	}
+	return r.json().Get("interaction")
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,312 @@
+// Package httpapi is the REST edge of the mock: the Interactions API of
+// spec/openapi.yaml under /api/v2. It authenticates (Basic or the JSESSIONID
+// cookie), checks roles and the optional CSRF token, validates each request
+// against the spec, calls the contact center, and maps domain errors to HTTP
+// statuses and the GWS error bodies. It holds no state of its own beyond
+// sessions and CSRF tokens.
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gwsmock/gwsmock/internal/specvalidate"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/wire"
+)
+
+// DefaultMaxBodyBytes bounds a request body when Config says nothing.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config wires the API. Center and Auth are required.
+type Config struct {
+	Center    *contactcenter.Center
+	Auth      *Authenticator
+	Validator *specvalidate.Validator // nil: requests are not validated against the spec
+	BaseURL   func() string           // scheme://host of absolute uris
+	CSRF      bool                    // require the X-CSRF-TOKEN header on POST/PUT/DELETE
+	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes); larger ones get 413.
+	MaxBodyBytes int64
+	// Observe, when set, is told of every request the API answers, for the journal.
+	Observe func(Exchange)
+}
+
+// Exchange is one answered request, as the journal records it.
+type Exchange struct {
+	User         string // userName, "" when unauthenticated
+	Method, Path string
+	RequestBody  []byte
+	Status       int
+	ResponseBody []byte
+}
+
+// API serves the Interactions API. Mount it so that it sees paths with the
+// /api/v2 prefix.
+type API struct {
+	cfg    Config
+	csrf   csrfTokens
+	router *mux.Router
+}
+
+// kind says which error body an endpoint uses.
+type kind int
+
+const (
+	resource  kind = iota // {"statusCode","statusMessage"}
+	operation             // {"status":"error","errorDescription"}
+)
+
+type route struct {
+	method, path string
+	kind         kind
+	roles        []contactcenter.Role // any of; empty: any authenticated user
+	handle       func(a *API, w http.ResponseWriter, r *request)
+}
+
+// request is what a handler gets: the caller, the body already read and
+// validated, and the path variables.
+type request struct {
+	*http.Request
+	user contactcenter.User
+	body []byte
+	vars map[string]string
+}
+
+var (
+	agentOrAdmin = []contactcenter.Role{contactcenter.RoleAgent, contactcenter.RoleAdmin}
+	agentOnly    = []contactcenter.Role{contactcenter.RoleAgent}
+)
+
+var routes = []route{
+	{http.MethodGet, "/me", resource, nil, (*API).getMe},
+	{http.MethodGet, "/me/channels", resource, agentOnly, (*API).getChannels},
+	{http.MethodPost, "/me/channels/{channel}", operation, agentOnly, (*API).postChannel},
+	{http.MethodGet, "/me/interactions", resource, agentOnly, (*API).getMyInteractions},
+	{http.MethodPost, "/me/interactions/{id}", operation, agentOnly, (*API).postOperation},
+	{http.MethodGet, "/interactions", resource, agentOrAdmin, (*API).getInteractions},
+	{http.MethodGet, "/interactions/{id}", resource, agentOrAdmin, (*API).getInteraction},
+	{http.MethodPut, "/interactions/{id}", operation, agentOnly, (*API).putInteraction},
+}
+
+// New builds the API.
+func New(cfg Config) *API {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = func() string { return "http://127.0.0.1" }
+	}
+	a := &API{cfg: cfg}
+	r := mux.NewRouter()
+	sub := r.PathPrefix(wire.APIPrefix).Subrouter()
+	for _, rt := range routes {
+		rt := rt
+		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
+	}
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.observe(w, r, nil, func(w http.ResponseWriter) {
+			writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
+		})
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.observe(w, r, nil, func(w http.ResponseWriter) {
+			writeStatusError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
+		})
+	})
+	a.router = r
+	return a
+}
+
+// ServeHTTP answers one request.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
+
+// recorder keeps the status and body a handler writes, for Observe.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.body.Len() < 64<<10 {
+		r.body.Write(b)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (a *API) observe(w http.ResponseWriter, r *http.Request, user *contactcenter.User, serve func(http.ResponseWriter)) {
+	if a.cfg.Observe == nil {
+		serve(w)
+		return
+	}
+	rec := &recorder{ResponseWriter: w}
+	serve(rec)
+	ex := Exchange{Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, ResponseBody: rec.body.Bytes()}
+	if user != nil {
+		ex.User = user.UserName
+	}
+	a.cfg.Observe(ex)
+}
+
+func (a *API) wrap(rt route) http.Handler {
+	fail := writeStatusError
+	if rt.kind == operation {
+		fail = writeOpError
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var (
+			user    contactcenter.User
+			authed  bool
+			reqBody []byte
+		)
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			if a.cfg.Observe != nil {
+				ex := Exchange{Method: r.Method, Path: r.URL.RequestURI(), RequestBody: reqBody, Status: rec.status, ResponseBody: rec.body.Bytes()}
+				if authed {
+					ex.User = user.UserName
+				}
+				a.cfg.Observe(ex)
+			}
+		}()
+		w = rec
+
+		u, fromCookie, ok := a.cfg.Auth.Identify(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
+			writeStatusError(w, http.StatusUnauthorized, "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie")
+			return
+		}
+		user, authed = u, true
+		if !fromCookie {
+			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		}
+		if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
+			fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
+			return
+		}
+		if a.cfg.CSRF {
+			tok := a.csrf.token(u.ID)
+			if r.Method == http.MethodGet {
+				w.Header().Set("X-CSRF-HEADER", "X-CSRF-TOKEN")
+				w.Header().Set("X-CSRF-TOKEN", tok)
+			} else if r.Header.Get("X-CSRF-TOKEN") != tok {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(w, "Missing or invalid Csrf token")
+				return
+			}
+		}
+		if r.Body != nil && r.Method != http.MethodGet {
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBodyBytes))
+					return
+				}
+				fail(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
+				return
+			}
+			reqBody = b
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		if a.cfg.Validator != nil {
+			if err := a.cfg.Validator.Request(r); err != nil {
+				fail(w, http.StatusBadRequest, specvalidate.Describe(err))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
+		rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
+	})
+}
+
+func hasAnyRole(u contactcenter.User, roles []contactcenter.Role) bool {
+	for _, r := range roles {
+		if u.HasRole(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func joinRoles(roles []contactcenter.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, " or ")
+}
+
+// decodeObject reads body as one JSON object.
+func decodeObject(body []byte) (map[string]json.RawMessage, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errors.New("the request body is empty; send a JSON object")
+	}
+	var m map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("the request body is not valid JSON (at byte %d): %v", se.Offset, err)
+		}
+		return nil, fmt.Errorf("the request body must be a JSON object: %v", err)
+	}
+	if m == nil {
+		return nil, errors.New("the request body must be a JSON object, not null")
+	}
+	if dec.More() {
+		return nil, errors.New("the request body has data after the JSON object")
+	}
+	return m, nil
+}
+
+// stringField reads a required (or optional) string member.
+func stringField(m map[string]json.RawMessage, name string, required bool) (string, error) {
+	raw, ok := m[name]
+	if !ok || string(raw) == "null" {
+		if required {
+			return "", fmt.Errorf("%s is required", name)
+		}
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%s must be a string", name)
+	}
+	if required && s == "" {
+		return "", fmt.Errorf("%s must not be empty", name)
+	}
+	return s, nil
+}
+
+// objectField reads a required JSON object member.
+func objectField(m map[string]json.RawMessage, name string) (map[string]any, error) {
+	raw, ok := m[name]
+	if !ok {
+		return nil, fmt.Errorf("%s is required", name)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil || v == nil {
+		return nil, fmt.Errorf("%s must be a JSON object", name)
+	}
+	return v, nil
+}

@@ -1,0 +1,223 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/wire"
+)
+
+func (a *API) getMe(w http.ResponseWriter, r *request) {
+	writeJSON(w, http.StatusOK, struct {
+		StatusCode int       `json:"statusCode"`
+		User       wire.User `json:"user"`
+	}{codeOK, wire.FromUser(r.user)})
+}
+
+type channelState struct {
+	Channel string `json:"channel"`
+	State   string `json:"state"`
+}
+
+func (a *API) getChannels(w http.ResponseWriter, r *request) {
+	rs, err := a.cfg.Center.Readiness(r.user.ID)
+	if err != nil {
+		writeStatusError(w, statusOf(contactcenter.CodeOf(err)), err.Error())
+		return
+	}
+	out := make([]channelState, 0, len(rs))
+	for _, c := range rs {
+		out = append(out, channelState{Channel: string(c.Channel), State: wire.ReadyState(c.Ready)})
+	}
+	writeJSON(w, http.StatusOK, struct {
+		StatusCode int            `json:"statusCode"`
+		Channels   []channelState `json:"channels"`
+	}{codeOK, out})
+}
+
+func (a *API) postChannel(w http.ResponseWriter, r *request) {
+	m, err := decodeObject(r.body)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	op, err := stringField(m, "operationName", true)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var ready bool
+	switch op {
+	case "Ready":
+		ready = true
+	case "NotReady":
+	default:
+		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not one of Ready, NotReady", op))
+		return
+	}
+	a.answer(w, a.cfg.Center.SetReady(r.user.ID, contactcenter.Channel(r.vars["channel"]), ready))
+}
+
+// answer writes an operation's outcome.
+func (a *API) answer(w http.ResponseWriter, err error) {
+	if err != nil {
+		writeOpError(w, statusOf(contactcenter.CodeOf(err)), err.Error())
+		return
+	}
+	writeOK(w)
+}
+
+// writeList answers a list endpoint in its two shapes: uris, or with
+// fields=* the objects.
+func (a *API) writeList(w http.ResponseWriter, r *request, views []contactcenter.View) {
+	base := a.cfg.BaseURL()
+	fields := r.URL.Query().Get("fields")
+	switch {
+	case !r.URL.Query().Has("fields"):
+		uris := make([]string, 0, len(views))
+		for _, v := range views {
+			uris = append(uris, wire.URI(base, v.ID))
+		}
+		writeJSON(w, http.StatusOK, struct {
+			StatusCode int      `json:"statusCode"`
+			URIs       []string `json:"uris"`
+		}{codeOK, uris})
+	case fields == "*":
+		out := make([]wire.Interaction, 0, len(views))
+		for _, v := range views {
+			out = append(out, wire.FromView(v, base))
+		}
+		writeJSON(w, http.StatusOK, struct {
+			StatusCode   int                `json:"statusCode"`
+			Interactions []wire.Interaction `json:"interactions"`
+		}{codeOK, out})
+	default:
+		writeStatusError(w, http.StatusBadRequest, fmt.Sprintf("query parameter fields: %q is not supported; use fields=* or leave it out", fields))
+	}
+}
+
+func (a *API) getMyInteractions(w http.ResponseWriter, r *request) {
+	a.writeList(w, r, a.cfg.Center.MyInteractions(r.user.ID))
+}
+
+func (a *API) getInteractions(w http.ResponseWriter, r *request) {
+	a.writeList(w, r, a.cfg.Center.Active(r.user.ID))
+}
+
+func (a *API) getInteraction(w http.ResponseWriter, r *request) {
+	v, err := a.cfg.Center.Interaction(r.user.ID, r.vars["id"])
+	if err != nil {
+		writeStatusError(w, statusOf(contactcenter.CodeOf(err)), err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		StatusCode  int              `json:"statusCode"`
+		Interaction wire.Interaction `json:"interaction"`
+	}{codeOK, wire.FromView(v, a.cfg.BaseURL())})
+}
+
+var channelObjects = []contactcenter.Channel{contactcenter.Email, contactcenter.Chat, contactcenter.Workitem}
+
+func (a *API) putInteraction(w http.ResponseWriter, r *request) {
+	m, err := decodeObject(r.body)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var (
+		found []contactcenter.Channel
+		patch map[string]any
+	)
+	for _, ch := range channelObjects {
+		if _, ok := m[wire.ChannelObjectKey(ch)]; ok {
+			found = append(found, ch)
+		}
+	}
+	for k := range m {
+		known := false
+		for _, ch := range channelObjects {
+			known = known || k == wire.ChannelObjectKey(ch)
+		}
+		if !known {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s is not a channel object; send one of email_object, chat_object, workitem_object", k))
+			return
+		}
+	}
+	if len(found) != 1 {
+		writeOpError(w, http.StatusBadRequest, "send exactly one of email_object, chat_object, workitem_object")
+		return
+	}
+	if patch, err = objectField(m, wire.ChannelObjectKey(found[0])); err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a.answer(w, a.cfg.Center.UpdateChannelData(r.user.ID, r.vars["id"], found[0], patch))
+}
+
+func (a *API) postOperation(w http.ResponseWriter, r *request) {
+	m, err := decodeObject(r.body)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	name, err := stringField(m, "operationName", true)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c, uid, id := a.cfg.Center, r.user.ID, r.vars["id"]
+	// param reads a required string parameter or answers 400.
+	param := func(field string) (string, bool) {
+		s, err := stringField(m, field, true)
+		if err != nil {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
+			return "", false
+		}
+		return s, true
+	}
+	switch contactcenter.Operation(name) {
+	case contactcenter.OpAccept:
+		a.answer(w, c.Accept(uid, id))
+	case contactcenter.OpReject:
+		a.answer(w, c.Reject(uid, id))
+	case contactcenter.OpStopProcessing:
+		a.answer(w, c.StopProcessing(uid, id))
+	case contactcenter.OpPlaceInQueue:
+		if q, ok := param("queue"); ok {
+			a.answer(w, c.PlaceInQueue(uid, id, q))
+		}
+	case contactcenter.OpUpdateProperties:
+		props, err := objectField(m, "properties")
+		if err != nil {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
+			return
+		}
+		a.answer(w, c.UpdateProperties(uid, id, props))
+	case contactcenter.OpPlaceInWorkbin:
+		if wb, ok := param("workbin"); ok {
+			a.answer(w, c.PlaceInWorkbin(uid, id, wb))
+		}
+	case contactcenter.OpGetWorkbinContent:
+		if wb, ok := param("workbin"); ok {
+			a.answer(w, c.GetWorkbinContent(uid, wb))
+		}
+	case contactcenter.OpTransfer:
+		if t, ok := param("targetId"); ok {
+			a.answer(w, c.Transfer(uid, id, t))
+		}
+	case contactcenter.OpStartConference:
+		if ag, ok := param("agentId"); ok {
+			a.answer(w, c.StartConference(uid, id, ag))
+		}
+	case contactcenter.OpEndConference, "LeaveConference":
+		ag, err := stringField(m, "agentId", false)
+		if err != nil {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
+			return
+		}
+		a.answer(w, c.EndConference(uid, id, ag))
+	default:
+		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not an operation of /me/interactions/{id}", name))
+	}
+}

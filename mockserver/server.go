@@ -1,0 +1,301 @@
+// Package mockserver composes the gwsmock test double: the contact center,
+// the REST API (httpapi), the CometD notifications (push) and the
+// test-control API (control) behind one HTTP listener. Set the fields, call
+// Open, use URL, Close.
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/specvalidate"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/control"
+	"github.com/gwsmock/gwsmock/mockserver/httpapi"
+	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/wire"
+	"github.com/gwsmock/gwsmock/spec"
+)
+
+// Server is the mock. The zero value serves the embedded default contact
+// center on 127.0.0.1 at a free port.
+type Server struct {
+	Addr           string                  // listen address; "" = 127.0.0.1:0
+	Fixture        *contactcenter.Snapshot // nil: the embedded default
+	Fixtures       fs.FS                   // named fixtures for /control/v1/reset; nil: the embedded ones
+	Now            func() time.Time        // nil: time.Now
+	NewID          func() string           // interaction ids; nil: seeded from the clock
+	CSRF           bool
+	InviteTimeout  time.Duration
+	ControlToken   string
+	AllowedOrigins []string // CORS; nil: httpapi.DefaultOrigins
+	PublicURL      string   // scheme://host of absolute uris; "": the listener's URL
+	MaxBodyBytes   int64
+	JournalSize    int
+	Logger         *slog.Logger // nil: discard
+	Version        string
+	// SkipValidation turns off request validation against the spec.
+	SkipValidation bool
+
+	mu sync.Mutex
+	// guards everything below
+	center  *contactcenter.Center
+	journal *journal.Journal
+	handler http.Handler
+	ln      net.Listener
+	srv     *http.Server
+	baseURL string
+	closed  bool
+	serveWG sync.WaitGroup
+}
+
+// Init builds the handler without listening; Open calls it. Tests that use
+// httptest call Init and Handler.
+func (s *Server) Init() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.initLocked()
+}
+
+func (s *Server) initLocked() error {
+	if s.handler != nil {
+		return nil
+	}
+	now := s.Now
+	if now == nil {
+		now = time.Now
+	}
+	logger := s.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	snap := fixtures.Default()
+	if s.Fixture != nil {
+		snap = *s.Fixture
+	}
+	newID := s.NewID
+	if newID == nil {
+		newID = contactcenter.NewIDSource(now().UnixNano())
+	}
+	s.journal = journal.New(s.JournalSize, now)
+	s.baseURL = strings.TrimSuffix(s.PublicURL, "/")
+	baseURL := func() string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.baseURL
+	}
+	sinks := &fanout{}
+	center, err := contactcenter.New(contactcenter.Config{
+		Now: now, NewID: newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
+	}, snap)
+	if err != nil {
+		return fmt.Errorf("load contact center: %w", err)
+	}
+	s.center = center
+	sinks.add(func(events []contactcenter.Event) {
+		base := baseURL()
+		for _, e := range events {
+			n, err := wire.EncodeEvent(e, base)
+			if err != nil {
+				logger.Error("encode event", "err", err)
+				continue
+			}
+			user := e.UserID
+			if u, ok := center.User(e.UserID); ok {
+				user = u.UserName
+			}
+			s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
+		}
+	})
+
+	var apiValidator, controlValidator *specvalidate.Validator
+	if !s.SkipValidation {
+		doc, err := spec.Load()
+		if err != nil {
+			return fmt.Errorf("load spec: %w", err)
+		}
+		if apiValidator, err = specvalidate.New(doc); err != nil {
+			return err
+		}
+		cdoc, err := spec.LoadControl()
+		if err != nil {
+			return fmt.Errorf("load control spec: %w", err)
+		}
+		if controlValidator, err = specvalidate.New(cdoc); err != nil {
+			return err
+		}
+	}
+	sessions := httpapi.NewSessions(0)
+	auth := &httpapi.Authenticator{Center: center, Sessions: sessions}
+	api := httpapi.New(httpapi.Config{
+		Center: center, Auth: auth, Validator: apiValidator, BaseURL: baseURL,
+		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes,
+		Observe: func(ex httpapi.Exchange) {
+			s.journal.Add(journal.Entry{Kind: journal.Request, User: ex.User, Method: ex.Method, Path: ex.Path, Data: jsonOrNil(ex.RequestBody)})
+			s.journal.Add(journal.Entry{Kind: journal.Response, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.ResponseBody)})
+		},
+	})
+	ctl := control.New(control.Config{
+		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
+		Token: s.ControlToken, BaseURL: baseURL, Version: s.Version, Validator: controlValidator,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(wire.APIPrefix+"/", api)
+	mux.Handle(control.Prefix+"/", ctl)
+	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, mux))
+	return nil
+}
+
+// fanout hands events to several sinks, in order.
+type fanout struct {
+	sinks []func([]contactcenter.Event)
+}
+
+func (f *fanout) add(fn func([]contactcenter.Event)) { f.sinks = append(f.sinks, fn) }
+
+// Publish implements contactcenter.Sink.
+func (f *fanout) Publish(events []contactcenter.Event) {
+	for _, fn := range f.sinks {
+		fn(events)
+	}
+}
+
+func jsonOrNil(b []byte) []byte {
+	t := strings.TrimSpace(string(b))
+	if t == "" || (t[0] != '{' && t[0] != '[') {
+		return nil
+	}
+	return b
+}
+
+// Handler returns the composed handler; Init or Open must have run.
+func (s *Server) Handler() http.Handler {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handler
+}
+
+// Center returns the contact center, for tests that inspect it.
+func (s *Server) Center() *contactcenter.Center {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.center
+}
+
+// Open builds the server and starts listening and serving.
+func (s *Server) Open() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return errors.New("mockserver: already open")
+	}
+	if err := s.initLocked(); err != nil {
+		return err
+	}
+	addr := s.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.baseURL = s.PublicURL
+	if s.baseURL == "" {
+		s.baseURL = "http://" + ln.Addr().String()
+	}
+	s.baseURL = strings.TrimSuffix(s.baseURL, "/")
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	s.serveWG.Add(1)
+	go func() {
+		defer s.serveWG.Done()
+		_ = s.srv.Serve(ln)
+	}()
+	return nil
+}
+
+// URL returns the server's base URL (scheme://host:port).
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.baseURL
+}
+
+// Close stops listening, lets requests in flight finish (up to ctx-less 5 s),
+// and is idempotent.
+func (s *Server) Close() error {
+	return s.Shutdown(context.Background())
+}
+
+// Shutdown stops accepting, waits for requests in flight until ctx ends, and
+// is idempotent.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed || s.srv == nil {
+		s.closed = true
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	srv := s.srv
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	s.serveWG.Wait()
+	return err
+}
+
+// logRequests writes one structured line per request.
+func logRequests(l *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (WebSocket
+// upgrades, flushes).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,198 @@
+// Package wire owns the JSON shapes that the REST API and the CometD
+// notifications share: the interaction object (the page says REST lists carry
+// "the same message format as comes via cometD notifications"), the
+// WorkbinContent and ChannelStateMessage messages, and the user object. Both
+// mockserver/httpapi and mockserver/push encode through it, so the two cannot
+// drift apart; spec/openapi.yaml describes every shape here.
+package wire
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+)
+
+// DateLayout is the Go layout of receivedDate: 2014-03-26 16:02:22.000+0200.
+const DateLayout = "2006-01-02 15:04:05.000-0700"
+
+// APIPrefix is where the Interactions API is mounted.
+const APIPrefix = "/api/v2"
+
+// Interaction is the InteractionStateMessage object.
+type Interaction struct {
+	MessageTypeName    string         `json:"messageTypeName"`
+	NotificationType   string         `json:"notificationType,omitempty"`
+	ID                 string         `json:"id"`
+	Channel            string         `json:"channel"`
+	InteractionType    string         `json:"interactionType"`
+	InteractionSubType string         `json:"interactionSubType"`
+	State              string         `json:"state"`
+	Capabilities       []string       `json:"capabilities"`
+	CurrentQueue       string         `json:"currentQueue,omitempty"`
+	Workbin            string         `json:"workbin,omitempty"`
+	OwnerID            string         `json:"ownerId,omitempty"`
+	LeftAgentID        string         `json:"leftAgentId,omitempty"`
+	Participants       []Participant  `json:"participants"`
+	Properties         map[string]any `json:"properties"`
+	EmailObject        map[string]any `json:"email_object,omitempty"`
+	ChatObject         map[string]any `json:"chat_object,omitempty"`
+	WorkitemObject     map[string]any `json:"workitem_object,omitempty"`
+	ReceivedDate       string         `json:"receivedDate"`
+	URI                string         `json:"uri"`
+	Path               string         `json:"path"`
+}
+
+// Participant is one party of an interaction.
+type Participant struct {
+	UserID   string `json:"userId"`
+	UserName string `json:"userName"`
+	Role     string `json:"role"`
+}
+
+// Path returns the API-relative path of interaction id.
+func Path(id string) string { return "/interactions/" + id }
+
+// URI returns the absolute URI of interaction id under baseURL
+// (scheme://host, no trailing slash).
+func URI(baseURL, id string) string {
+	return strings.TrimSuffix(baseURL, "/") + APIPrefix + Path(id)
+}
+
+// FromView encodes v; baseURL makes uri absolute.
+func FromView(v contactcenter.View, baseURL string) Interaction {
+	w := Interaction{
+		MessageTypeName:    "InteractionStateMessage",
+		ID:                 v.ID,
+		Channel:            string(v.Channel),
+		InteractionType:    v.Type,
+		InteractionSubType: v.SubType,
+		State:              string(v.State),
+		Capabilities:       make([]string, 0, len(v.Capabilities)),
+		CurrentQueue:       v.CurrentQueue,
+		Workbin:            v.Workbin,
+		OwnerID:            v.OwnerID,
+		Participants:       make([]Participant, 0, len(v.Participants)),
+		Properties:         v.Properties,
+		ReceivedDate:       v.ReceivedAt.Format(DateLayout),
+		URI:                URI(baseURL, v.ID),
+		Path:               Path(v.ID),
+	}
+	for _, c := range v.Capabilities {
+		w.Capabilities = append(w.Capabilities, string(c))
+	}
+	for _, p := range v.Participants {
+		w.Participants = append(w.Participants, Participant{UserID: p.UserID, UserName: p.UserName, Role: string(p.Role)})
+	}
+	if w.Properties == nil {
+		w.Properties = map[string]any{}
+	}
+	data := v.ChannelData
+	if data == nil {
+		data = map[string]any{}
+	}
+	switch v.Channel {
+	case contactcenter.Email:
+		w.EmailObject = data
+	case contactcenter.Chat:
+		w.ChatObject = data
+	case contactcenter.Workitem:
+		w.WorkitemObject = data
+	}
+	return w
+}
+
+// ChannelObjectKey names the channel-data member of an interaction of ch.
+func ChannelObjectKey(ch contactcenter.Channel) string {
+	return string(ch) + "_object"
+}
+
+// WorkbinContent is the answer to GetWorkbinContent, sent on /v2/me/interactions.
+type WorkbinContent struct {
+	MessageTypeName string        `json:"messageTypeName"`
+	Workbin         string        `json:"workbin"`
+	Interactions    []Interaction `json:"interactions"`
+}
+
+// ChannelState is sent on /v2/me/channels when a user's readiness changes.
+type ChannelState struct {
+	MessageTypeName string `json:"messageTypeName"`
+	Channel         string `json:"channel"`
+	State           string `json:"state"`
+}
+
+// ReadyState names readiness on the wire.
+func ReadyState(ready bool) string {
+	if ready {
+		return "Ready"
+	}
+	return "NotReady"
+}
+
+// CometD channels the notifications travel on.
+const (
+	InteractionsChannel = "/v2/me/interactions"
+	ChannelsChannel     = "/v2/me/channels"
+)
+
+// Notification is one encoded event: the CometD channel and the payload.
+type Notification struct {
+	UserID  string
+	Channel string
+	Data    json.RawMessage
+}
+
+// EncodeEvent turns a domain event into its notification.
+func EncodeEvent(e contactcenter.Event, baseURL string) (Notification, error) {
+	var (
+		channel = InteractionsChannel
+		payload any
+	)
+	switch e.Kind {
+	case contactcenter.InteractionEvent:
+		w := FromView(e.Interaction, baseURL)
+		w.NotificationType = string(e.Notification)
+		w.LeftAgentID = e.LeftAgentID
+		payload = w
+	case contactcenter.WorkbinContentEvent:
+		wc := WorkbinContent{MessageTypeName: "WorkbinContent", Workbin: e.WorkbinID, Interactions: make([]Interaction, 0, len(e.Interactions))}
+		for _, v := range e.Interactions {
+			wc.Interactions = append(wc.Interactions, FromView(v, baseURL))
+		}
+		payload = wc
+	case contactcenter.ChannelStateEvent:
+		channel = ChannelsChannel
+		payload = ChannelState{MessageTypeName: "ChannelStateMessage", Channel: string(e.Channel), State: ReadyState(e.Ready)}
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return Notification{}, err
+	}
+	return Notification{UserID: e.UserID, Channel: channel, Data: b}, nil
+}
+
+// User is the user object of GET /me.
+type User struct {
+	ID        string   `json:"id"`
+	UserName  string   `json:"userName"`
+	FirstName string   `json:"firstName"`
+	LastName  string   `json:"lastName"`
+	Roles     []string `json:"roles"`
+	Channels  []string `json:"channels"`
+}
+
+// FromUser encodes u without its password.
+func FromUser(u contactcenter.User) User {
+	w := User{ID: u.ID, UserName: u.UserName, FirstName: u.FirstName, LastName: u.LastName, Roles: []string{}, Channels: []string{}}
+	for _, r := range u.Roles {
+		w.Roles = append(w.Roles, string(r))
+	}
+	for _, c := range u.Channels {
+		w.Channels = append(w.Channels, string(c))
+	}
+	return w
+}
+
+// Now formats t as receivedDate; exported for fixtures of tests.
+func FormatDate(t time.Time) string { return t.Format(DateLayout) }
