@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-		"encoding/json"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
