@@ -140,13 +140,20 @@ func (s *Server) initLocked() error {
 		Center: center, Auth: auth, Validator: apiValidator, BaseURL: baseURL,
 		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes,
 		Observe: func(ex httpapi.Exchange) {
-			s.journal.Add(journal.Entry{Kind: journal.Request, User: ex.User, Method: ex.Method, Path: ex.Path, Data: jsonOrNil(ex.RequestBody)})
-			s.journal.Add(journal.Entry{Kind: journal.Response, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.ResponseBody)})
+			kind := journal.Response
+			if ex.Status == 0 {
+				kind = journal.Request
+			}
+			s.journal.Add(journal.Entry{Kind: kind, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.Body)})
 		},
 	})
+	version := s.Version
+	if version == "" {
+		version = "dev"
+	}
 	ctl := control.New(control.Config{
 		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
-		Token: s.ControlToken, BaseURL: baseURL, Version: s.Version, Validator: controlValidator,
+		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
 	})
 	mux := http.NewServeMux()
 	mux.Handle(wire.APIPrefix+"/", api)

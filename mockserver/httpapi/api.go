@@ -34,17 +34,17 @@ type Config struct {
 	CSRF      bool                    // require the X-CSRF-TOKEN header on POST/PUT/DELETE
 	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes); larger ones get 413.
 	MaxBodyBytes int64
-	// Observe, when set, is told of every request the API answers, for the journal.
+	// Observe, when set, is told of every request before the contact center
+	// sees it (Status 0) and of every answer, for the journal.
 	Observe func(Exchange)
 }
 
-// Exchange is one answered request, as the journal records it.
+// Exchange is a request (Status 0) or its answer, as the journal records it.
 type Exchange struct {
 	User         string // userName, "" when unauthenticated
 	Method, Path string
-	RequestBody  []byte
-	Status       int
-	ResponseBody []byte
+	Status       int    // 0 for the request
+	Body         []byte // the request's or the answer's
 }
 
 // API serves the Interactions API. Mount it so that it sees paths with the
@@ -111,12 +111,12 @@ func New(cfg Config) *API {
 		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.observe(w, r, nil, func(w http.ResponseWriter) {
+		a.observe(w, r, "", func(w http.ResponseWriter) {
 			writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
 		})
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.observe(w, r, nil, func(w http.ResponseWriter) {
+		a.observe(w, r, "", func(w http.ResponseWriter) {
 			writeStatusError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
 		})
 	})
@@ -151,18 +151,15 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-func (a *API) observe(w http.ResponseWriter, r *http.Request, user *contactcenter.User, serve func(http.ResponseWriter)) {
+// observe answers with serve and tells Observe of the answer.
+func (a *API) observe(w http.ResponseWriter, r *http.Request, user string, serve func(http.ResponseWriter)) {
 	if a.cfg.Observe == nil {
 		serve(w)
 		return
 	}
 	rec := &recorder{ResponseWriter: w}
 	serve(rec)
-	ex := Exchange{Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, ResponseBody: rec.body.Bytes()}
-	if user != nil {
-		ex.User = user.UserName
-	}
-	a.cfg.Observe(ex)
+	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, Body: rec.body.Bytes()})
 }
 
 func (a *API) wrap(rt route) http.Handler {
@@ -171,72 +168,66 @@ func (a *API) wrap(rt route) http.Handler {
 		fail = writeOpError
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var (
-			user    contactcenter.User
-			authed  bool
-			reqBody []byte
-		)
-		rec := &recorder{ResponseWriter: w}
-		defer func() {
-			if a.cfg.Observe != nil {
-				ex := Exchange{Method: r.Method, Path: r.URL.RequestURI(), RequestBody: reqBody, Status: rec.status, ResponseBody: rec.body.Bytes()}
-				if authed {
-					ex.User = user.UserName
-				}
-				a.cfg.Observe(ex)
-			}
-		}()
-		w = rec
-
 		u, fromCookie, ok := a.cfg.Auth.Identify(r)
 		if !ok {
-			w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
-			writeStatusError(w, http.StatusUnauthorized, "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie")
+			a.observe(w, r, "", func(w http.ResponseWriter) {
+				w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
+				writeStatusError(w, http.StatusUnauthorized, "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie")
+			})
 			return
 		}
-		user, authed = u, true
-		if !fromCookie {
-			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		}
-		if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
-			fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
-			return
-		}
-		if a.cfg.CSRF {
-			tok := a.csrf.token(u.ID)
-			if r.Method == http.MethodGet {
-				w.Header().Set("X-CSRF-HEADER", "X-CSRF-TOKEN")
-				w.Header().Set("X-CSRF-TOKEN", tok)
-			} else if r.Header.Get("X-CSRF-TOKEN") != tok {
-				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				w.WriteHeader(http.StatusForbidden)
-				_, _ = io.WriteString(w, "Missing or invalid Csrf token")
-				return
-			}
-		}
-		if r.Body != nil && r.Method != http.MethodGet {
-			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
-			if err != nil {
-				var tooBig *http.MaxBytesError
-				if errors.As(err, &tooBig) {
-					fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBodyBytes))
-					return
-				}
-				fail(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
-				return
-			}
-			reqBody = b
-			r.Body = io.NopCloser(bytes.NewReader(b))
-		}
-		if a.cfg.Validator != nil {
-			if err := a.cfg.Validator.Request(r); err != nil {
-				fail(w, http.StatusBadRequest, specvalidate.Describe(err))
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(reqBody))
-		}
-		rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
+		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, fail, u, fromCookie) })
 	})
+}
+
+// serveAuthed answers a request whose user is known: role, CSRF, body,
+// validation, then the handler.
+func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
+	var reqBody []byte
+	if !fromCookie {
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
+	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
+		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
+		return
+	}
+	if a.cfg.CSRF {
+		tok := a.csrf.token(u.ID)
+		if r.Method == http.MethodGet {
+			w.Header().Set("X-CSRF-HEADER", "X-CSRF-TOKEN")
+			w.Header().Set("X-CSRF-TOKEN", tok)
+		} else if r.Header.Get("X-CSRF-TOKEN") != tok {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, "Missing or invalid Csrf token")
+			return
+		}
+	}
+	if r.Body != nil && r.Method != http.MethodGet {
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBodyBytes))
+				return
+			}
+			fail(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
+			return
+		}
+		reqBody = b
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	if a.cfg.Observe != nil {
+		a.cfg.Observe(Exchange{User: u.UserName, Method: r.Method, Path: r.URL.RequestURI(), Body: reqBody})
+	}
+	if a.cfg.Validator != nil {
+		if err := a.cfg.Validator.Request(r); err != nil {
+			fail(w, http.StatusBadRequest, specvalidate.Describe(err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
 }
 
 func hasAnyRole(u contactcenter.User, roles []contactcenter.Role) bool {

@@ -1,0 +1,140 @@
+package mockserver_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gwsmock/gwsmock/mockserver"
+)
+
+func TestControlRefusals(t *testing.T) {
+	tests := []struct {
+		name, method, path, body string
+		wantStatus               int
+		wantText                 string
+	}{
+		{"create without channel", "POST", "/control/v1/interactions", `{}`, 400, "channel"},
+		{"create on unknown channel", "POST", "/control/v1/interactions", `{"channel":"fax"}`, 400, "channel"},
+		{"create with unknown field", "POST", "/control/v1/interactions", `{"channel":"email","colour":"red"}`, 400, "colour"},
+		{"create in unknown queue", "POST", "/control/v1/interactions", `{"channel":"email","queue":"nowhere"}`, 400, "nowhere"},
+		{"create in a queue of another channel", "POST", "/control/v1/interactions", `{"channel":"email","queue":"chat-inbound"}`, 400, "chat-inbound"},
+		{"create for unknown agent", "POST", "/control/v1/interactions", `{"channel":"email","agent":"zed"}`, 400, "zed"},
+		{"create with the wrong channel object", "POST", "/control/v1/interactions", `{"channel":"email","chat_object":{}}`, 400, "chat_object"},
+		{"create from broken JSON", "POST", "/control/v1/interactions", `{"channel":`, 400, ""},
+		{"route unknown interaction", "POST", "/control/v1/interactions/0000000000000000/route", `{}`, 404, ""},
+		{"revoke unknown interaction", "POST", "/control/v1/interactions/0000000000000000/revoke", ``, 404, ""},
+		{"ready for unknown user", "PUT", "/control/v1/users/zed/channels/email", `{"ready":false}`, 404, "zed"},
+		{"ready without value", "PUT", "/control/v1/users/alice/channels/email", `{}`, 400, "ready"},
+		{"ready on a channel alice lacks", "PUT", "/control/v1/users/alice/channels/workitem", `{"ready":true}`, 400, "workitem"},
+		{"state that is not a state", "PUT", "/control/v1/state", `{"version":1}`, 400, "users"},
+		{"state with a dangling queue", "PUT", "/control/v1/state", `{"version":1,"users":[{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","password":"x","roles":["agent"],"channels":["email"],"queues":["ghost"]}],"queues":[],"workbins":[]}`, 400, "ghost"},
+		{"reset to unknown fixture", "POST", "/control/v1/reset", `{"fixture":"nope"}`, 404, "nope"},
+		{"reset to a path", "POST", "/control/v1/reset", `{"fixture":"../etc/passwd"}`, 400, "path"},
+		{"journal since garbage", "GET", "/control/v1/journal?since=yesterday", ``, 400, "since"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.create(newEmail)
+			before := h.state()
+			r := h.request("", tt.method, tt.path, tt.body)
+			if r.status != tt.wantStatus {
+				t.Fatalf("status = %d %s, want %d", r.status, r.body, tt.wantStatus)
+			}
+			if msg := r.json().Get("error").String(); msg == "" || !strings.Contains(msg, tt.wantText) {
+				t.Errorf("error %q does not name %q", msg, tt.wantText)
+			}
+			if after := h.state(); after != before {
+				t.Errorf("a refused control request changed the state")
+			}
+		})
+	}
+}
+
+func TestControlFlows(t *testing.T) {
+	t.Run("direct offer, revoke, route", func(t *testing.T) {
+		h := newHarness(t)
+		id := h.create(`{"channel":"chat","agent":"carol","chat_object":{"nickname":"Pat"}}`)
+		if got := h.seenAs("carol", id).Get("state").String(); got != "Invited" {
+			t.Fatalf("carol sees %q, want Invited", got)
+		}
+		if r := h.request("", "POST", "/control/v1/interactions/"+id+"/revoke", ""); r.status != 200 {
+			t.Fatalf("revoke = %d %s", r.status, r.body)
+		}
+		// Revoked from carol, routed again without her: alice sorts first.
+		if got := h.seenAs("alice", id).Get("state").String(); got != "Invited" {
+			t.Fatalf("after revoke alice sees %q, want Invited", got)
+		}
+		if r := h.request("", "POST", "/control/v1/interactions/"+id+"/revoke", ""); r.status != 200 {
+			t.Fatalf("second revoke = %d %s", r.status, r.body)
+		}
+	})
+	t.Run("waits while nobody is ready, offered on Ready", func(t *testing.T) {
+		h := newHarness(t)
+		for _, u := range []string{"carol", "dave"} {
+			if r := h.request("", "PUT", "/control/v1/users/"+u+"/channels/workitem", `{"ready":false}`); r.status != 200 {
+				t.Fatalf("not ready %s = %d %s", u, r.status, r.body)
+			}
+		}
+		id := h.create(`{"channel":"workitem","workitem_object":{"kind":"callback"}}`)
+		if got := h.seenAs("admin", id).Get("state").String(); got != "Queued" {
+			t.Fatalf("state = %q, want Queued", got)
+		}
+		if r := h.request("dave", "POST", "/api/v2/me/channels/workitem", `{"operationName":"Ready"}`); r.status != 200 {
+			t.Fatalf("dave ready = %d %s", r.status, r.body)
+		}
+		if got := h.seenAs("dave", id).Get("state").String(); got != "Invited" {
+			t.Fatalf("dave sees %q, want Invited", got)
+		}
+	})
+	t.Run("state round trip and reset", func(t *testing.T) {
+		h := newHarness(t)
+		id := h.create(newEmail)
+		h.op("alice", id, `{"operationName":"Accept"}`)
+		saved := h.state()
+		if r := h.request("", "POST", "/control/v1/reset", ""); r.status != 200 {
+			t.Fatalf("reset = %d %s", r.status, r.body)
+		}
+		if r := h.request("alice", "GET", "/api/v2/interactions/"+id, ""); r.status != 404 {
+			t.Fatalf("after reset the interaction answers %d", r.status)
+		}
+		if r := h.request("", "PUT", "/control/v1/state", saved); r.status != 200 {
+			t.Fatalf("put state = %d %s", r.status, r.body)
+		}
+		if got := h.seenAs("alice", id).Get("state").String(); got != "Processing" {
+			t.Fatalf("restored state = %q, want Processing", got)
+		}
+		if got := h.state(); got != saved {
+			t.Errorf("state after PUT differs from what was PUT")
+		}
+	})
+	t.Run("journal since and by user", func(t *testing.T) {
+		h := newHarness(t)
+		id := h.create(newEmail)
+		last := h.request("", "GET", "/control/v1/journal", "").json().Get("last").Int()
+		h.op("alice", id, `{"operationName":"Accept"}`)
+		r := h.request("", "GET", "/control/v1/journal?user=alice&since="+strconv.FormatInt(last, 10), "")
+		var kinds []string
+		for _, e := range r.json().Get("entries").Array() {
+			kinds = append(kinds, e.Get("kind").String()+":"+e.Get("data.state").String())
+		}
+		want := "request:,notification:Processing,response:"
+		if strings.Join(kinds, ",") != want {
+			t.Errorf("journal = %v, want %s", kinds, want)
+		}
+	})
+}
+
+func TestControlToken(t *testing.T) {
+	h := newHarness(t, func(s *mockserver.Server) { s.ControlToken = "s3cret" })
+	if r := h.request("", "GET", "/control/v1/health", ""); r.status != 401 || r.json().Get("error").String() == "" {
+		t.Fatalf("without token = %d %s", r.status, r.body)
+	}
+	if r := h.request("", "GET", "/control/v1/health", "", "Authorization", "Bearer wrong"); r.status != 401 {
+		t.Fatalf("wrong token = %d", r.status)
+	}
+	if r := h.request("", "GET", "/control/v1/health", "", "Authorization", "Bearer s3cret"); r.status != 200 {
+		t.Fatalf("right token = %d %s", r.status, r.body)
+	}
+}
