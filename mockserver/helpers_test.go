@@ -42,7 +42,10 @@ func newHarness(t *testing.T, configure ...func(*mockserver.Server)) *harness {
 	}
 	ts.Config.Handler = spectest.Handler(t, srv.Handler())
 	ts.Start()
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		_ = srv.Close() // first: answers held long polls, so ts.Close does not wait for them
+		ts.Close()
+	})
 	return &harness{t: t, srv: srv, ts: ts}
 }
 

@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/control"
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/push"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 	"github.com/gwsmock/gwsmock/spec"
 )
@@ -45,11 +47,16 @@ type Server struct {
 	Version        string
 	// SkipValidation turns off request validation against the spec.
 	SkipValidation bool
+	// LongPollTimeout is how long a CometD /meta/connect is held (0: 30 s).
+	LongPollTimeout time.Duration
+	// MaxCometDQueue bounds the messages waiting for one CometD session (0: the bayeux default).
+	MaxCometDQueue int
 
 	mu sync.Mutex
 	// guards everything below
 	center  *contactcenter.Center
 	journal *journal.Journal
+	bayeux  *bayeux.Server
 	handler http.Handler
 	ln      net.Listener
 	srv     *http.Server
@@ -119,20 +126,11 @@ func (s *Server) initLocked() error {
 
 	var apiValidator, controlValidator *specvalidate.Validator
 	if !s.SkipValidation {
-		doc, err := spec.Load()
+		v, err := loadValidators()
 		if err != nil {
-			return fmt.Errorf("load spec: %w", err)
-		}
-		if apiValidator, err = specvalidate.New(doc); err != nil {
 			return err
 		}
-		cdoc, err := spec.LoadControl()
-		if err != nil {
-			return fmt.Errorf("load control spec: %w", err)
-		}
-		if controlValidator, err = specvalidate.New(cdoc); err != nil {
-			return err
-		}
+		apiValidator, controlValidator = v.api, v.control
 	}
 	sessions := httpapi.NewSessions(0)
 	auth := &httpapi.Authenticator{Center: center, Sessions: sessions}
@@ -155,12 +153,71 @@ func (s *Server) initLocked() error {
 		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
 		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
 	})
+	s.bayeux = &bayeux.Server{
+		// The handshake is authenticated like a REST request: Basic or the
+		// session cookie. The session belongs to that user for life.
+		Authenticate: func(r *http.Request, m *bayeux.Message) (string, error) {
+			u, _, ok := auth.Identify(r)
+			if !ok {
+				return "", errors.New("403::Handshake denied: send HTTP Basic credentials of a user or the JSESSIONID cookie")
+			}
+			return u.ID, nil
+		},
+		// Only Basic credentials prove who sent a later message: the Node
+		// CometD adapter shares one cookie jar between its instances.
+		Identify: func(r *http.Request) (string, bool) {
+			if _, _, has := r.BasicAuth(); !has {
+				return "", false
+			}
+			u, fromCookie, ok := auth.Identify(r)
+			return u.ID, ok && !fromCookie
+		},
+		CanSubscribe: push.CanSubscribe,
+		CanPublish:   push.CanPublish,
+		Timeout:      s.LongPollTimeout,
+		MaxQueue:     s.MaxCometDQueue,
+		Now:          now,
+		Logger:       logger,
+	}
+	bridge := &push.Bridge{Out: s.bayeux, BaseURL: baseURL, Logger: logger}
+	sinks.add(bridge.Publish)
+
 	mux := http.NewServeMux()
+	mux.Handle(NotificationsPath, s.bayeux)
+	mux.Handle(NotificationsPath+"/", s.bayeux)
 	mux.Handle(wire.APIPrefix+"/", api)
 	mux.Handle(control.Prefix+"/", ctl)
 	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, mux))
 	return nil
 }
+
+type validators struct{ api, control *specvalidate.Validator }
+
+// loadValidators loads and checks both specs once per process: the
+// documents are only read after loading, and loading validates every
+// example, which is worth doing once, not per server.
+var loadValidators = sync.OnceValues(func() (validators, error) {
+	doc, err := spec.Load()
+	if err != nil {
+		return validators{}, fmt.Errorf("load spec: %w", err)
+	}
+	api, err := specvalidate.New(doc)
+	if err != nil {
+		return validators{}, err
+	}
+	cdoc, err := spec.LoadControl()
+	if err != nil {
+		return validators{}, fmt.Errorf("load control spec: %w", err)
+	}
+	ctl, err := specvalidate.New(cdoc)
+	if err != nil {
+		return validators{}, err
+	}
+	return validators{api, ctl}, nil
+})
+
+// NotificationsPath is the Bayeux (CometD) endpoint.
+const NotificationsPath = wire.APIPrefix + "/notifications"
 
 // fanout hands events to several sinks, in order.
 type fanout struct {
@@ -196,6 +253,17 @@ func (s *Server) Center() *contactcenter.Center {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.center
+}
+
+// CometDSessions counts the open CometD sessions.
+func (s *Server) CometDSessions() int {
+	s.mu.Lock()
+	bay := s.bayeux
+	s.mu.Unlock()
+	if bay == nil {
+		return 0
+	}
+	return bay.Sessions()
 }
 
 // Open builds the server and starts listening and serving.
@@ -254,14 +322,21 @@ func (s *Server) Close() error {
 // is idempotent.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	if s.closed || s.srv == nil {
-		s.closed = true
+	if s.closed {
 		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
-	srv := s.srv
+	srv, bay := s.srv, s.bayeux
 	s.mu.Unlock()
+	// Answer held long polls and close sockets first: http.Server.Shutdown
+	// waits for active requests and does not know hijacked connections.
+	if bay != nil {
+		_ = bay.Close()
+	}
+	if srv == nil {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	err := srv.Shutdown(ctx)

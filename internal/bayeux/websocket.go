@@ -1,0 +1,241 @@
+package bayeux
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// wsWriteTimeout bounds one frame write to a slow client.
+const wsWriteTimeout = 10 * time.Second
+
+// wsConn is one WebSocket connection. Its handler goroutine reads frames and
+// writes the replies it can give at once. Connect replies released later and
+// pushed deliveries are written by a short-lived writer goroutine that runs
+// only while it has something to write, so an idle socket costs one
+// goroutine, the reader.
+type wsConn struct {
+	s      *Server
+	conn   *websocket.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex // guards the fields below
+	sess    *session   // the session whose connects arrive here
+	polls   []*poll    // released connects to answer
+	pending bool       // something to write: run the writer again
+	running bool       // the writer goroutine runs
+}
+
+func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
+	if s.DisableWebSocket {
+		http.Error(w, "WebSocket transport disabled; use long-polling", http.StatusBadRequest)
+		return
+	}
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		OriginPatterns:     s.OriginPatterns,
+		InsecureSkipVerify: len(s.OriginPatterns) == 0,
+	})
+	if err != nil {
+		s.log().Info("bayeux: websocket upgrade refused", "err", err)
+		return // Accept has answered
+	}
+	conn.SetReadLimit(maxBody)
+	ctx, cancel := context.WithCancel(context.Background())
+	wc := &wsConn{s: s, conn: conn, ctx: ctx, cancel: cancel}
+	defer cancel()
+	if !s.addConn(wc) {
+		conn.Close(websocket.StatusGoingAway, "server closing")
+		return
+	}
+	defer s.wg.Done()
+	defer s.removeConn(wc)
+
+	ident := &identity{}
+	for {
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			break
+		}
+		if isEmptyArray(data) {
+			continue // Faye's WebSocket ping
+		}
+		msgs, err := DecodeMessages(data)
+		if err != nil {
+			conn.Close(websocket.StatusInvalidFramePayloadData, "not Bayeux JSON")
+			break
+		}
+		rq := &request{r: r, wc: wc, batched: len(msgs) > 1, ident: ident}
+		out, _, _ := s.process(rq, msgs)
+		if len(out) > 0 {
+			if err := wc.write(out); err != nil {
+				break
+			}
+		}
+	}
+	cancel()
+	wc.detach(s.now())
+	conn.CloseNow()
+}
+
+func (s *Server) addConn(wc *wsConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.conns[wc] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) removeConn(wc *wsConn) {
+	s.mu.Lock()
+	delete(s.conns, wc)
+	s.mu.Unlock()
+}
+
+func (wc *wsConn) closeGoingAway() {
+	wc.conn.Close(websocket.StatusGoingAway, "server closing")
+	wc.cancel()
+}
+
+func (wc *wsConn) write(msgs []json.RawMessage) error {
+	ctx, cancel := context.WithTimeout(wc.ctx, wsWriteTimeout)
+	defer cancel()
+	return wc.conn.Write(ctx, websocket.MessageText, joinArray(msgs))
+}
+
+// setSession records the session whose connects arrive on this socket.
+// Called with the session's lock held.
+func (wc *wsConn) setSession(ss *session) {
+	wc.mu.Lock()
+	wc.sess = ss
+	wc.mu.Unlock()
+}
+
+// ready queues a released connect for the writer. Called with the
+// session's lock held.
+func (wc *wsConn) ready(p *poll) {
+	wc.mu.Lock()
+	wc.polls = append(wc.polls, p)
+	wc.kickLocked()
+	wc.mu.Unlock()
+}
+
+// kick asks the writer to look for work. Called with the session's lock
+// held.
+func (wc *wsConn) kick() {
+	wc.mu.Lock()
+	wc.kickLocked()
+	wc.mu.Unlock()
+}
+
+func (wc *wsConn) kickLocked() {
+	wc.pending = true
+	if !wc.running {
+		wc.running = true
+		go wc.run()
+	}
+}
+
+func (wc *wsConn) run() {
+	for {
+		wc.mu.Lock()
+		if !wc.pending || wc.ctx.Err() != nil {
+			wc.running = false
+			wc.polls = nil
+			wc.mu.Unlock()
+			return
+		}
+		wc.pending = false
+		polls := wc.polls
+		wc.polls = nil
+		ss := wc.sess
+		wc.mu.Unlock()
+		wc.flush(polls, ss)
+	}
+}
+
+// flush writes released connect replies, then, in push mode, the messages
+// waiting for the session. Messages that could not be written go back to
+// the queue for the session's next transport.
+func (wc *wsConn) flush(polls []*poll, ss *session) {
+	s := wc.s
+	for _, p := range polls {
+		if err := wc.write(s.connectReply(p)); err != nil {
+			wc.fail(ss, p.msgs, p.takeSeq)
+			return
+		}
+	}
+	if ss == nil {
+		return
+	}
+	ss.mu.Lock()
+	var msgs []json.RawMessage
+	var seq uint64
+	if ss.ws == wc && ss.pushMode() {
+		msgs, _ = ss.take()
+		seq = ss.takes
+	}
+	ss.mu.Unlock()
+	if len(msgs) == 0 {
+		return
+	}
+	if err := wc.write(msgs); err != nil {
+		wc.fail(ss, msgs, seq)
+	}
+}
+
+// fail ends a socket whose write failed, detaches it from its session and
+// puts back what it could not send.
+func (wc *wsConn) fail(ss *session, msgs []json.RawMessage, seq uint64) {
+	wc.cancel()
+	if ss == nil {
+		return
+	}
+	now := wc.s.now()
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.ws == wc {
+		ss.ws = nil
+	}
+	ss.restore(msgs, seq, now)
+}
+
+// detach unbinds the socket from its session when it closes; a connect
+// held on it is forgotten and the session starts counting towards its
+// sweep.
+func (wc *wsConn) detach(now time.Time) {
+	wc.mu.Lock()
+	ss := wc.sess
+	wc.mu.Unlock()
+	if ss == nil {
+		return
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.ws == wc {
+		ss.ws = nil
+	}
+	if p := ss.held; p != nil && p.wc == wc {
+		ss.held = nil
+		p.timer.Stop()
+		ss.lastSeen = now
+	}
+}
+
+// isEmptyArray reports whether a frame is "[]", which Faye sends on its
+// WebSocket as a keep-alive.
+func isEmptyArray(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' {
+		return false
+	}
+	return len(bytes.TrimSpace(data[1:len(data)-1])) == 0
+}

@@ -1,0 +1,62 @@
+// Package push turns contact-center events into CometD deliveries: each
+// event goes to its one recipient's sessions on /v2/me/interactions or
+// /v2/me/channels, with the payload of the spec's notification schemas
+// (encoded by package wire, like the REST objects). It also holds the
+// channel policy of behavior.md §6: clients subscribe under /v2/ (wildcards
+// included) and never publish there.
+package push
+
+import (
+	"encoding/json"
+	"log/slog"
+	"strings"
+
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/wire"
+)
+
+// Deliverer is the part of the Bayeux server push needs: deliver data on
+// channel to the sessions owned by principal (a user id) that subscribed to it.
+type Deliverer interface {
+	Deliver(principal, channel string, data json.RawMessage) int
+}
+
+// Bridge is a contactcenter.Sink that delivers every event.
+type Bridge struct {
+	Out     Deliverer
+	BaseURL func() string
+	Logger  *slog.Logger // nil: discard
+}
+
+// Publish implements contactcenter.Sink. The center calls it in event order
+// and never concurrently, so per-user order is the order of the transitions.
+func (b *Bridge) Publish(events []contactcenter.Event) {
+	base := ""
+	if b.BaseURL != nil {
+		base = b.BaseURL()
+	}
+	for _, e := range events {
+		n, err := wire.EncodeEvent(e, base)
+		if err != nil {
+			if b.Logger != nil {
+				b.Logger.Error("encode notification", "err", err, "user", e.UserID)
+			}
+			continue
+		}
+		b.Out.Deliver(n.UserID, n.Channel, n.Data)
+	}
+}
+
+// CanSubscribe is the subscription policy: any channel or wildcard under
+// /v2/, and the global "/**". Delivery is per user, so a wide wildcard
+// never reaches another user's messages; refusing the rest makes a typo
+// (for example "/me/interactions") fail loudly instead of staying silent.
+func CanSubscribe(principal, channel string) bool {
+	return channel == "/**" || strings.HasPrefix(channel, "/v2/")
+}
+
+// CanPublish is the publish policy: clients may not publish to /v2/**, nor
+// anywhere else; the server is the only source of notifications.
+func CanPublish(principal, channel string) bool {
+	return false
+}
