@@ -180,3 +180,33 @@ func TestClientsMayNotPublish(t *testing.T) {
 		t.Errorf("subscribing to /meta/connect was allowed")
 	}
 }
+
+func TestWebSocketOriginFollowsCORS(t *testing.T) {
+	h := newHarness(t)
+	for _, tt := range []struct {
+		origin string
+		ok     bool
+	}{
+		{"", true}, // not a browser
+		{"http://localhost:5173", true},
+		{"https://evil.example", false},
+	} {
+		req, _ := http.NewRequest("GET", h.ts.URL+"/api/v2/notifications", nil)
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "websocket")
+		req.Header.Set("Sec-WebSocket-Version", "13")
+		req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+		req.SetBasicAuth("alice", "alice123")
+		if tt.origin != "" {
+			req.Header.Set("Origin", tt.origin)
+		}
+		res, err := h.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.StatusCode == http.StatusSwitchingProtocols; got != tt.ok {
+			t.Errorf("upgrade from origin %q = %d, want ok=%v", tt.origin, res.StatusCode, tt.ok)
+		}
+	}
+}

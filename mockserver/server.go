@@ -172,12 +172,13 @@ func (s *Server) initLocked() error {
 			u, fromCookie, ok := auth.Identify(r)
 			return u.ID, ok && !fromCookie
 		},
-		CanSubscribe: push.CanSubscribe,
-		CanPublish:   push.CanPublish,
-		Timeout:      s.LongPollTimeout,
-		MaxQueue:     s.MaxCometDQueue,
-		Now:          now,
-		Logger:       logger,
+		CanSubscribe:   push.CanSubscribe,
+		CanPublish:     push.CanPublish,
+		OriginPatterns: originHosts(s.AllowedOrigins),
+		Timeout:        s.LongPollTimeout,
+		MaxQueue:       s.MaxCometDQueue,
+		Now:            now,
+		Logger:         logger,
 	}
 	bridge := &push.Bridge{Out: s.bayeux, BaseURL: baseURL, Logger: logger}
 	sinks.add(bridge.Publish)
@@ -215,6 +216,31 @@ var loadValidators = sync.OnceValues(func() (validators, error) {
 	}
 	return validators{api, ctl}, nil
 })
+
+// originHosts turns CORS origin globs ("http://localhost:*") into the host
+// patterns of WebSocket origin checks ("localhost:*"), so a page on a site
+// that CORS refuses cannot open a CometD socket with a user's cookie either.
+// A bare "*" allows any origin (nil).
+func originHosts(origins []string) []string {
+	if len(origins) == 0 {
+		origins = httpapi.DefaultOrigins
+	}
+	var hosts []string
+	for _, o := range origins {
+		if o == "*" {
+			return nil
+		}
+		_, host, found := strings.Cut(o, "://")
+		if !found {
+			host = o
+		}
+		hosts = append(hosts, host)
+		if strings.HasSuffix(host, ":*") { // "localhost:*" also covers port-less "localhost"
+			hosts = append(hosts, strings.TrimSuffix(host, ":*"))
+		}
+	}
+	return hosts
+}
 
 // NotificationsPath is the Bayeux (CometD) endpoint.
 const NotificationsPath = wire.APIPrefix + "/notifications"
