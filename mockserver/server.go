@@ -21,6 +21,7 @@ import (
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/control"
+	"github.com/gwsmock/gwsmock/mockserver/faults"
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/push"
@@ -149,10 +150,6 @@ func (s *Server) initLocked() error {
 	if version == "" {
 		version = "dev"
 	}
-	ctl := control.New(control.Config{
-		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
-		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
-	})
 	s.bayeux = &bayeux.Server{
 		// The handshake is authenticated like a REST request: Basic or the
 		// session cookie. The session belongs to that user for life.
@@ -180,7 +177,13 @@ func (s *Server) initLocked() error {
 		Now:            now,
 		Logger:         logger,
 	}
-	bridge := &push.Bridge{Out: s.bayeux, BaseURL: baseURL, Logger: logger}
+	injector := faults.New(s.bayeux)
+	bridge := &push.Bridge{Out: injector, BaseURL: baseURL, Logger: logger}
+	ctl := control.New(control.Config{
+		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
+		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
+		Faults: injector,
+	})
 	sinks.add(bridge.Publish)
 
 	mux := http.NewServeMux()
@@ -188,7 +191,7 @@ func (s *Server) initLocked() error {
 	mux.Handle(NotificationsPath+"/", s.bayeux)
 	mux.Handle(wire.APIPrefix+"/", api)
 	mux.Handle(control.Prefix+"/", ctl)
-	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, mux))
+	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, injector.Middleware(mux)))
 	return nil
 }
 

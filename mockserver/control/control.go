@@ -22,6 +22,7 @@ import (
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/faults"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
@@ -46,6 +47,16 @@ type Config struct {
 	BaseURL   func() string
 	Version   string
 	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
+	// Faults receives PUT/DELETE /faults; nil answers those with 501.
+	Faults Faults
+}
+
+// Faults is what the control API needs of a fault injector.
+type Faults interface {
+	// Replace installs a rule set, or returns an error naming the bad rule.
+	Replace(rules []faults.Rule) error
+	// Clear removes every rule.
+	Clear()
 }
 
 // API serves /control/v1.
@@ -74,6 +85,8 @@ func New(cfg Config) *API {
 	s.HandleFunc("/state", a.putState).Methods(http.MethodPut)
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
+	s.HandleFunc("/faults", a.putFaults).Methods(http.MethodPut)
+	s.HandleFunc("/faults", a.deleteFaults).Methods(http.MethodDelete)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
 	})
@@ -351,4 +364,34 @@ func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 	}
 	entries := a.cfg.Journal.Since(since, q.Get("user"))
 	writeJSON(w, http.StatusOK, map[string]any{"last": a.cfg.Journal.Last(), "entries": entries})
+}
+
+func (a *API) putFaults(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Faults == nil {
+		writeError(w, http.StatusNotImplemented, "this server has no fault injection")
+		return
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	rules, err := faults.Decode(b)
+	if err == nil {
+		err = a.cfg.Faults.Replace(rules)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeOK(w)
+}
+
+func (a *API) deleteFaults(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Faults == nil {
+		writeError(w, http.StatusNotImplemented, "this server has no fault injection")
+		return
+	}
+	a.cfg.Faults.Clear()
+	writeOK(w)
 }
