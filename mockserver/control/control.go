@@ -23,6 +23,7 @@ import (
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/faults"
+	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
@@ -156,20 +157,8 @@ func writeOK(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// statusOf maps domain codes to statuses for the control API.
-func statusOf(err error) int {
-	switch contactcenter.CodeOf(err) {
-	case contactcenter.Invalid:
-		return http.StatusBadRequest
-	case contactcenter.Forbidden:
-		return http.StatusForbidden
-	case contactcenter.NotFound:
-		return http.StatusNotFound
-	case contactcenter.Conflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps a domain error to its status, as the REST API does.
+func statusOf(err error) int { return httpapi.StatusOf(contactcenter.CodeOf(err)) }
 
 func writeDomain(w http.ResponseWriter, err error) {
 	if err != nil {

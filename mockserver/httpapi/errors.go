@@ -20,9 +20,9 @@ const (
 	maxErrorTextBytes = 512
 )
 
-// statusOf maps a domain error code to an HTTP status: the only place where
-// the domain meets HTTP.
-func statusOf(code contactcenter.Code) int {
+// StatusOf maps a domain error code to an HTTP status: the one place where
+// the domain's codes meet HTTP, for the REST and the control API alike.
+func StatusOf(code contactcenter.Code) int {
 	switch code {
 	case contactcenter.Invalid:
 		return http.StatusBadRequest
