@@ -145,6 +145,12 @@ func TestResourceEndpoints(t *testing.T) {
 			}
 		}},
 		{"admin cannot list mine", "admin", "/api/v2/me/interactions", 403, nil},
+		// Regression: GET /me answered the admin 200; the spec makes it agent-only.
+		{"admin may not read /me", "admin", "/api/v2/me", 403, func(t *testing.T, r response) {
+			if r.json().Get("statusCode").Int() != 5 || r.json().Get("user").Exists() {
+				t.Errorf("body = %s", r.body)
+			}
+		}},
 		{"unknown interaction", "alice", "/api/v2/interactions/0000000000000000", 404, func(t *testing.T, r response) {
 			if r.json().Get("statusCode").Int() != 6 {
 				t.Errorf("body = %s", r.body)

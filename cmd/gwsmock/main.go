@@ -1,6 +1,5 @@
 // Command gwsmock is the Genesys Web Services Interactions API test double
-// and conformance suite. Subcommands: serve, version (conform, steps and load
-// arrive with their issues).
+// and conformance suite. Subcommands: serve, conform, steps, version.
 package main
 
 import (
@@ -45,6 +44,9 @@ const usage = `gwsmock: a test double and conformance suite for the GWS API v2 I
 
 Usage:
   gwsmock serve [flags]     run the mock server (see gwsmock serve --help)
+  gwsmock conform --target URL
+                            run the conformance suite against an implementation
+  gwsmock steps             print the step vocabulary of the scenarios
   gwsmock version           print the version
 
 Run "gwsmock <command> --help" for a command's flags.
@@ -59,6 +61,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "conform":
+		return runConform(ctx, args[1:], stdout, stderr)
+	case "steps":
+		return runSteps(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gwsmock", version)
 		return nil

@@ -85,7 +85,7 @@ var (
 )
 
 var routes = []route{
-	{http.MethodGet, "/me", resource, nil, (*API).getMe},
+	{http.MethodGet, "/me", resource, agentOnly, (*API).getMe},
 	{http.MethodGet, "/me/channels", resource, agentOnly, (*API).getChannels},
 	{http.MethodPost, "/me/channels/{channel}", operation, agentOnly, (*API).postChannel},
 	{http.MethodGet, "/me/interactions", resource, agentOnly, (*API).getMyInteractions},

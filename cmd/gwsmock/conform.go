@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gwsmock/gwsmock/conformance"
+)
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
+}
+
+func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		targets, formats listFlag
+		targetFile       = fs.String("target-file", "", "JSON `file` mapping the scenario users (alice, bob, carol, dave, admin), queues and workbins to the target's own (see --print-target-file)")
+		printTarget      = fs.Bool("print-target-file", false, "print the default mapping (gwsmock's default contact center) as a target file template, and exit")
+		tags             = fs.String("tags", "", "run the scenarios matching this tag `expression`: @auth, \"@auth,@listing\" (or), \"@control && ~@slow\" (and, not)")
+		withoutControl   = fs.Bool("without-control", false, "leave out the @control scenarios, for a target without the test-control API")
+		featuresDir      = fs.String("features", "", "read the .feature files from this `directory` instead of the embedded suite")
+		concurrency      = fs.Int("concurrency", 0, "scenarios run at once; at most the number of targets (default: the number of targets)")
+		controlToken     = fs.String("control-token", "", "bearer `token` of the target's test-control API")
+		notifyTimeout    = fs.Duration("notify-timeout", 0, "how long to wait for an expected notification (default 5s)")
+		quietWait        = fs.Duration("quiet-wait", 0, "how long \"no notification\" steps watch (default 300ms)")
+		transport        = fs.String("transport", "long-polling", "Bayeux transport: long-polling or websocket")
+		noColor          = fs.Bool("no-color", false, "no ANSI colors (default: colors only when stdout is a terminal)")
+		random           = fs.Int64("random", 0, "shuffle the scenarios of each feature with this `seed` (-1: a random one)")
+	)
+	fs.Var(&targets, "target", "base `URL` of the implementation under test, e.g. http://127.0.0.1:8090; repeat (or separate with commas) to give independent instances that scenarios run on in parallel")
+	fs.Var(&formats, "format", "output `format`: pretty, progress, junit:FILE, cucumber:FILE (repeatable; default pretty)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: gwsmock conform --target URL [flags]
+
+Runs the conformance suite of the Interactions API against an implementation
+and reports where it differs from the contract. Exit status: 0 every scenario
+passed, 1 a scenario failed (or the target could not be used), 2 bad usage.
+
+Scenarios tagged @control need the test-control API (/control/v1) and reset
+the target before they run; a target runs one scenario at a time.
+"gwsmock steps" lists the step vocabulary for writing scenarios.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitCode(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "conform: unexpected argument %q\n", fs.Arg(0))
+		return exitCode(2)
+	}
+	if *printTarget {
+		_, err := stdout.Write(conformance.DefaultMappingJSON())
+		return err
+	}
+	if len(targets) == 0 {
+		fmt.Fprintln(stderr, "conform: --target is required (the base URL of the implementation to test)")
+		fs.Usage()
+		return exitCode(2)
+	}
+	o := conformance.Options{
+		Targets: targets, Tags: *tags, WithoutControl: *withoutControl, Formats: formats,
+		Output: stdout, Log: stderr, Concurrency: *concurrency, Randomize: *random,
+		ControlToken: *controlToken, NotifyTimeout: *notifyTimeout, QuietWait: *quietWait,
+		Transport: *transport, NoColors: *noColor || !isTerminal(stdout),
+	}
+	if *targetFile != "" {
+		b, err := os.ReadFile(*targetFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform: --target-file: %v\n", err)
+			return exitCode(2)
+		}
+		m, err := conformance.ParseMapping(b)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform: --target-file %s: %v\n", *targetFile, err)
+			return exitCode(2)
+		}
+		o.Mapping = &m
+	}
+	if *featuresDir != "" {
+		st, err := os.Stat(*featuresDir)
+		if err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "conform: --features %s: not a directory\n", *featuresDir)
+			return exitCode(2)
+		}
+		o.Features = os.DirFS(*featuresDir)
+	}
+	res, err := conformance.Run(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform: %v\n", err)
+		return exitCode(res.Status)
+	}
+	if res.Status != conformance.StatusPassed {
+		fmt.Fprintf(stderr, "conform: %d of %d scenarios failed\n", res.Failed, res.Scenarios)
+		return exitCode(res.Status)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

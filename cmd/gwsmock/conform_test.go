@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConformAgainstServe is the suite's run against the built binary: two
+// `gwsmock serve` processes, and `gwsmock conform` on both, must pass.
+func TestConformAgainstServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs the whole suite")
+	}
+	bin := buildBinary(t)
+	a, b := startServe(t, bin), startServe(t, bin)
+	junit := filepath.Join(t.TempDir(), "conformance.xml")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "conform", "--target", a, "--target", b,
+		"--quiet-wait", "100ms", "--format", "progress", "--format", "junit:"+junit)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil {
+		t.Fatalf("gwsmock conform: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "scenarios (") || strings.Contains(stdout.String(), "failed") {
+		t.Errorf("unexpected summary:\n%s", stdout.String())
+	}
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(report, []byte(`failures="0"`)) {
+		t.Errorf("the JUnit report has failures:\n%.2000s", report)
+	}
+}
+
+// runCLI runs the command in-process and returns its exit status.
+func runCLI(t *testing.T, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, &out, &errb)
+	var ec exitCode
+	switch {
+	case err == nil:
+	case errors.As(err, &ec):
+		status = int(ec)
+	default:
+		status = 1
+	}
+	return status, out.String(), errb.String()
+}
+
+func TestConformExitStatus(t *testing.T) {
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "broken", http.StatusInternalServerError)
+	}))
+	defer broken.Close()
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stderr string
+	}{
+		{"no target", []string{"conform"}, 2, "--target is required"},
+		{"unknown flag", []string{"conform", "--nope"}, 2, "flag provided but not defined"},
+		{"stray argument", []string{"conform", "--target", broken.URL, "extra"}, 2, "unexpected argument"},
+		{"bad format", []string{"conform", "--target", broken.URL, "--format", "html"}, 2, "format"},
+		{"too much concurrency", []string{"conform", "--target", broken.URL, "--concurrency", "3"}, 2, "concurrency"},
+		{"missing target file", []string{"conform", "--target", broken.URL, "--target-file", "/nonexistent.json"}, 2, "--target-file"},
+		{"missing features dir", []string{"conform", "--target", broken.URL, "--features", "/nonexistent"}, 2, "--features"},
+		{"a failing target", []string{"conform", "--target", broken.URL, "--tags", "@auth", "--without-control", "--format", "progress"}, 1, "scenarios failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, stderr := runCLI(t, tt.args...)
+			if status != tt.status {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", status, tt.status, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+func TestConformFeaturesFromDisk(t *testing.T) {
+	dir := t.TempDir()
+	feature := "Feature: Tiny\n  Scenario: Unauthenticated\n    When anonymous sends GET /api/v2/me\n    Then the response status is 401\n"
+	if err := os.WriteFile(filepath.Join(dir, "tiny.feature"), []byte(feature), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unauthorized := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"statusCode":20,"statusMessage":"who?"}`))
+	}))
+	defer unauthorized.Close()
+	status, stdout, stderr := runCLI(t, "conform", "--target", unauthorized.URL, "--features", dir, "--format", "progress")
+	if status != 0 || !strings.Contains(stdout, "1 scenarios (1 passed)") {
+		t.Errorf("exit status %d\nstdout:\n%s\nstderr:\n%s", status, stdout, stderr)
+	}
+}
+
+func TestConformPrintsTargetFile(t *testing.T) {
+	status, stdout, _ := runCLI(t, "conform", "--print-target-file")
+	var m struct {
+		Users map[string]struct{ UserName, Password string }
+	}
+	if status != 0 || json.Unmarshal([]byte(stdout), &m) != nil || m.Users["alice"].UserName != "alice" {
+		t.Errorf("exit status %d, output:\n%s", status, stdout)
+	}
+}
+
+func TestStepsPrintsTheVocabulary(t *testing.T) {
+	status, stdout, _ := runCLI(t, "steps")
+	for _, want := range []string{"Generic steps", "Domain steps", "ACTOR sends METHOD PATH with:", "USER accepts it", "Means:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("gwsmock steps lacks %q", want)
+		}
+	}
+	if status != 0 {
+		t.Errorf("exit status %d", status)
+	}
+	if status, _, _ := runCLI(t, "steps", "extra"); status != 2 {
+		t.Errorf("gwsmock steps extra: exit status %d, want 2", status)
+	}
+}

@@ -1,0 +1,400 @@
+// Package conformance runs the conformance suite of the Interactions API
+// against any implementation, on godog as a library: the Gherkin scenarios
+// of package features (or a directory on disk), the step library of
+// conformance/steps, and a Bayeux client of its own for the CometD
+// notifications. Every response is validated against spec/openapi.yaml or
+// spec/control.yaml and every notification against its schema; a mismatch
+// names the scenario, the step, the JSON path, expected and actual, and
+// shows a unified diff of canonical JSON.
+//
+// # Isolation
+//
+// Scenarios tagged @control reset their target (POST /control/v1/reset)
+// before they start, and every scenario assumes that nobody else uses the
+// target while it runs: routing picks agents by their load, so two
+// scenarios on one target would see each other's interactions. Hence a
+// target runs one scenario at a time. To run scenarios in parallel, give
+// several targets (independent instances, e.g. several `gwsmock serve`):
+// each scenario leases one for its duration, and Concurrency defaults to
+// the number of targets.
+//
+// The package sees an implementation only through URLs, the specs and raw
+// JSON: it never imports the mock.
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gwsmock/gwsmock/conformance/steps"
+	"github.com/gwsmock/gwsmock/features"
+	"github.com/gwsmock/gwsmock/spec"
+)
+
+// Exit statuses of a run, as godog and the gwsmock command use them.
+const (
+	StatusPassed = 0 // every scenario passed
+	StatusFailed = 1 // a scenario failed, or the target could not be used
+	StatusUsage  = 2 // the options are wrong
+)
+
+// ControlTag marks the scenarios that need the test-control API.
+const ControlTag = "@control"
+
+// Options configure a run. Targets is required.
+type Options struct {
+	// Targets are the base URLs (scheme://host[:port]) of the
+	// implementation under test: one, or several independent instances to
+	// run scenarios in parallel (see Isolation).
+	Targets []string
+	// Mapping maps scenario users, queues and workbins to the target's;
+	// nil means DefaultMapping.
+	Mapping *Mapping
+	// Features holds the .feature files (searched recursively); nil means
+	// the embedded suite, features.FS.
+	Features fs.FS
+	// Tags filters scenarios with godog's expression syntax: "@auth",
+	// "@auth,@listing" (or), "@control && ~@slow" (and, not).
+	Tags string
+	// WithoutControl leaves out the scenarios tagged @control, for targets
+	// without the test-control API.
+	WithoutControl bool
+	// Formats are godog formats: pretty, progress, junit, cucumber, events;
+	// "name:FILE" writes that format to a file. Default: pretty.
+	Formats []string
+	// Output receives the formats that name no file; nil means os.Stdout.
+	Output io.Writer
+	// Log receives the runner's own notes (ids learned, ...); nil
+	// discards them.
+	Log io.Writer
+	// NoColors turns off ANSI colors in the output.
+	NoColors bool
+	// Concurrency is how many scenarios run at once; default and maximum:
+	// len(Targets).
+	Concurrency int
+	// Randomize shuffles the scenarios of each feature with this seed
+	// (-1: a random seed); 0 keeps their order.
+	Randomize int64
+	// ControlToken is the bearer token of the test-control API, if the
+	// target requires one.
+	ControlToken string
+	// NotifyTimeout bounds the wait for an expected notification (default
+	// 5s); QuietWait is how long "no notification" steps watch (default
+	// 300ms).
+	NotifyTimeout, QuietWait time.Duration
+	// Transport is the Bayeux transport: "long-polling" (default) or
+	// "websocket".
+	Transport string
+	// API and Control are the specs to judge by; nil means the embedded
+	// spec/openapi.yaml and spec/control.yaml.
+	API, Control *openapi3.T
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	// Status is StatusPassed, StatusFailed or StatusUsage.
+	Status int
+	// Scenarios counts the scenarios run; Failed those that failed.
+	Scenarios, Failed int
+	// Failures describes each failed scenario, in the order they ended.
+	Failures []Failure
+}
+
+// Failure is one failed scenario.
+type Failure struct {
+	Scenario string // its name
+	URI      string // its feature file
+	Message  string // what went wrong, as the report shows it
+}
+
+// UsageError is an error in the Options.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+func usage(format string, a ...any) (Result, error) {
+	return Result{Status: StatusUsage}, &UsageError{fmt.Sprintf(format, a...)}
+}
+
+// Formats are the format names godog knows, sorted.
+func Formats() []string {
+	var out []string
+	for name := range godog.AvailableFormatters() {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Run runs the suite. The error is a *UsageError for wrong options (Status
+// StatusUsage), or says why the target could not be used (StatusFailed);
+// failed scenarios are not errors, they are in the Result.
+func Run(ctx context.Context, o Options) (Result, error) {
+	if len(o.Targets) == 0 {
+		return usage("no target: give the base URL of the implementation to test")
+	}
+	targets := make([]string, len(o.Targets))
+	for i, t := range o.Targets {
+		t = strings.TrimSuffix(t, "/")
+		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
+			return usage("target %q: want an http:// or https:// base URL", t)
+		}
+		targets[i] = t
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = len(targets)
+	}
+	if o.Concurrency < 1 || o.Concurrency > len(targets) {
+		return usage("concurrency %d: scenarios on one target run one at a time (see Isolation), so it must be between 1 and the number of targets (%d)", o.Concurrency, len(targets))
+	}
+	formats := o.Formats
+	if len(formats) == 0 {
+		formats = []string{"pretty"}
+	}
+	known := Formats()
+	for _, f := range formats {
+		name, _, _ := strings.Cut(f, ":")
+		if !slices.Contains(known, name) {
+			return usage("format %q: use one of %s, optionally as NAME:FILE", f, strings.Join(known, ", "))
+		}
+	}
+	switch o.Transport {
+	case "", "long-polling", "websocket":
+	default:
+		return usage("transport %q: use long-polling or websocket", o.Transport)
+	}
+	fsys := o.Features
+	if fsys == nil {
+		fsys = features.FS
+	}
+	tags := o.Tags
+	if o.WithoutControl {
+		if tags == "" {
+			tags = "~" + ControlTag
+		} else {
+			tags += " && ~" + ControlTag
+		}
+	}
+	mapping := DefaultMapping()
+	if o.Mapping != nil {
+		mapping = o.Mapping.clone()
+	}
+	out := o.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	logw := o.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+
+	api, control := o.API, o.Control
+	var err error
+	if api == nil {
+		if api, err = spec.Load(); err != nil {
+			return Result{Status: StatusFailed}, err
+		}
+	}
+	if control == nil {
+		if control, err = spec.LoadControl(); err != nil {
+			return Result{Status: StatusFailed}, err
+		}
+	}
+	contract, err := steps.NewContract(api, control)
+	if err != nil {
+		return Result{Status: StatusFailed}, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	for _, t := range targets {
+		if err := reachable(ctx, hc, t); err != nil {
+			return Result{Status: StatusFailed}, err
+		}
+	}
+	if err := learnIDs(ctx, hc, targets[0], &mapping, logw); err != nil {
+		return Result{Status: StatusFailed}, err
+	}
+	cfg := &steps.Config{
+		Users: mapping.Users, Queues: mapping.Queues, Workbins: mapping.Workbins,
+		Contract: contract, ControlToken: o.ControlToken,
+		NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
+		HTTP: tr,
+	}
+
+	pool := make(chan string, len(targets))
+	for _, t := range targets {
+		pool <- t
+	}
+	var (
+		mu  sync.Mutex
+		res Result
+	)
+	suite := godog.TestSuite{
+		Name: "gwsmock conformance",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			w := steps.NewWorld(cfg)
+			steps.Register(sc, w)
+			var lease string
+			sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+				select {
+				case lease = <-pool:
+				case <-ctx.Done():
+					return ctx, ctx.Err()
+				}
+				w.Begin(lease, s.Name, s.Uri)
+				if hasTag(s, ControlTag) {
+					if err := w.Reset(ctx); err != nil {
+						return ctx, err
+					}
+				}
+				return ctx, nil
+			})
+			sc.After(func(ctx context.Context, s *godog.Scenario, stepErr error) (context.Context, error) {
+				endErr := w.End(stepErr != nil)
+				if lease != "" {
+					pool <- lease
+					lease = ""
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				res.Scenarios++
+				if errors.Is(stepErr, godog.ErrUndefined) {
+					stepErr = fmt.Errorf("%w; \"gwsmock steps\" lists the vocabulary", stepErr)
+				}
+				if err := errors.Join(stepErr, endErr); err != nil {
+					res.Failed++
+					res.Failures = append(res.Failures, Failure{Scenario: s.Name, URI: s.Uri, Message: err.Error()})
+				}
+				return ctx, endErr
+			})
+		},
+		Options: &godog.Options{
+			Format:         strings.Join(formats, ","),
+			Output:         out,
+			NoColors:       o.NoColors,
+			Tags:           tags,
+			Concurrency:    o.Concurrency,
+			Randomize:      o.Randomize,
+			Paths:          []string{"."},
+			FS:             fsys,
+			Strict:         true,
+			DefaultContext: ctx,
+		},
+	}
+	status := suite.Run()
+	mu.Lock()
+	defer mu.Unlock()
+	res.Status = status
+	switch {
+	case status == StatusUsage:
+		return res, &UsageError{"godog refused the options or the features (see its message above)"}
+	case status == StatusPassed && res.Failed > 0:
+		res.Status = StatusFailed
+	case status == StatusPassed && res.Scenarios == 0:
+		fmt.Fprintln(logw, "conformance: no scenario matched the tags")
+	}
+	return res, nil
+}
+
+func hasTag(s *godog.Scenario, tag string) bool {
+	for _, t := range s.Tags {
+		if t.Name == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// learnIDs fills in the user ids the mapping leaves out, from GET
+// /api/v2/me as each user. A user the target refuses keeps no id; the
+// scenarios that need it fail saying so. It fails only when the target
+// cannot be reached at all.
+func learnIDs(ctx context.Context, hc *http.Client, target string, m *Mapping, log io.Writer) error {
+	names := make([]string, 0, len(m.Users))
+	for name := range m.Users {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		u := m.Users[name]
+		if u.ID != "" {
+			continue
+		}
+		id, err := fetchID(ctx, hc, target, u)
+		if err != nil {
+			var ue *unreachable
+			if errors.As(err, &ue) {
+				return err
+			}
+			fmt.Fprintf(log, "conformance: the id of %s (%s) is unknown: %v\n", name, u.UserName, err)
+			continue
+		}
+		u.ID = id
+		m.Users[name] = u
+		fmt.Fprintf(log, "conformance: %s is %s, id %s\n", name, u.UserName, id)
+	}
+	return nil
+}
+
+type unreachable struct{ err error }
+
+func (e *unreachable) Error() string { return e.err.Error() }
+func (e *unreachable) Unwrap() error { return e.err }
+
+func fetchID(ctx context.Context, hc *http.Client, target string, u steps.User) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
+	if err != nil {
+		return "", err
+	}
+	req.SetBasicAuth(u.UserName, u.Password)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", &unreachable{fmt.Errorf("target %s is not reachable: %w", target, err)}
+	}
+	defer resp.Body.Close()
+	var body struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET /api/v2/me answered %s", resp.Status)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.User.ID == "" {
+		return "", fmt.Errorf("GET /api/v2/me: no user.id in the answer")
+	}
+	return body.User.ID, nil
+}
+
+// reachable checks that the target answers HTTP at all.
+func reachable(ctx context.Context, hc *http.Client, target string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
+	if err != nil {
+		return fmt.Errorf("target %s: %w", target, err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("target %s is not reachable: %w", target, err)
+	}
+	resp.Body.Close()
+	return nil
+}

@@ -1,0 +1,120 @@
+package steps_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gwsmock/gwsmock/conformance/steps"
+	"github.com/gwsmock/gwsmock/spec"
+)
+
+func contract(t *testing.T) *steps.Contract {
+	t.Helper()
+	api, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, err := spec.LoadControl()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := steps.NewContract(api, ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const stateChange = `{
+  "messageTypeName": "InteractionStateMessage", "notificationType": "StateChange",
+  "id": "00009a8T8Y130123", "channel": "email", "interactionType": "Inbound", "interactionSubType": "InboundNew",
+  "state": %STATE%, "capabilities": [], "participants": [], "properties": {},
+  "receivedDate": "2026-11-23 10:00:00.000+0000",
+  "uri": "http://127.0.0.1:8090/api/v2/interactions/00009a8T8Y130123", "path": "/interactions/00009a8T8Y130123"%EXTRA%
+}`
+
+func message(state, extra string) string {
+	return strings.NewReplacer("%STATE%", state, "%EXTRA%", extra).Replace(stateChange)
+}
+
+func TestCheckNotification(t *testing.T) {
+	c := contract(t)
+	if got := c.Endpoint(); got != "/api/v2/notifications" {
+		t.Errorf("Endpoint() = %q", got)
+	}
+	tests := []struct {
+		name, channel, data string
+		wantErr             []string // substrings of the error; nil: valid
+	}{
+		{"a state change", "/v2/me/interactions", message(`"Completed"`, ""), nil},
+		{"a state that does not exist", "/v2/me/interactions", message(`"Working"`, ""), []string{"state"}},
+		{"a missing required field", "/v2/me/interactions", strings.Replace(message(`"Completed"`, ""), `"capabilities": [],`, "", 1), []string{"capabilities"}},
+		{"an unknown field", "/v2/me/interactions", message(`"Completed"`, `, "mood": "happy"`), []string{"mood"}},
+		{
+			"a LeftConference message to a remaining party without leftAgentId", "/v2/me/interactions",
+			strings.Replace(message(`"LeftConference"`, ""), `"StateChange"`, `"ParticipantsUpdated"`, 1),
+			[]string{"LeftConferenceNotification", "leftAgentId"},
+		},
+		{
+			"a LeftConference message to a remaining party", "/v2/me/interactions",
+			strings.Replace(message(`"LeftConference"`, `, "leftAgentId": "c9e053a7a19626b5b05b478b4fdcc0ab"`), `"StateChange"`, `"ParticipantsUpdated"`, 1),
+			nil,
+		},
+		{"a workbin content", "/v2/me/interactions", `{"messageTypeName": "WorkbinContent", "workbin": "26e2857e-f707-5ced-9b20-3f5523f43849", "interactions": []}`, nil},
+		{"a channel state", "/v2/me/channels", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready"}`, nil},
+		{"a channel state on the wrong channel", "/v2/me/interactions", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready"}`, []string{"MeInteractionsMessage"}},
+		{"an unknown channel", "/v2/me/other", `{}`, []string{"/v2/me/other", "/v2/me/channels", "/v2/me/interactions"}},
+		{"not JSON", "/v2/me/channels", `{`, []string{"JSON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := c.CheckNotification(tt.channel, []byte(tt.data))
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Errorf("CheckNotification: %v", err)
+			case tt.wantErr != nil && err == nil:
+				t.Errorf("CheckNotification passed, want an error naming %q", tt.wantErr)
+			case err != nil:
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("CheckNotification: %v; want it to name %q", err, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCheckResponse(t *testing.T) {
+	c := contract(t)
+	json := http.Header{"Content-Type": {"application/json"}}
+	tests := []struct {
+		name, method, path string
+		status             int
+		body               string
+		wantErr            string // substring; "" valid
+	}{
+		{"a valid user", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":["email"]}}`, ""},
+		{"a user without id", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":["email"]}}`, "id"},
+		{"an undeclared status", "GET", "/api/v2/me", 418, `{"statusCode":4,"statusMessage":"teapot"}`, "418"},
+		{"an operation answer", "POST", "/api/v2/me/interactions/00009a8T8Y130123", 200, `{"status":"ok"}`, ""},
+		{"a control answer", "POST", "/control/v1/reset", 200, `{"status":"ok"}`, ""},
+		{"a bad control answer", "POST", "/control/v1/interactions", 201, `{"id":"00009a8T8Y130123"}`, "uri"},
+		{"a path no spec describes", "GET", "/elsewhere", 200, `nonsense`, ""},
+		{"the Bayeux endpoint", "POST", "/api/v2/notifications/connect", 200, `[]`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := c.CheckResponse(tt.method, tt.path, http.Header{}, nil, tt.status, json, []byte(tt.body))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("CheckResponse: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Errorf("CheckResponse passed, want an error naming %q", tt.wantErr)
+			case err != nil && !strings.Contains(err.Error(), tt.wantErr):
+				t.Errorf("CheckResponse: %v; want it to name %q", err, tt.wantErr)
+			}
+		})
+	}
+}

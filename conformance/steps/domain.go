@@ -1,0 +1,583 @@
+package steps
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// The interaction channel, the CometD channels and the API paths the domain
+// steps use.
+const (
+	interactionsChannel = "/v2/me/interactions"
+	channelsChannel     = "/v2/me/channels"
+	myInteraction       = "/api/v2/me/interactions/{{it}}"
+	interaction         = "/api/v2/interactions/{{it}}"
+	// anyInteractionID stands in the path of GetWorkbinContent, whose {id}
+	// segment the operation does not consult (behavior.md §4).
+	anyInteractionID = "0000000000000000"
+)
+
+// ownerCaps are the capabilities of an owner with no conference on, in the
+// order of the page's table.
+var ownerCaps = []string{"StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"}
+
+// impliedCaps are the capabilities a StateChange to state carries: an offer
+// can be accepted or rejected, an owner has the full set, an ending state
+// has none.
+func impliedCaps(state string) []string {
+	switch state {
+	case "Invited", "InvitedConference":
+		return []string{"Accept", "Reject"}
+	case "Processing":
+		return ownerCaps
+	}
+	return []string{}
+}
+
+// sampleData is the channel data of interactions the domain steps create.
+var sampleData = map[string]string{
+	"email":    `{"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."}`,
+	"chat":     `{"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]}`,
+	"workitem": `{"caseNumber": "CASE-77"}`,
+}
+
+// raw is JSON text placed into a document as it is.
+type raw string
+
+// obj renders an object, one member per line, in the order given:
+// obj("a", 1, "b", raw(`{"x":1}`)).
+func obj(kv ...any) string {
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i := 0; i < len(kv); i += 2 {
+		var v string
+		switch x := kv[i+1].(type) {
+		case raw:
+			v = string(x)
+		default:
+			j, _ := json.Marshal(x)
+			v = string(j)
+		}
+		fmt.Fprintf(&b, "  %q: %s", kv[i], v)
+		if i+2 < len(kv) {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// compact renders v as one line of JSON.
+func compact(v any) raw {
+	j, _ := json.Marshal(v)
+	return raw(j)
+}
+
+func sendCall(user, method, path, body string) Call {
+	if body == "" {
+		return Call{Text: fmt.Sprintf("%s sends %s %s", user, method, path)}
+	}
+	return Call{Text: fmt.Sprintf("%s sends %s %s with:", user, method, path), Doc: body}
+}
+
+func statusCall(code int) Call { return Call{Text: fmt.Sprintf("the response status is %d", code)} }
+
+func matchCall(doc string) Call { return Call{Text: "the response matches:", Doc: doc} }
+
+func receiveCall(user, channel, doc string) Call {
+	return Call{Text: fmt.Sprintf("%s receives on %s:", user, channel), Doc: doc}
+}
+
+var okCalls = []Call{statusCall(200), matchCall(`{"status": "ok"}`)}
+
+// capsList reads "Accept and Reject", "A, B and C" or "none".
+func capsList(s string) []string {
+	if s == "none" || s == "no capabilities" {
+		return []string{}
+	}
+	return splitUsers(s)
+}
+
+// participantsRe reads one "alice as Owner" of a participants list.
+var participantsRe = regexp.MustCompile(`^([\w.@-]+) as (Owner|Member|Invited|InvitedConference)$`)
+
+// created are the steps that keep the id and uri of the interaction the
+// control API just created as it and it.uri.
+func created() []Call {
+	return []Call{
+		statusCall(201),
+		matchCall(obj("id", "{{string}}", "uri", "{{string}}")),
+		{Text: "the response field id is saved as it"},
+		{Text: "the response field uri is saved as it.uri"},
+	}
+}
+
+// newInteraction is the control API body of a new interaction.
+func newInteraction(channel, queue, agent string) (string, error) {
+	data, ok := sampleData[channel]
+	if !ok {
+		return "", fmt.Errorf("unknown channel %q", channel)
+	}
+	kv := []any{"channel", channel}
+	if queue != "" {
+		kv = append(kv, "queue", "{{queues."+queue+"}}")
+	}
+	if agent != "" {
+		kv = append(kv, "agent", "{{"+agent+".userName}}")
+	}
+	kv = append(kv, channel+"_object", raw(data))
+	return obj(kv...), nil
+}
+
+// opDef describes one operation an agent performs, for the two steps it
+// gives: "alice accepts it" (which must succeed) and "alice tries to accept
+// it" (whose outcome later steps check).
+type opDef struct {
+	does, try  string // the step after the user: "accepts it", "accept it"
+	user       string // the example's user
+	args       []string
+	doc        string
+	exampleDoc string
+	docString  bool
+	// request returns the method, path and body; a are the groups after
+	// the user, d the docstring.
+	request func(a []string, d string) (method, path, body string)
+}
+
+func opBody(kv ...any) string { return obj(kv...) }
+
+var opDefs = []opDef{
+	{
+		does: `accepts it`, try: `accept it`, user: "alice",
+		doc: `The user accepts the interaction offered to it (Accept).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "Accept")
+		},
+	},
+	{
+		does: `rejects it`, try: `reject it`, user: "alice",
+		doc: `The user rejects the interaction offered to it (Reject).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "Reject")
+		},
+	},
+	{
+		does: `stops processing it`, try: `stop processing it`, user: "alice",
+		doc: `The owner completes the interaction (StopProcessing).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "StopProcessing")
+		},
+	},
+	{
+		does: `places it in queue (?P<queue>\S+)`, try: `place it in queue (?P<queue>\S+)`, user: "alice", args: []string{"chat-inbound"},
+		doc: `The owner moves the interaction to the queue (PlaceInQueue); the queue is a scenario queue name, mapped to the target's.`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "PlaceInQueue", "queue", "{{queues."+a[0]+"}}")
+		},
+	},
+	{
+		does: `places it in workbin (?P<workbin>\S+)`, try: `place it in workbin (?P<workbin>\S+)`, user: "alice", args: []string{"alice-workbin"},
+		doc: `The owner stores the interaction in the workbin, named by its scenario name (PlaceInWorkbin).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "PlaceInWorkbin", "workbin", "{{workbins."+a[0]+"}}")
+		},
+	},
+	{
+		does: `asks for the content of workbin (?P<workbin>\S+)`, try: `ask for the content of workbin (?P<workbin>\S+)`, user: "alice", args: []string{"team-workbin"},
+		doc: `The user asks for the content of the workbin, named by its scenario name (GetWorkbinContent); the {id} of the path is not consulted.`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", "/api/v2/me/interactions/" + anyInteractionID, opBody("operationName", "GetWorkbinContent", "workbin", "{{workbins."+a[0]+"}}")
+		},
+	},
+	{
+		does: `transfers it to (?P<agent>\w+)`, try: `transfer it to (?P<agent>\w+)`, user: "alice", args: []string{"bob"},
+		doc: `The owner transfers the interaction to the agent, named by user id (Transfer).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "Transfer", "targetId", "{{"+a[0]+".id}}")
+		},
+	},
+	{
+		does: `invites (?P<agent>\w+) to a conference on it`, try: `invite (?P<agent>\w+) to a conference on it`, user: "alice", args: []string{"carol"},
+		doc: `The owner invites the agent, named by user id, to a conference (StartConference).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "StartConference", "agentId", "{{"+a[0]+".id}}")
+		},
+	},
+	{
+		does: `leaves the conference`, try: `leave the conference`, user: "carol",
+		doc: `The user leaves the conference on the interaction (EndConference without agentId).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "EndConference")
+		},
+	},
+	{
+		does: `removes (?P<agent>\w+) from the conference`, try: `remove (?P<agent>\w+) from the conference`, user: "alice", args: []string{"carol"},
+		doc: `The user ends the named agent's part in the conference (EndConference with agentId, the user id).`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "EndConference", "agentId", "{{"+a[0]+".id}}")
+		},
+	},
+	{
+		does: `updates its properties with:`, try: `update its properties with:`, user: "alice", docString: true,
+		exampleDoc: `{"customerId": "C-1042", "order": {"number": 1042}}`,
+		doc:        `The user merges the docstring into the interaction's properties (UpdateProperties; JSON Merge Patch, null deletes).`,
+		request: func(a []string, d string) (string, string, string) {
+			return "POST", myInteraction, opBody("operationName", "UpdateProperties", "properties", raw(d))
+		},
+	},
+	{
+		does: `changes its channel data with:`, try: `change its channel data with:`, user: "alice", docString: true,
+		exampleDoc: `{"email_object": {"subject": "Re: Order 1042"}}`,
+		doc:        `The user changes the interaction's channel data: PUT /interactions/{id} with the docstring as body.`,
+		request: func(a []string, d string) (string, string, string) {
+			return "PUT", interaction, d
+		},
+	},
+	{
+		does: `becomes (Ready|NotReady) on (?P<channel>\w+)`, try: `become (Ready|NotReady) on (?P<channel>\w+)`, user: "alice", args: []string{"NotReady", "email"},
+		doc: `The agent changes its readiness on the channel: POST /me/channels/{channel}.`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", "/api/v2/me/channels/" + a[1], opBody("operationName", a[0])
+		},
+	},
+}
+
+// exampleArgs fills the groups of a step tail with args, for examples.
+func exampleText(tail string, args []string) string {
+	i := 0
+	re := regexp.MustCompile(`\([^)]*\)`)
+	return re.ReplaceAllStringFunc(tail, func(string) string {
+		if i < len(args) {
+			i++
+			return args[i-1]
+		}
+		return ""
+	})
+}
+
+func opSteps() []*Def {
+	var out []*Def
+	for _, op := range opDefs {
+		op := op
+		tail := exampleText(op.does, op.args)
+		out = append(out, &Def{
+			Pattern:    `^(?P<user>\w+) ` + op.does + `$`,
+			Doc:        op.doc + ` The request must succeed: status 200, {"status":"ok"}.`,
+			Example:    "When " + op.user + " " + tail,
+			ExampleDoc: op.exampleDoc,
+			DocString:  op.docString,
+			expand: func(a []string, d string) ([]Call, error) {
+				m, p, body := op.request(a[1:], d)
+				return append([]Call{sendCall(a[0], m, p, body)}, okCalls...), nil
+			},
+		})
+		tryTail := exampleText(op.try, op.args)
+		out = append(out, &Def{
+			Pattern:    `^(?P<user>\w+) tries to ` + op.try + `$`,
+			Doc:        op.doc + ` Its outcome is left to the next steps (see "the request is refused with status").`,
+			Example:    "When " + op.user + " tries to " + tryTail,
+			ExampleDoc: op.exampleDoc,
+			DocString:  op.docString,
+			expand: func(a []string, d string) ([]Call, error) {
+				m, p, body := op.request(a[1:], d)
+				return []Call{sendCall(a[0], m, p, body)}, nil
+			},
+		})
+	}
+	return out
+}
+
+// interactionMessage is the start of an InteractionStateMessage expectation.
+func interactionMessage(notificationType string) []any {
+	return []any{"messageTypeName", "InteractionStateMessage", "notificationType", notificationType, "id", "{{it}}"}
+}
+
+func domainDefs() []*Def {
+	defs := []*Def{
+		// ---------------------------------------------------------- arrivals
+		{
+			Pattern: `^an? (email|chat|workitem) is routed to (?P<agent>\w+)$`,
+			Doc: `A new interaction of the channel arrives through the control API, offered directly to the agent, who is ` +
+				`notified that it is Invited. Binds it and it.uri. The agent must be listening.`,
+			Example: `Given an email is routed to alice`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				body, err := newInteraction(a[0], "", a[1])
+				if err != nil {
+					return nil, err
+				}
+				calls := append([]Call{sendCall("control", "POST", "/control/v1/interactions", body)}, created()...)
+				msg := obj(append(interactionMessage("StateChange"),
+					"channel", a[0],
+					"state", "Invited",
+					"capabilities", compact(impliedCaps("Invited")),
+					"participants", compact([]map[string]string{{"userId": "{{" + a[1] + ".id}}", "userName": "{{" + a[1] + ".userName}}", "role": "Invited"}}),
+					"uri", "{{it.uri}}",
+				)...)
+				return append(calls, receiveCall(a[1], interactionsChannel, msg)), nil
+			},
+		},
+		{
+			Pattern: `^an? (email|chat|workitem) arrives(?: in queue (?P<queue>\S+))?$`,
+			Doc: `A new interaction of the channel arrives through the control API and is routed from the queue (default: the ` +
+				`channel's first queue). Binds it and it.uri. Who is offered it is for the next steps to say.`,
+			Example: `Given an email arrives in queue email-inbound`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				body, err := newInteraction(a[0], a[1], "")
+				if err != nil {
+					return nil, err
+				}
+				return append([]Call{sendCall("control", "POST", "/control/v1/interactions", body)}, created()...), nil
+			},
+		},
+		{
+			Pattern:    `^an interaction arrives with:$`,
+			Doc:        `A new interaction arrives through the control API, the docstring being the whole request body. Binds it and it.uri.`,
+			Example:    `Given an interaction arrives with:`,
+			ExampleDoc: `{"channel": "chat", "queue": "{{queues.chat-inbound}}", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}`,
+			DocString:  true,
+			expand: func(_ []string, d string) ([]Call, error) {
+				return append([]Call{sendCall("control", "POST", "/control/v1/interactions", d)}, created()...), nil
+			},
+		},
+		{
+			Pattern: `^its offers? (?:is|are) revoked$`,
+			Doc:     `The control API takes back the interaction's open offers.`,
+			Example: `When its offer is revoked`,
+			expand: func(_ []string, _ string) ([]Call, error) {
+				return []Call{sendCall("control", "POST", "/control/v1/interactions/{{it}}/revoke", ""), statusCall(200)}, nil
+			},
+		},
+		{
+			Pattern: `^it is routed again(?: to (?P<agent>\w+))?(?: from queue (?P<queue>\S+))?$`,
+			Doc:     `The control API routes the waiting interaction again: to the agent, from the queue, or from the queue it came from.`,
+			Example: `When it is routed again to bob`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				var kv []any
+				if a[0] != "" {
+					kv = append(kv, "agent", "{{"+a[0]+".userName}}")
+				}
+				if a[1] != "" {
+					kv = append(kv, "queue", "{{queues."+a[1]+"}}")
+				}
+				body := obj(kv...)
+				return []Call{sendCall("control", "POST", "/control/v1/interactions/{{it}}/route", body), statusCall(200)}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<agent>\w+) is made (Ready|NotReady) on (?P<channel>\w+)$`,
+			Doc:     `The control API changes the agent's readiness on the channel.`,
+			Example: `Given bob is made NotReady on email`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{
+					sendCall("control", "PUT", "/control/v1/users/{{"+a[0]+".userName}}/channels/"+a[2], obj("ready", a[1] == "Ready")),
+					statusCall(200),
+				}, nil
+			},
+		},
+
+		// ---------------------------------------------------------- outcomes
+		{
+			Pattern: `^the request succeeds$`,
+			Doc:     `The last operation answered HTTP 200 {"status":"ok"}.`,
+			Example: `Then the request succeeds`,
+			expand:  func(_ []string, _ string) ([]Call, error) { return okCalls, nil },
+		},
+		{
+			Pattern: `^the request is refused with status (?P<status>\d{3})(?:, naming "(?P<text>[^"]+)")?$`,
+			Doc: `The last operation answered this status with {"status":"error","errorDescription":...}; with "naming", the ` +
+				`description mentions the text (any case).`,
+			Example: `Then the request is refused with status 400, naming "queue"`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				desc := "{{string}}"
+				if a[1] != "" {
+					desc = "{{regex:(?i)" + regexp.QuoteMeta(a[1]) + "}}"
+				}
+				var code int
+				fmt.Sscan(a[0], &code)
+				return []Call{statusCall(code), matchCall(obj("status", "error", "errorDescription", desc))}, nil
+			},
+		},
+		{
+			Pattern: `^the read is refused with status (?P<status>\d{3}) and statusCode (?P<code>\d+)$`,
+			Doc:     `The last read answered this status with {"statusCode":N,"statusMessage":...}.`,
+			Example: `Then the read is refused with status 404 and statusCode 6`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				var code, sc int
+				fmt.Sscan(a[0], &code)
+				fmt.Sscan(a[1], &sc)
+				return []Call{statusCall(code), matchCall(obj("statusCode", sc, "statusMessage", "{{string}}"))}, nil
+			},
+		},
+
+		// ---------------------------------------------------------- views
+		{
+			Pattern: `^(?P<user>\w+) sees it as (?P<state>\w+)(?: with capabilities (?P<capabilities>.+))?$`,
+			Doc: `GET /interactions/{id} as the user shows the interaction in this state, with these capabilities (default: ` +
+				`Accept and Reject for an offer, the owner's full set for Processing, none otherwise).`,
+			Example: `Then bob sees it as Processing with capabilities none`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				caps := impliedCaps(a[1])
+				if a[2] != "" {
+					caps = capsList(a[2])
+				}
+				return []Call{
+					sendCall(a[0], "GET", interaction, ""),
+					statusCall(200),
+					matchCall(obj("statusCode", 0, "interaction", raw(fmt.Sprintf(`{"id": "{{it}}", "state": %q, "capabilities": %s}`, a[1], compact(caps))))),
+				}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) has (?P<n>no|\d+) interactions?$`,
+			Doc:     `GET /me/interactions as the user lists this many interactions.`,
+			Example: `Then alice has no interactions`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				n := a[1]
+				if n == "no" {
+					n = "0"
+				}
+				return []Call{sendCall(a[0], "GET", "/api/v2/me/interactions", ""), statusCall(200), {Text: "the response has " + n + " uris"}}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) has it among (?:her|their|his) interactions$`,
+			Doc:     `GET /me/interactions as the user lists the interaction's uri.`,
+			Example: `Then alice has it among her interactions`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{
+					sendCall(a[0], "GET", "/api/v2/me/interactions", ""),
+					statusCall(200),
+					matchCall(obj("statusCode", 0, "uris", raw(`["{{contains}}", "{{it.uri}}"]`))),
+				}, nil
+			},
+		},
+
+		// ---------------------------------------------------------- notifications
+		{
+			Pattern: `^(?P<user>\w+) is notified that it is (?P<state>\w+)(?: with capabilities (?P<capabilities>.+))?$`,
+			Doc: `The user's next message on /v2/me/interactions is a StateChange of the interaction to this state, with these ` +
+				`capabilities (default: Accept and Reject for an offer, the owner's full set for Processing, none otherwise).`,
+			Example: `Then alice is notified that it is Processing`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				caps := impliedCaps(a[1])
+				if a[2] != "" {
+					caps = capsList(a[2])
+				}
+				kv := append(interactionMessage("StateChange"), "state", a[1], "capabilities", compact(caps))
+				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is notified that the participants are now (?P<participants>.+?)(?: with capabilities (?P<capabilities>.+))?$`,
+			Doc: `The user's next message on /v2/me/interactions is a ParticipantsUpdated of the interaction whose participants are ` +
+				`exactly these (any order): "alice as Owner, carol as Member"; with capabilities, the user's own.`,
+			Example: `Then alice is notified that the participants are now alice as Owner and carol as InvitedConference`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				parts := []any{"{{contains}}"}
+				for _, p := range splitUsers(a[1]) {
+					m := participantsRe.FindStringSubmatch(p)
+					if m == nil {
+						return nil, fmt.Errorf("participant %q: write it as \"USER as ROLE\"", p)
+					}
+					parts = append(parts, map[string]string{"userId": "{{" + m[1] + ".id}}", "userName": "{{" + m[1] + ".userName}}", "role": m[2]})
+				}
+				kv := append(interactionMessage("ParticipantsUpdated"), "participants", compact(parts))
+				if a[2] != "" {
+					kv = append(kv, "capabilities", compact(capsList(a[2])))
+				}
+				return []Call{
+					receiveCall(a[0], interactionsChannel, obj(kv...)),
+					{Text: fmt.Sprintf("%s's last notification has %d participants", a[0], len(parts)-1)},
+				}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is notified that (?P<agent>\w+) left the conference(?: with capabilities (?P<capabilities>.+))?$`,
+			Doc: `The user's next message on /v2/me/interactions tells a remaining party that the agent left: ParticipantsUpdated ` +
+				`with state LeftConference and leftAgentId; with capabilities, the user's own.`,
+			Example: `Then alice is notified that carol left the conference`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				kv := append(interactionMessage("ParticipantsUpdated"), "state", "LeftConference", "leftAgentId", "{{"+a[1]+".id}}")
+				if a[2] != "" {
+					kv = append(kv, "capabilities", compact(capsList(a[2])))
+				}
+				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+			},
+		},
+		{
+			Pattern:    `^(?P<user>\w+) is notified that its properties are now:$`,
+			Doc:        `The user's next message on /v2/me/interactions is a PropertiesUpdated of the interaction whose properties match the docstring.`,
+			Example:    `Then alice is notified that its properties are now:`,
+			ExampleDoc: `{"customerId": "C-1042", "obsolete": "{{absent}}"}`,
+			DocString:  true,
+			expand: func(a []string, d string) ([]Call, error) {
+				return []Call{receiveCall(a[0], interactionsChannel, obj(append(interactionMessage("PropertiesUpdated"), "properties", raw(d))...))}, nil
+			},
+		},
+		{
+			Pattern:    `^(?P<user>\w+) is notified that its channel data is now:$`,
+			Doc:        `The user's next message on /v2/me/interactions is a ChannelDataUpdated of the interaction that matches the docstring (which names the channel object).`,
+			Example:    `Then alice is notified that its channel data is now:`,
+			ExampleDoc: `{"email_object": {"subject": "Re: Order 1042", "from": "jane.doe@example.com"}}`,
+			DocString:  true,
+			expand: func(a []string, d string) ([]Call, error) {
+				var members map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(d), &members); err != nil {
+					return nil, fmt.Errorf("the docstring must be a JSON object: %w", err)
+				}
+				kv := interactionMessage("ChannelDataUpdated")
+				keys := make([]string, 0, len(members))
+				for k := range members {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					kv = append(kv, k, raw(members[k]))
+				}
+				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is notified that workbin (?P<workbin>\S+) holds (nothing|it)$`,
+			Doc:     `The user's next message on /v2/me/interactions is the WorkbinContent of the workbin: empty, or exactly the interaction, InWorkbin, without capabilities.`,
+			Example: `Then alice is notified that workbin alice-workbin holds it`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				wb := "{{workbins." + a[1] + ".id}}"
+				content := raw("[]")
+				if a[2] == "it" {
+					content = compact([]map[string]any{{"messageTypeName": "InteractionStateMessage", "id": "{{it}}", "state": "InWorkbin", "capabilities": []string{}, "workbin": wb}})
+				}
+				return []Call{receiveCall(a[0], interactionsChannel, obj("messageTypeName", "WorkbinContent", "workbin", wb, "interactions", content))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is notified that (?:she|he|they) (?:is|are) (Ready|NotReady) on (?P<channel>\w+)$`,
+			Doc:     `The user's next message on /v2/me/channels is a ChannelStateMessage of that channel and state.`,
+			Example: `Then alice is notified that she is NotReady on email`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{receiveCall(a[0], channelsChannel, obj("messageTypeName", "ChannelStateMessage", "channel", a[2], "state", a[1]))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is not notified$`,
+			Doc:     `The listening user receives nothing within the quiet wait.`,
+			Example: `Then bob is not notified`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{{Text: a[0] + " receives no notification"}}, nil
+			},
+		},
+		{
+			Pattern: `^no one else is notified$`,
+			Doc:     `No listening user receives anything more within the quiet wait.`,
+			Example: `And no one else is notified`,
+			expand: func(_ []string, _ string) ([]Call, error) {
+				return []Call{{Text: "nobody else receives a notification"}}, nil
+			},
+		},
+	}
+	return append(defs, opSteps()...)
+}

@@ -1,0 +1,328 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/textproto"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/jsonmatch"
+)
+
+const (
+	methods       = `(?P<method>GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)`
+	withinPattern = `(?: within (?P<n>\d+) ?(?P<unit>ms|s))?`
+)
+
+// genericDefs is the generic vocabulary: everything that talks to the
+// target. Domain steps are built from these.
+func genericDefs() []*Def {
+	return []*Def{
+		{
+			Pattern: `^` + actorPattern + ` sends ` + methods + ` (?P<path>\S+)$`,
+			Doc: `Sends a request without a body to the target; the path starts at the target's root and may hold {{variables}}. ` +
+				`The actor is a scenario user (Basic credentials and the user's cookie jar), "USER:PASSWORD" (other credentials), ` +
+				`"USER by cookie" (only the session cookie an earlier response set), "anonymous" (no credentials) or "control" ` +
+				`(the test-control client, with the control token when one is set). The response becomes the last response; it is ` +
+				`validated against spec/openapi.yaml or spec/control.yaml and the step fails if it breaks them.`,
+			Example: `When alice sends GET /api/v2/me/interactions?fields=*`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.send(ctx, a[0], a[1], a[2], nil)
+			},
+		},
+		{
+			Pattern:    `^` + actorPattern + ` sends ` + methods + ` (?P<path>\S+) with:$`,
+			Doc:        `Sends a request with the docstring as its JSON body ({{variables}} expanded; the text is sent as written, so it may be deliberately malformed). Otherwise like the step above.`,
+			Example:    `When alice sends POST /api/v2/me/interactions/{{it}} with:`,
+			ExampleDoc: `{"operationName": "Accept"}`,
+			DocString:  true,
+			run: func(ctx context.Context, w *World, a []string, doc string) error {
+				return w.send(ctx, a[0], a[1], a[2], &doc)
+			},
+		},
+		{
+			Pattern: `^the response status is (?P<status>\d{3})$`,
+			Doc:     `The last response has this HTTP status.`,
+			Example: `Then the response status is 200`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				want, _ := strconv.Atoi(a[0])
+				if x.status != want {
+					return fmt.Errorf("the response to %s: expected status %d, got %d; body:\n%s", x, want, x.status, indent(clip(pretty(x.body), 3000), "  "))
+				}
+				return nil
+			},
+		},
+		{
+			Pattern:    `^the response matches:$`,
+			Doc:        `The last response's JSON body matches the docstring: a partial document with placeholders; captures bind variables.`,
+			Example:    `Then the response matches:`,
+			ExampleDoc: `{"statusCode": 0, "uris": ["{{contains}}", "{{it.uri}}"]}`,
+			DocString:  true,
+			run: func(ctx context.Context, w *World, _ []string, doc string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				return w.match("the response to "+x.String(), doc, x.body)
+			},
+		},
+		{
+			Pattern: `^the response has (?P<n>\d+) (?P<field>\S+)$`,
+			Doc:     `The array at this path (gjson syntax) of the last response's body has exactly that many elements.`,
+			Example: `Then the response has 0 uris`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				return count("the response to "+x.String(), x.body, a[1], a[0])
+			},
+		},
+		{
+			Pattern: `^the response header (?P<name>\S+) matches "(?P<regex>.*)"$`,
+			Doc:     `The last response has this header and its value matches the regular expression (Go syntax, unanchored).`,
+			Example: `Then the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				re, err := regexp.Compile(strings.ReplaceAll(a[1], `\"`, `"`))
+				if err != nil {
+					return fmt.Errorf("header pattern: %w", err)
+				}
+				vals, ok := x.header[textproto.CanonicalMIMEHeaderKey(a[0])]
+				if !ok {
+					return fmt.Errorf("the response to %s has no header %s", x, a[0])
+				}
+				for _, v := range vals {
+					if re.MatchString(v) {
+						return nil
+					}
+				}
+				return fmt.Errorf("the response to %s: header %s is %q, which does not match %s", x, a[0], vals, re)
+			},
+		},
+		{
+			Pattern: `^the response field (?P<field>\S+) is saved as (?P<variable>\S+)$`,
+			Doc:     `Binds the variable to the value at this path (gjson syntax) of the last response's body, replacing any earlier value.`,
+			Example: `And the response field id is saved as it`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				r := gjson.GetBytes(x.body, a[0])
+				if !r.Exists() {
+					return fmt.Errorf("the response to %s has no field %s; body:\n%s", x, a[0], indent(clip(pretty(x.body), 3000), "  "))
+				}
+				w.vars[a[1]] = json.RawMessage(r.Raw)
+				return nil
+			},
+		},
+		{
+			Pattern: `^the variable (?P<variable>\S+) is "(?P<text>.*)"$`,
+			Doc:     `Binds the variable to the string ({{variables}} in it expanded), replacing any earlier value.`,
+			Example: `Given the variable first is "{{it}}"`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.setVar(a[0], a[1])
+			},
+		},
+		{
+			Pattern: `^` + usersPattern + ` (?:is|are) listening(?: on (?P<channel>\S+))?$`,
+			Doc: `Each user opens a CometD session (handshake with the user's credentials at the spec's Bayeux endpoint) and subscribes to ` +
+				`/v2/me/interactions and /v2/me/channels, or to the one channel or pattern named. From then on every message the user ` +
+				`receives must be consumed by a step: one left unread fails the scenario at its end.`,
+			Example: `Given alice, bob and carol are listening`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				channels := defaultChannels
+				if a[1] != "" {
+					channels = []string{a[1]}
+				}
+				return w.listenAll(ctx, splitUsers(a[0]), channels)
+			},
+		},
+		{
+			Pattern: `^` + actorPattern + ` cannot listen$`,
+			Doc:     `A CometD handshake with the actor's credentials is refused (successful:false).`,
+			Example: `Then alice:wrong-password cannot listen`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				l, err := w.listen(ctx, a[0], defaultChannels)
+				if err == nil {
+					l.close()
+					return fmt.Errorf("the CometD handshake as %s succeeded; it should be refused", a[0])
+				}
+				var be *bayeux.Error
+				if !errors.As(err, &be) {
+					return fmt.Errorf("the CometD handshake as %s should be refused with successful:false, but it failed otherwise: %w", a[0], err)
+				}
+				return nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\S+) cannot publish to (?P<channel>\S+)$`,
+			Doc:     `The listening user publishes a message to the channel, and the target refuses it with a 403 Bayeux error.`,
+			Example: `Then alice cannot publish to /v2/me/interactions`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				l, err := w.listener(a[0])
+				if err != nil {
+					return err
+				}
+				ctx, cancel := context.WithTimeout(ctx, w.cfg.requestTimeout())
+				defer cancel()
+				err = l.client.Publish(ctx, a[1], json.RawMessage(`{"messageTypeName":"InteractionStateMessage","id":"0000000000000000","state":"Completed"}`))
+				var be *bayeux.Error
+				switch {
+				case err == nil:
+					return fmt.Errorf("%s published to %s and the target accepted it; it should answer 403", a[0], a[1])
+				case !errors.As(err, &be):
+					return fmt.Errorf("publishing to %s as %s failed, but not with a Bayeux error: %w", a[1], a[0], err)
+				case be.Code != 403:
+					return fmt.Errorf("publishing to %s as %s: expected a 403 error, got %q", a[1], a[0], be.Error())
+				}
+				return nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\S+) receives on (?P<channel>\S+)` + withinPattern + `:$`,
+			Doc: `The next message the listening user receives on this channel arrives within the time (default: the run's notification ` +
+				`timeout, 5 s) and matches the docstring. Messages are taken in arrival order, so consecutive steps check the order. The ` +
+				`message is validated against its schema in the spec.`,
+			Example:    `Then alice receives on /v2/me/interactions within 2 s:`,
+			ExampleDoc: `{"notificationType": "StateChange", "id": "{{it}}", "state": "Processing"}`,
+			DocString:  true,
+			run: func(ctx context.Context, w *World, a []string, doc string) error {
+				return w.receive(ctx, a[0], a[1], within(a[2], a[3], w.cfg.notifyTimeout()), doc)
+			},
+		},
+		{
+			Pattern: `^(?P<user>\S+)'s last notification has (?P<n>\d+) (?P<field>\S+)$`,
+			Doc:     `The array at this path (gjson syntax) of the message the user's last "receives" step took has exactly that many elements.`,
+			Example: `And alice's last notification has 2 participants`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				l, err := w.listener(a[0])
+				if err != nil {
+					return err
+				}
+				l.mu.Lock()
+				last := l.last
+				l.mu.Unlock()
+				if last == nil {
+					return fmt.Errorf("%s has not received a notification yet", a[0])
+				}
+				return count(fmt.Sprintf("%s's last notification", a[0]), last.data, a[2], a[1])
+			},
+		},
+		{
+			Pattern: `^` + usersPattern + ` receives? no notification` + withinPattern + `$`,
+			Doc:     `The listening users receive nothing, on any channel, within the time (default: the run's quiet wait, 300 ms).`,
+			Example: `Then bob and carol receive no notification within 500 ms`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.quiet(ctx, splitUsers(a[0]), within(a[1], a[2], w.cfg.quietWait()))
+			},
+		},
+		{
+			Pattern: `^nobody (?:else )?receives a notification` + withinPattern + `$`,
+			Doc:     `No listening user receives anything, on any channel, within the time (default: the run's quiet wait, 300 ms).`,
+			Example: `Then nobody else receives a notification`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.quiet(ctx, w.listeningUsers(), within(a[0], a[1], w.cfg.quietWait()))
+			},
+		},
+	}
+}
+
+// count checks that the array at path of doc has n elements.
+func count(what string, doc []byte, path, n string) error {
+	want, _ := strconv.Atoi(n)
+	r := gjson.GetBytes(doc, path)
+	if !r.Exists() {
+		return fmt.Errorf("%s has no %s:\n%s", what, path, indent(clip(pretty(doc), 3000), "  "))
+	}
+	if !r.IsArray() {
+		return fmt.Errorf("%s: %s is not an array but %s", what, path, clip(r.Raw, 500))
+	}
+	if got := len(r.Array()); got != want {
+		return fmt.Errorf("%s: expected %d elements in %s, got %d:\n%s", what, want, path, got, indent(clip(pretty([]byte(r.Raw)), 3000), "  "))
+	}
+	return nil
+}
+
+func (w *World) setVar(name, text string) error {
+	s, err := jsonmatch.Expand(text, w.vars)
+	if err != nil {
+		return err
+	}
+	w.vars.SetString(name, s)
+	return nil
+}
+
+// receive takes the user's next message on channel and matches it.
+func (w *World) receive(ctx context.Context, user, channel string, d time.Duration, doc string) error {
+	l, err := w.listener(user)
+	if err != nil {
+		return err
+	}
+	m, err := l.next(ctx, channel, d)
+	if errors.Is(err, errNoMessage) {
+		msg := fmt.Sprintf("%s received no message on %s within %s", user, channel, d)
+		if others := l.unread(); len(others) > 0 {
+			msg += "; meanwhile:\n" + describeUnread(user, others)
+		}
+		return errors.New(msg)
+	}
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("the message %s received on %s", user, channel)
+	if err := w.cfg.Contract.CheckNotification(m.channel, m.data); err != nil {
+		return fmt.Errorf("%s breaks the spec: %s\n%s", what, err, indent(clip(pretty(m.data), 4000), "  "))
+	}
+	return w.match(what, doc, m.data)
+}
+
+// quiet watches the users for d and fails if any of them receives anything.
+func (w *World) quiet(ctx context.Context, users []string, d time.Duration) error {
+	ls := make([]*listener, 0, len(users))
+	for _, u := range users {
+		l, err := w.listener(u)
+		if err != nil {
+			return err
+		}
+		ls = append(ls, l)
+	}
+	// The window opened with the last action: the time since then counts.
+	wait := d
+	if !w.lastAction.IsZero() {
+		wait = min(d, max(0, d-time.Since(w.lastAction)))
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	var b strings.Builder
+	for _, l := range ls {
+		if msgs := l.unread(); len(msgs) > 0 {
+			b.WriteString(describeUnread(l.user, msgs))
+		}
+	}
+	if b.Len() > 0 {
+		return fmt.Errorf("expected no notification within %s, but:\n%s", d, b.String())
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+@control @accept-reject
+Feature: Accept and Reject
+  An interaction offered to an agent (state Invited, capabilities Accept
+  and Reject) is accepted, and the agent owns it (Processing), or rejected,
+  and it is routed again without that agent. The outcome arrives on
+  /v2/me/interactions; the HTTP answer is {"status":"ok"}. A refused
+  operation changes nothing and sends nothing.
+
+  Background:
+    Given alice, bob, carol and dave are listening
+
+  Scenario: The invited agent accepts and owns the interaction
+    Given an email is routed to alice
+    When alice accepts it
+    Then alice receives on /v2/me/interactions:
+      """
+      {
+        "messageTypeName": "InteractionStateMessage",
+        "notificationType": "StateChange",
+        "id": "{{it}}",
+        "channel": "email",
+        "state": "Processing",
+        "capabilities": ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"],
+        "ownerId": "{{alice.id}}",
+        "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Owner"}],
+        "uri": "{{it.uri}}",
+        "path": "/interactions/{{it}}"
+      }
+      """
+    And no one else is notified
+    And alice sees it as Processing
+    And alice has it among her interactions
+
+  Scenario: A second Accept is refused with 409 and changes nothing
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to accept it
+    Then the request is refused with status 409
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: Another agent cannot accept an offer made to someone else
+    Given an email is routed to alice
+    When bob tries to accept it
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Invited
+    And bob has no interactions
+
+  Scenario: Accepting an interaction that does not exist
+    When alice sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "Accept"}
+      """
+    Then the request is refused with status 404
+    And no one else is notified
+
+  Scenario: The invited agent rejects and the interaction is offered to the next agent
+    Given an email is routed to alice
+    When alice rejects it
+    Then alice is notified that it is Rejected
+    And bob receives on /v2/me/interactions:
+      """
+      {
+        "notificationType": "StateChange",
+        "id": "{{it}}",
+        "state": "Invited",
+        "capabilities": ["Accept", "Reject"],
+        "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Invited"}]
+      }
+      """
+    And no one else is notified
+    And alice has no interactions
+    And bob has it among his interactions
+
+  Scenario: A Reject after Accept is refused with 409
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to reject it
+    Then the request is refused with status 409
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: Another agent cannot reject an offer made to someone else
+    Given an email is routed to alice
+    When bob tries to reject it
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Invited
+
+  Scenario: Rejecting an interaction that does not exist
+    When bob sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "Reject"}
+      """
+    Then the request is refused with status 404
+
+  Scenario: The control API revokes an offer, which goes to the next agent
+    Given an email is routed to alice
+    When its offer is revoked
+    Then alice is notified that it is Revoked
+    And bob is notified that it is Invited
+    And no one else is notified
+    And alice has no interactions
+
+  Scenario: A body that is not JSON is refused with 400
+    Given an email is routed to alice
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Accept"
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    And alice sees it as Invited
+
+  Scenario: A body without operationName is refused with 400
+    Given an email is routed to alice
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operation": "Accept"}
+      """
+    Then the request is refused with status 400, naming "operationName"
+    And no one else is notified
+
+  Scenario: An unknown operationName is refused with 400
+    Given an email is routed to alice
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Complete"}
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    And alice sees it as Invited
+
+  Scenario: A wrongly typed operationName is refused with 400
+    Given an email is routed to alice
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": 1}
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+
+  Scenario Outline: Every operation on an interaction that does not exist answers 404 (<operation>)
+    When alice sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      <body>
+      """
+    Then the request is refused with status 404
+    And no one else is notified
+
+    Examples:
+      | operation        | body                                                                      |
+      | Accept           | {"operationName": "Accept"}                                               |
+      | Reject           | {"operationName": "Reject"}                                               |
+      | StopProcessing   | {"operationName": "StopProcessing"}                                       |
+      | PlaceInQueue     | {"operationName": "PlaceInQueue", "queue": "{{queues.email-inbound}}"}    |
+      | UpdateProperties | {"operationName": "UpdateProperties", "properties": {"a": 1}}             |
+      | PlaceInWorkbin   | {"operationName": "PlaceInWorkbin", "workbin": "{{workbins.alice-workbin}}"} |
+      | Transfer         | {"operationName": "Transfer", "targetId": "{{bob.id}}"}                   |
+      | StartConference  | {"operationName": "StartConference", "agentId": "{{bob.id}}"}             |
+      | EndConference    | {"operationName": "EndConference"}                                        |
+      | LeaveConference  | {"operationName": "LeaveConference"}                                      |

@@ -1,0 +1,163 @@
+@auth
+Feature: Authentication and roles
+  Every /api/v2 request needs HTTP Basic credentials of a user, or the
+  JSESSIONID session cookie the server set on an earlier authenticated
+  response. Missing or wrong credentials answer 401 with a Basic challenge
+  and statusCode 20. The agent endpoints (/me, /me/..., PUT
+  /interactions/{id}) need role agent; GET /interactions and GET
+  /interactions/{id} take agent or admin. A wrong role answers 403. The
+  CometD handshake is authenticated like a REST request.
+
+  Scenario: A request without credentials is refused with a Basic challenge
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+    And the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{string}}"}
+      """
+
+  Scenario Outline: Wrong credentials are refused on <method> <path>
+    When <who> sends <method> <path>
+    Then the response status is 401
+    And the response header WWW-Authenticate matches "^Basic "
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{string}}"}
+      """
+
+    Examples:
+      | who                   | method | path                        |
+      | alice:wrong-password  | GET    | /api/v2/me                  |
+      | alice:wrong-password  | GET    | /api/v2/me/interactions     |
+      | nobody-here:secret    | GET    | /api/v2/interactions        |
+      | anonymous             | GET    | /api/v2/me/channels         |
+      | anonymous             | GET    | /api/v2/interactions/0000000000000000 |
+
+  Scenario: Operations without credentials are refused with statusCode 20
+    When anonymous sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "Accept"}
+      """
+    Then the response status is 401
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{string}}"}
+      """
+
+  Scenario: An agent reads its own user record
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "user": {
+          "id": "{{alice.id}}",
+          "userName": "{{alice.userName}}",
+          "firstName": "{{string}}",
+          "lastName": "{{string}}",
+          "roles": ["{{contains}}", "agent"],
+          "channels": ["{{contains}}", "email", "chat"],
+          "password": "{{absent}}"
+        }
+      }
+      """
+
+  Scenario: The session cookie authenticates later requests without credentials
+    Given alice sends GET /api/v2/me
+    And the response status is 200
+    When alice by cookie sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}"}}
+      """
+
+  Scenario: The session cookie belongs to the user it was set for
+    Given alice sends GET /api/v2/me
+    And bob sends GET /api/v2/me
+    When bob by cookie sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{bob.userName}}"}}
+      """
+
+  Scenario: Without a cookie yet, a cookie-only request is refused
+    When carol by cookie sends GET /api/v2/me
+    Then the response status is 401
+
+  Scenario Outline: The admin role may not read the agent resources (<path>)
+    When admin sends GET <path>
+    Then the read is refused with status 403 and statusCode 5
+
+    Examples:
+      | path                    |
+      | /api/v2/me              |
+      | /api/v2/me/interactions |
+      | /api/v2/me/channels     |
+
+  Scenario: The admin role reads the contact center's interactions
+    When admin sends GET /api/v2/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": "{{array}}"}
+      """
+    When admin sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": "{{array}}"}
+      """
+
+  Scenario: An agent reads the contact center's interactions too
+    When dave sends GET /api/v2/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": "{{array}}"}
+      """
+
+  @control
+  Scenario: The admin role may not operate on interactions
+    Given alice is listening
+    And an email is routed to alice
+    When admin sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Accept"}
+      """
+    Then the request is refused with status 403
+    When admin sends PUT /api/v2/interactions/{{it}} with:
+      """
+      {"email_object": {"subject": "hijacked"}}
+      """
+    Then the request is refused with status 403
+    When admin sends POST /api/v2/me/channels/email with:
+      """
+      {"operationName": "NotReady"}
+      """
+    Then the request is refused with status 403
+    And alice is not notified
+    And alice sees it as Invited
+
+  @control
+  Scenario: The admin role reads one interaction as a non-party
+    Given alice is listening
+    And an email is routed to alice
+    When admin sends GET /api/v2/interactions/{{it}}
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interaction": {"id": "{{it}}", "state": "Invited", "capabilities": []}}
+      """
+
+  Scenario: A CometD handshake with wrong credentials is refused
+    Then alice:wrong-password cannot listen
+    And anonymous cannot listen
+    And nobody-here:secret cannot listen
+
+  Scenario: A CometD handshake with the user's credentials opens a session
+    Given alice is listening
+    Then alice receives no notification

@@ -1,0 +1,72 @@
+@control @channels
+Feature: Readiness per channel
+  GET /me/channels tells on which channels the agent is Ready; POST
+  /me/channels/{channel} with Ready or NotReady changes it and notifies the
+  agent on /v2/me/channels. Fixture users start Ready on their channels.
+
+  Background:
+    Given alice and bob are listening
+
+  Scenario: An agent starts Ready on its channels
+    When alice sends GET /api/v2/me/channels
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "channels": [
+          {"channel": "email", "state": "Ready"},
+          {"channel": "chat", "state": "Ready"}
+        ]
+      }
+      """
+
+  Scenario: An agent becomes NotReady and Ready again, and is told each time
+    When alice becomes NotReady on email
+    Then alice is notified that she is NotReady on email
+    And no one else is notified
+    When alice sends GET /api/v2/me/channels
+    Then the response matches:
+      """
+      {
+        "statusCode": 0,
+        "channels": [
+          {"channel": "email", "state": "NotReady"},
+          {"channel": "chat", "state": "Ready"}
+        ]
+      }
+      """
+    When alice becomes Ready on email
+    Then alice is notified that she is Ready on email
+    And no one else is notified
+
+  Scenario: The control API changes an agent's readiness, and the agent is told
+    When bob is made NotReady on chat
+    Then bob is notified that he is NotReady on chat
+    And no one else is notified
+    When bob sends GET /api/v2/me/channels
+    Then the response matches:
+      """
+      {"statusCode": 0, "channels": [{"channel": "email", "state": "Ready"}, {"channel": "chat", "state": "NotReady"}]}
+      """
+
+  Scenario: An unknown readiness operation is refused
+    When alice sends POST /api/v2/me/channels/email with:
+      """
+      {"operationName": "Busy"}
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+
+  Scenario: A readiness change without operationName is refused
+    When alice sends POST /api/v2/me/channels/email with:
+      """
+      {}
+      """
+    Then the request is refused with status 400, naming "operationName"
+    And no one else is notified
+
+  Scenario: A channel that does not exist is refused
+    When alice tries to become Ready on fax
+    Then the request is refused with status 400
+    And no one else is notified

@@ -1,0 +1,181 @@
+@control @listing
+Feature: Listing and reading interactions
+  GET /me/interactions lists the interactions in which the caller is a
+  party, as absolute URIs, or with fields=* as objects the way the caller
+  sees them (the same format as the notifications). GET /interactions does
+  the same over every active interaction of the contact center. GET
+  /interactions/{id} reads one; a completed one stays readable.
+
+  Background:
+    Given alice, bob, carol and dave are listening
+
+  Scenario: Nothing is listed before anything arrives
+    When alice sends GET /api/v2/me/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": [], "interactions": "{{absent}}"}
+      """
+    When alice sends GET /api/v2/me/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": [], "uris": "{{absent}}"}
+      """
+    When admin sends GET /api/v2/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": []}
+      """
+
+  Scenario: The invited agent lists the interaction's URI
+    Given an email is routed to alice
+    When alice sends GET /api/v2/me/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": ["{{it.uri}}"]}
+      """
+    And the response matches:
+      """
+      {"uris": ["{{regex:^https?://.+/api/v2/interactions/[0-9A-Za-z]{16}$}}"]}
+      """
+
+  Scenario: With fields=* the agent lists the interaction objects as it sees them
+    Given an email is routed to alice
+    When alice sends GET /api/v2/me/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "interactions": [
+          {
+            "messageTypeName": "InteractionStateMessage",
+            "notificationType": "{{absent}}",
+            "id": "{{it}}",
+            "channel": "email",
+            "interactionType": "Inbound",
+            "interactionSubType": "InboundNew",
+            "state": "Invited",
+            "capabilities": ["Accept", "Reject"],
+            "currentQueue": "{{queues.email-inbound}}",
+            "ownerId": "{{absent}}",
+            "workbin": "{{absent}}",
+            "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Invited"}],
+            "properties": {},
+            "email_object": {
+              "subject": "Order 1042 arrived damaged",
+              "from": "jane.doe@example.com",
+              "to": "support@example.com",
+              "body": "The box was crushed."
+            },
+            "chat_object": "{{absent}}",
+            "workitem_object": "{{absent}}",
+            "receivedDate": "{{regex:^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}[+-][0-9]{4}$}}",
+            "uri": "{{it.uri}}",
+            "path": "/interactions/{{it}}"
+          }
+        ]
+      }
+      """
+
+  Scenario: Another agent's list stays empty
+    Given an email is routed to alice
+    Then bob has no interactions
+    When bob sends GET /api/v2/me/interactions?fields=*
+    Then the response matches:
+      """
+      {"statusCode": 0, "interactions": []}
+      """
+
+  Scenario: Every agent and the admin see every active interaction, as non-parties
+    Given an email is routed to alice
+    When bob sends GET /api/v2/interactions
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "uris": ["{{it.uri}}"]}
+      """
+    When bob sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": [{"id": "{{it}}", "state": "Invited", "capabilities": [], "participants": [{"userName": "{{alice.userName}}", "role": "Invited"}]}]}
+      """
+    When admin sends GET /api/v2/interactions?fields=*
+    Then the response matches:
+      """
+      {"statusCode": 0, "interactions": [{"id": "{{it}}", "state": "Invited", "capabilities": []}]}
+      """
+    When alice sends GET /api/v2/interactions?fields=*
+    Then the response matches:
+      """
+      {"statusCode": 0, "interactions": [{"id": "{{it}}", "state": "Invited", "capabilities": ["Accept", "Reject"]}]}
+      """
+
+  Scenario: Several interactions are all listed
+    Given an email is routed to alice
+    And the variable first is "{{it.uri}}"
+    And a chat is routed to alice
+    When alice sends GET /api/v2/me/interactions
+    Then the response matches:
+      """
+      {"statusCode": 0, "uris": ["{{contains}}", "{{first}}", "{{it.uri}}"]}
+      """
+    And the response has 2 uris
+    When admin sends GET /api/v2/interactions
+    Then the response has 2 uris
+
+  Scenario: Reading one interaction
+    Given a chat is routed to bob
+    When bob sends GET /api/v2/interactions/{{it}}
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "interaction": {
+          "messageTypeName": "InteractionStateMessage",
+          "id": "{{it}}",
+          "channel": "chat",
+          "state": "Invited",
+          "capabilities": ["Accept", "Reject"],
+          "chat_object": {"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]},
+          "email_object": "{{absent}}",
+          "uri": "{{it.uri}}",
+          "path": "/interactions/{{it}}"
+        }
+      }
+      """
+
+  Scenario: Reading an interaction that does not exist
+    When alice sends GET /api/v2/interactions/0000000000000000
+    Then the read is refused with status 404 and statusCode 6
+    When admin sends GET /api/v2/interactions/no-such-interaction
+    Then the read is refused with status 404 and statusCode 6
+
+  Scenario: A completed interaction stays readable but is no longer listed
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice stops processing it
+    Then alice is notified that it is Completed
+    And alice sees it as Completed
+    And admin sees it as Completed
+    And alice has no interactions
+    When admin sends GET /api/v2/interactions
+    Then the response matches:
+      """
+      {"statusCode": 0, "uris": []}
+      """
+
+  Scenario Outline: Any fields value but * is refused with statusCode 1 (<path>)
+    When alice sends GET <path>
+    Then the read is refused with status 400 and statusCode 1
+
+    Examples:
+      | path                                    |
+      | /api/v2/me/interactions?fields=id,state |
+      | /api/v2/interactions?fields=all         |

@@ -1,0 +1,181 @@
+@control @properties
+Feature: Properties and channel data
+  UpdateProperties merges a JSON Merge Patch (RFC 7386) into the
+  interaction's properties: nested objects merge, null deletes a key. PUT
+  /interactions/{id} changes the channel data the same way (email subject,
+  to and body; chat nickname; any workitem field). Every party is notified
+  (PropertiesUpdated, ChannelDataUpdated).
+
+  Background:
+    Given alice, bob, carol and dave are listening
+
+  Scenario: The owner sets properties, then merges and deletes some
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice updates its properties with:
+      """
+      {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
+      """
+    Then alice is notified that its properties are now:
+      """
+      {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
+      """
+    And alice's last notification has 6 capabilities
+    When alice updates its properties with:
+      """
+      {"order": {"status": "closed"}, "vip": null}
+      """
+    Then alice receives on /v2/me/interactions:
+      """
+      {
+        "notificationType": "PropertiesUpdated",
+        "id": "{{it}}",
+        "state": "Processing",
+        "properties": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}
+      }
+      """
+    And no one else is notified
+    When alice sends GET /api/v2/interactions/{{it}}
+    Then the response matches:
+      """
+      {"interaction": {"properties": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}}}
+      """
+
+  Scenario: Properties given when the interaction arrives are shown from the start
+    When an interaction arrives with:
+      """
+      {"channel": "chat", "agent": "{{bob.userName}}", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
+      """
+    Then bob receives on /v2/me/interactions:
+      """
+      {"id": "{{it}}", "state": "Invited", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
+      """
+    And no one else is notified
+
+  Scenario: Another agent cannot change the properties
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When bob tries to update its properties with:
+      """
+      {"customerId": "C-666"}
+      """
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: An invited agent cannot change the properties before accepting
+    Given an email is routed to alice
+    When alice tries to update its properties with:
+      """
+      {"customerId": "C-1"}
+      """
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: UpdateProperties without properties, or with properties that are not an object, is refused
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "UpdateProperties"}
+      """
+    Then the request is refused with status 400, naming "properties"
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "UpdateProperties", "properties": "vip"}
+      """
+    Then the request is refused with status 400, naming "properties"
+    And no one else is notified
+
+  Scenario: The owner changes an email's subject and deletes its body
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice changes its channel data with:
+      """
+      {"email_object": {"subject": "Re: Order 1042", "body": null}}
+      """
+    Then alice is notified that its channel data is now:
+      """
+      {"email_object": {"subject": "Re: Order 1042", "from": "jane.doe@example.com", "to": "support@example.com", "body": "{{absent}}"}}
+      """
+    And no one else is notified
+    When alice sends GET /api/v2/interactions/{{it}}
+    Then the response matches:
+      """
+      {"interaction": {"email_object": {"subject": "Re: Order 1042", "body": "{{absent}}"}}}
+      """
+
+  Scenario: The owner changes a chat's nickname
+    Given a chat is routed to bob
+    And bob accepts it
+    And bob is notified that it is Processing
+    When bob changes its channel data with:
+      """
+      {"chat_object": {"nickname": "Jane D."}}
+      """
+    Then bob is notified that its channel data is now:
+      """
+      {"chat_object": {"nickname": "Jane D.", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]}}
+      """
+    And no one else is notified
+
+  Scenario: Any workitem field can be set or deleted
+    Given a workitem is routed to carol
+    And carol accepts it
+    And carol is notified that it is Processing
+    When carol changes its channel data with:
+      """
+      {"workitem_object": {"priority": "high", "details": {"sku": "MUG-1"}, "caseNumber": null}}
+      """
+    Then carol is notified that its channel data is now:
+      """
+      {"workitem_object": {"priority": "high", "details": {"sku": "MUG-1"}, "caseNumber": "{{absent}}"}}
+      """
+    And no one else is notified
+
+  Scenario Outline: A channel data change that is not allowed is refused (<case>)
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to change its channel data with:
+      """
+      <body>
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    When alice sends GET /api/v2/interactions/{{it}}
+    Then the response matches:
+      """
+      {"interaction": {"email_object": {"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com"}}}
+      """
+
+    Examples:
+      | case                         | body                                                               |
+      | a read-only field            | {"email_object": {"from": "someone.else@example.com"}}             |
+      | another channel's object     | {"chat_object": {"nickname": "Jane"}}                              |
+      | two channel objects          | {"email_object": {"subject": "x"}, "chat_object": {"nickname": "y"}} |
+      | an empty patch               | {"email_object": {}}                                               |
+      | a wrongly typed field        | {"email_object": {"subject": 42}}                                  |
+      | not a channel object at all  | {"subject": "x"}                                                   |
+      | a body that is not JSON      | {"email_object":                                                   |
+
+  Scenario: Another agent cannot change the channel data
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When bob tries to change its channel data with:
+      """
+      {"email_object": {"subject": "mine now"}}
+      """
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: Changing the channel data of an interaction that does not exist
+    When alice sends PUT /api/v2/interactions/0000000000000000 with:
+      """
+      {"email_object": {"subject": "x"}}
+      """
+    Then the request is refused with status 404

@@ -1,0 +1,236 @@
+@control @stop-queue-workbin
+Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
+  The owner ends its work on an interaction: it completes it
+  (StopProcessing), places it in a queue for someone else (PlaceInQueue,
+  routed without the caller first), or stores it in a workbin
+  (PlaceInWorkbin). GetWorkbinContent answers on /v2/me/interactions with a
+  WorkbinContent message. After an ending message the interaction is gone
+  from the agent's list.
+
+  Background:
+    Given alice, bob, carol and dave are listening
+    And an email is routed to alice
+
+  Scenario: The owner completes the interaction
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice stops processing it
+    Then alice receives on /v2/me/interactions:
+      """
+      {"notificationType": "StateChange", "id": "{{it}}", "state": "Completed", "capabilities": []}
+      """
+    And no one else is notified
+    And alice has no interactions
+    And admin sees it as Completed
+
+  Scenario: Another agent cannot complete the owner's interaction
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When bob tries to stop processing it
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: An invited agent who has not accepted cannot complete the interaction
+    When alice tries to stop processing it
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Invited
+
+  Scenario: Completing an interaction that does not exist
+    When alice sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "StopProcessing"}
+      """
+    Then the request is refused with status 404
+
+  Scenario: The owner places the interaction in a queue, and the next agent is offered it
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice places it in queue email-inbound
+    Then alice is notified that it is Queued
+    And bob is notified that it is Invited
+    And no one else is notified
+    And alice has no interactions
+    And admin sees it as Invited with capabilities none
+
+  Scenario: PlaceInQueue without a queue is refused
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInQueue"}
+      """
+    Then the request is refused with status 400, naming "queue"
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: PlaceInQueue with an unknown queue is refused
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInQueue", "queue": "no-such-queue"}
+      """
+    Then the request is refused with status 400, naming "queue"
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: PlaceInQueue with a queue of another channel is refused
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to place it in queue chat-inbound
+    Then the request is refused with status 400, naming "queue"
+    And no one else is notified
+
+  Scenario: PlaceInQueue with a wrongly typed queue is refused
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInQueue", "queue": 7}
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+
+  Scenario: Only the owner may place the interaction in a queue
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When bob tries to place it in queue email-inbound
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: The owner stores the interaction in its workbin
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice places it in workbin alice-workbin
+    Then alice receives on /v2/me/interactions:
+      """
+      {"notificationType": "StateChange", "id": "{{it}}", "state": "InWorkbin", "capabilities": []}
+      """
+    And no one else is notified
+    And alice has no interactions
+    When admin sends GET /api/v2/interactions/{{it}}
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interaction": {"id": "{{it}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.alice-workbin.id}}"}}
+      """
+
+  Scenario: The workbin's content arrives as a WorkbinContent message
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin alice-workbin
+    And alice is notified that it is InWorkbin
+    When alice asks for the content of workbin alice-workbin
+    Then alice receives on /v2/me/interactions:
+      """
+      {
+        "messageTypeName": "WorkbinContent",
+        "notificationType": "{{absent}}",
+        "workbin": "{{workbins.alice-workbin.id}}",
+        "interactions": [
+          {
+            "messageTypeName": "InteractionStateMessage",
+            "id": "{{it}}",
+            "channel": "email",
+            "state": "InWorkbin",
+            "capabilities": [],
+            "workbin": "{{workbins.alice-workbin.id}}",
+            "email_object": {"subject": "Order 1042 arrived damaged"}
+          }
+        ]
+      }
+      """
+    And no one else is notified
+
+  Scenario: An empty workbin has an empty content
+    When bob asks for the content of workbin bob-workbin
+    Then bob is notified that workbin bob-workbin holds nothing
+    And no one else is notified
+
+  Scenario: A workbin is named by its id as well as its name
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInWorkbin", "workbin": "{{workbins.team-workbin.id}}"}
+      """
+    Then the request succeeds
+    And alice is notified that it is InWorkbin
+    When bob sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "GetWorkbinContent", "workbin": "{{workbins.team-workbin.id}}"}
+      """
+    Then the request succeeds
+    And bob is notified that workbin team-workbin holds it
+    And no one else is notified
+
+  Scenario: A member of a shared workbin sees its content
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin team-workbin
+    And alice is notified that it is InWorkbin
+    When dave asks for the content of workbin team-workbin
+    Then dave is notified that workbin team-workbin holds it
+    And no one else is notified
+
+  Scenario: An agent may not see another agent's private workbin
+    When bob tries to ask for the content of workbin alice-workbin
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: An agent may not store an interaction in another agent's private workbin
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to place it in workbin bob-workbin
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: PlaceInWorkbin with an unknown or missing workbin is refused
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInWorkbin", "workbin": "no-such-workbin"}
+      """
+    Then the request is refused with status 400, naming "workbin"
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "PlaceInWorkbin"}
+      """
+    Then the request is refused with status 400, naming "workbin"
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: GetWorkbinContent with an unknown or missing workbin is refused
+    When alice sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "GetWorkbinContent", "workbin": "no-such-workbin"}
+      """
+    Then the request is refused with status 400, naming "workbin"
+    When alice sends POST /api/v2/me/interactions/0000000000000000 with:
+      """
+      {"operationName": "GetWorkbinContent"}
+      """
+    Then the request is refused with status 400, naming "workbin"
+    And no one else is notified
+
+  Scenario: Only the owner may store the interaction in a workbin
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When bob tries to place it in workbin team-workbin
+    Then the request is refused with status 403
+    And no one else is notified
+
+  Scenario: An interaction in a workbin is routed again by the control API
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin alice-workbin
+    And alice is notified that it is InWorkbin
+    When it is routed again to bob
+    Then bob is notified that it is Invited
+    And no one else is notified
+    When alice asks for the content of workbin alice-workbin
+    Then alice is notified that workbin alice-workbin holds nothing

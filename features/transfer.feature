@@ -1,0 +1,100 @@
+@control @transfer
+Feature: Transfer
+  The owner hands the interaction to another agent (targetId: a user id or
+  userName of an agent handling the channel). The caller's ownership ends
+  at once (Transferred); the target is offered it (Invited). If the target
+  rejects, the interaction is routed from its current queue.
+
+  Background:
+    Given alice, bob, carol and dave are listening
+    And an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+
+  Scenario: The owner transfers to another agent, who accepts
+    When alice transfers it to bob
+    Then alice is notified that it is Transferred
+    And bob receives on /v2/me/interactions:
+      """
+      {
+        "notificationType": "StateChange",
+        "id": "{{it}}",
+        "state": "Invited",
+        "capabilities": ["Accept", "Reject"],
+        "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Invited"}]
+      }
+      """
+    And no one else is notified
+    And alice has no interactions
+    And bob has it among his interactions
+    When bob accepts it
+    Then bob receives on /v2/me/interactions:
+      """
+      {"notificationType": "StateChange", "id": "{{it}}", "state": "Processing", "ownerId": "{{bob.id}}", "participants": [{"userName": "{{bob.userName}}", "role": "Owner"}]}
+      """
+    And no one else is notified
+
+  Scenario: The target may be named by its userName
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Transfer", "targetId": "{{carol.userName}}"}
+      """
+    Then the request succeeds
+    And alice is notified that it is Transferred
+    And carol is notified that it is Invited
+    And no one else is notified
+
+  Scenario: When the target rejects, the interaction is routed from its queue
+    Given alice transfers it to bob
+    And alice is notified that it is Transferred
+    And bob is notified that it is Invited
+    When bob rejects it
+    Then bob is notified that it is Rejected
+    And alice receives on /v2/me/interactions:
+      """
+      {"notificationType": "StateChange", "id": "{{it}}", "state": "Invited", "currentQueue": "{{queues.email-inbound}}"}
+      """
+    And no one else is notified
+
+  Scenario: Transfer to an unknown agent is refused
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Transfer", "targetId": "nobody-at-all"}
+      """
+    Then the request is refused with status 400, naming "targetId"
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: Transfer without a target is refused
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Transfer"}
+      """
+    Then the request is refused with status 400, naming "targetId"
+    And no one else is notified
+
+  Scenario: Transfer to an agent who does not handle the channel is refused
+    Given a workitem is routed to carol
+    And carol accepts it
+    And carol is notified that it is Processing
+    When carol tries to transfer it to alice
+    Then the request is refused with status 400
+    And no one else is notified
+    And carol sees it as Processing
+
+  Scenario: Only the owner may transfer
+    When bob tries to transfer it to carol
+    Then the request is refused with status 403
+    And no one else is notified
+    And alice sees it as Processing
+
+  Scenario: Transfer while a conference is on is refused with 409
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    When alice tries to transfer it to bob
+    Then the request is refused with status 409
+    And no one else is notified

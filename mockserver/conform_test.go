@@ -1,0 +1,361 @@
+package mockserver_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gwsmock/gwsmock/conformance"
+	"github.com/gwsmock/gwsmock/mockserver"
+)
+
+// openMocks starts n independent in-process mocks on free ports.
+func openMocks(t *testing.T, n int) []string {
+	t.Helper()
+	urls := make([]string, n)
+	for i := range urls {
+		srv := &mockserver.Server{Addr: "127.0.0.1:0"}
+		if err := srv.Open(); err != nil {
+			t.Fatalf("open mock: %v", err)
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		urls[i] = srv.URL()
+	}
+	return urls
+}
+
+// TestConformance runs the whole embedded suite against the in-process mock:
+// eight instances, one scenario at a time on each.
+func TestConformance(t *testing.T) {
+	targets := openMocks(t, 8)
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := conformance.Run(ctx, conformance.Options{
+		Targets:   targets,
+		Formats:   []string{"progress"},
+		Output:    &out,
+		NoColors:  true,
+		QuietWait: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if res.Status != conformance.StatusPassed {
+		for _, f := range res.Failures {
+			t.Errorf("%s (%s):%s", f.Scenario, f.URI, f.Message)
+		}
+		t.Fatalf("status %d: %d of %d scenarios failed", res.Status, res.Failed, res.Scenarios)
+	}
+	if res.Scenarios < 100 {
+		t.Errorf("only %d scenarios ran", res.Scenarios)
+	}
+}
+
+// corruption makes a proxy in front of the mock deliberately wrong.
+type corruption struct {
+	// request may rewrite a request before it reaches the mock.
+	request func(r *http.Request)
+	// response may change the status and body of an answer.
+	response func(r *http.Request, status int, body []byte) (int, []byte)
+}
+
+// wrongProxy starts a reverse proxy to target that applies c.
+func wrongProxy(t *testing.T, target string, c corruption) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	direct := rp.Director
+	rp.Director = func(r *http.Request) {
+		direct(r)
+		if c.request != nil {
+			c.request(r)
+		}
+	}
+	rp.ModifyResponse = func(resp *http.Response) error {
+		if c.response == nil {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		status, body := c.response(resp.Request, resp.StatusCode, body)
+		resp.StatusCode = status
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	ts := httptest.NewServer(rp)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// deliveries rewrites the CometD messages delivered in a Bayeux answer:
+// each delivered message's data is replaced by what edit returns (none,
+// itself, or several).
+func deliveries(r *http.Request, body []byte, edit func(data map[string]any) []map[string]any) []byte {
+	if !strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
+		return body
+	}
+	var msgs []map[string]any
+	if json.Unmarshal(body, &msgs) != nil {
+		return body
+	}
+	var out []map[string]any
+	for _, m := range msgs {
+		data, ok := m["data"].(map[string]any)
+		if _, reply := m["successful"]; reply || !ok {
+			out = append(out, m)
+			continue
+		}
+		for _, d := range edit(data) {
+			c := maps.Clone(m)
+			c["data"] = d
+			out = append(out, c)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+const acceptedEmail = `@control
+Feature: Wrong
+  Scenario: An accepted email
+    Given alice and bob are listening
+    And an email is routed to alice
+    When alice accepts it
+    Then alice is notified that it is Processing
+`
+
+// TestConformanceCatchesWrongServers runs small scenarios against proxies
+// that break one thing each: the suite must fail, and its report must name
+// the difference.
+func TestConformanceCatchesWrongServers(t *testing.T) {
+	mock := openMocks(t, 1)[0]
+	tests := []struct {
+		name    string
+		feature string
+		c       corruption
+		want    []string
+	}{
+		{
+			name: "a wrong status",
+			feature: acceptedEmail + `    When alice tries to accept it
+    Then the request is refused with status 409
+`,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				if status == http.StatusConflict {
+					return http.StatusBadRequest, body
+				}
+				return status, body
+			}},
+			want: []string{
+				"Step: the request is refused with status 409",
+				"Failing generic step: the response status is 409",
+				"expected status 409, got 400",
+			},
+		},
+		{
+			name: "a missing field",
+			feature: acceptedEmail + `    When alice sends GET /api/v2/interactions/{{it}}
+    Then the response matches:
+      """
+      {"interaction": {"id": "{{it}}", "ownerId": "{{alice.id}}"}}
+      """
+`,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v2/interactions/") {
+					body = regexp.MustCompile(`"ownerId":"[0-9a-f]+",`).ReplaceAll(body, nil)
+				}
+				return status, body
+			}},
+			want: []string{
+				"Step: the response matches:",
+				`interaction.ownerId: expected "c9e053a7a19626b5b05b478b4fdcc0ab", got <absent> (missing)`,
+				"--- expected\n+++ actual\n",
+				`-    "ownerId": "c9e053a7a19626b5b05b478b4fdcc0ab"`,
+			},
+		},
+		{
+			name:    "a wrong state name",
+			feature: acceptedEmail,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
+					if d["state"] == "Processing" {
+						d["state"] = "Accepted"
+					}
+					return []map[string]any{d}
+				})
+			}},
+			want: []string{
+				"Step: alice is notified that it is Processing",
+				"the message alice received on /v2/me/interactions breaks the spec",
+				"state",
+				`"state": "Accepted"`,
+			},
+		},
+		{
+			name:    "a state that is valid but wrong",
+			feature: acceptedEmail,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
+					if d["state"] == "Processing" {
+						d["state"] = "Invited"
+					}
+					return []map[string]any{d}
+				})
+			}},
+			want: []string{
+				"the message alice received on /v2/me/interactions does not match",
+				`state: expected "Processing", got "Invited"`,
+				`-  "state": "Processing"`,
+				`+  "state": "Invited"`,
+			},
+		},
+		{
+			name: "a missing notification",
+			feature: acceptedEmail + `    When alice stops processing it
+    Then alice is notified that it is Completed
+`,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
+					if d["state"] == "Completed" {
+						return nil
+					}
+					return []map[string]any{d}
+				})
+			}},
+			want: []string{
+				"Step: alice is notified that it is Completed",
+				"alice received no message on /v2/me/interactions within 1s",
+			},
+		},
+		{
+			name: "an extra notification",
+			feature: acceptedEmail + `    When alice updates its properties with:
+      """
+      {"priority": 1}
+      """
+    Then alice is notified that its properties are now:
+      """
+      {"priority": 1}
+      """
+    And no one else is notified
+`,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
+					if d["notificationType"] == "PropertiesUpdated" {
+						return []map[string]any{d, d}
+					}
+					return []map[string]any{d}
+				})
+			}},
+			want: []string{
+				"Step: no one else is notified",
+				"expected no notification within 100ms",
+				"alice's unread message 1 of 1 on /v2/me/interactions",
+				`"notificationType": "PropertiesUpdated"`,
+			},
+		},
+		{
+			name: "a notification leaked to another agent",
+			feature: `@control
+Feature: Leak
+  Scenario: An email for alice
+    Given alice and bob are listening
+    When an email is routed to alice
+    Then bob is not notified
+`,
+			c: corruption{request: func(r *http.Request) {
+				// bob's CometD session is opened, and served, as alice's.
+				if u, _, ok := r.BasicAuth(); ok && u == "bob" && strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
+					r.SetBasicAuth("alice", "alice123")
+				}
+			}},
+			want: []string{
+				"Step: bob is not notified",
+				"bob's unread message 1 of 1 on /v2/me/interactions",
+				`"state": "Invited"`,
+			},
+		},
+		{
+			name:    "an unexpected notification nobody checks",
+			feature: acceptedEmail,
+			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
+					if d["state"] == "Processing" {
+						return []map[string]any{d, d}
+					}
+					return []map[string]any{d}
+				})
+			}},
+			want: []string{
+				"Step: (end of the scenario)",
+				"notifications arrived that no step expected",
+				"alice's unread message 1 of 1",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := wrongProxy(t, mock, tt.c)
+			var out bytes.Buffer
+			res, err := conformance.Run(context.Background(), conformance.Options{
+				Targets:       []string{target},
+				Features:      fstest.MapFS{"wrong.feature": {Data: []byte(tt.feature)}},
+				Formats:       []string{"pretty"},
+				Output:        &out,
+				NoColors:      true,
+				NotifyTimeout: time.Second,
+				QuietWait:     100 * time.Millisecond,
+			})
+			if err != nil {
+				t.Fatalf("Run: %v\n%s", err, out.String())
+			}
+			if res.Status != conformance.StatusFailed || res.Failed != 1 {
+				t.Fatalf("status %d, %d failed; want the scenario to fail\n%s", res.Status, res.Failed, out.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("the report lacks %q:\n%s", w, out.String())
+				}
+			}
+			if testing.Verbose() {
+				t.Log(res.Failures[0].Message)
+			}
+		})
+	}
+}
+
+// TestConformanceProxyPassesThrough checks the proxy of the test above
+// itself: without a corruption the scenarios pass through it.
+func TestConformanceProxyPassesThrough(t *testing.T) {
+	target := wrongProxy(t, openMocks(t, 1)[0], corruption{})
+	var out bytes.Buffer
+	res, err := conformance.Run(context.Background(), conformance.Options{
+		Targets:  []string{target},
+		Features: fstest.MapFS{"right.feature": {Data: []byte(acceptedEmail)}},
+		Output:   &out, NoColors: true, QuietWait: 100 * time.Millisecond,
+	})
+	if err != nil || res.Status != conformance.StatusPassed {
+		t.Fatalf("status %d, %v\n%s", res.Status, err, out.String())
+	}
+}
