@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 INTEROP := interop
 REDOCLY := $(INTEROP)/node_modules/.bin/redocly
 
-.PHONY: all run build test gotest vet lint deps godeps npmdeps node clean
+.PHONY: all run build test gotest vet lint interop deps godeps npmdeps node clean
 
 all: build
 
@@ -22,7 +22,7 @@ build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gwsmock
 
 ## test: everything CI runs
-test: deps vet gotest lint
+test: deps vet gotest lint interop
 
 godeps:
 	$(GO) mod download
@@ -49,6 +49,10 @@ gotest:
 ## lint: the spec, with an independent OpenAPI linter
 lint: npmdeps
 	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml --config spec/redocly.yaml
+
+## interop: the real CometD (long-polling, WebSocket) and Faye clients against bin/gwsmock
+interop: build npmdeps
+	cd $(INTEROP) && GWSMOCK_BIN=$(abspath $(BIN)) node --test --test-reporter=spec test/*.test.mjs
 
 clean:
 	rm -rf bin $(INTEROP)/node_modules

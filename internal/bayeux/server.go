@@ -433,6 +433,14 @@ type request struct {
 	wc      *wsConn
 	batched bool
 	ident   *identity
+	// answered lists the connects answered at once in this request's
+	// reply, so that a reply that fails to leave gives their messages back.
+	answered []answeredPoll
+}
+
+type answeredPoll struct {
+	ss *session
+	p  *poll
 }
 
 // identity caches Server.Identify for a request or a socket.
@@ -503,6 +511,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p != nil {
 		select {
 		case <-p.done:
+			// Both may be ready at once, and select picks at random: a
+			// poll released for a client that is already gone must give
+			// its messages back, not write them to a dead connection.
+			if r.Context().Err() != nil {
+				s.abandon(ss, p)
+				return
+			}
 			out = append(out, s.connectReply(p)...)
 		case <-r.Context().Done():
 			s.abandon(ss, p)
@@ -513,7 +528,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json;charset=UTF-8")
 	h.Set("Cache-Control", "no-cache, no-store")
 	w.WriteHeader(http.StatusOK)
-	w.Write(joinArray(out))
+	_, err = w.Write(joinArray(out))
+	if err == nil {
+		err = http.NewResponseController(w).Flush()
+	}
+	if err != nil {
+		// The reply did not leave: its messages go back to the queue
+		// (without ack; with ack the unacknowledged batch is resent).
+		for _, a := range rq.answered {
+			s.abandon(a.ss, a.p)
+		}
+		if p != nil {
+			s.abandon(ss, p)
+		}
+	}
 }
 
 func headerHas(h http.Header, key, token string) bool {
@@ -583,6 +611,7 @@ func (s *Server) process(rq *request, msgs []Message) (out []json.RawMessage, p 
 				r = unknown(m)
 			case cp.done == nil:
 				out = append(out, s.connectReply(cp)...)
+				rq.answered = append(rq.answered, answeredPoll{ss, cp})
 			case rq.wc == nil:
 				p, pss = cp, ss // not batched, so the only message
 			}

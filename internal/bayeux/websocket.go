@@ -74,6 +74,10 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		out, _, _ := s.process(rq, msgs)
 		if len(out) > 0 {
 			if err := wc.write(out); err != nil {
+				// Connects answered in this frame give their messages back.
+				for _, a := range rq.answered {
+					s.abandon(a.ss, a.p)
+				}
 				break
 			}
 		}
@@ -149,8 +153,14 @@ func (wc *wsConn) run() {
 		wc.mu.Lock()
 		if !wc.pending || wc.ctx.Err() != nil {
 			wc.running = false
+			unsent, ss := wc.polls, wc.sess
 			wc.polls = nil
 			wc.mu.Unlock()
+			// Released connects this dead socket will never answer give
+			// their messages back for the session's next transport.
+			for _, p := range unsent {
+				wc.fail(ss, p.msgs, p.takeSeq)
+			}
 			return
 		}
 		wc.pending = false
@@ -204,6 +214,14 @@ func (wc *wsConn) fail(ss *session, msgs []json.RawMessage, seq uint64) {
 	defer ss.mu.Unlock()
 	if ss.ws == wc {
 		ss.ws = nil
+	}
+	// A connect held on this dead socket must not be released with the
+	// restored messages (its writer would drop them): forget it first.
+	if p := ss.held; p != nil && p.wc == wc {
+		ss.held = nil
+		if p.timer != nil {
+			p.timer.Stop()
+		}
 	}
 	ss.restore(msgs, seq, now)
 }
