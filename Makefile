@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 INTEROP := interop
 REDOCLY := $(INTEROP)/node_modules/.bin/redocly
 
-.PHONY: all run build test gotest vet lint interop deps godeps npmdeps node clean
+.PHONY: all run build test gotest vet lint interop deps godeps npmdeps node chromium clean
 
 all: build
 
@@ -36,6 +36,13 @@ node:
 npmdeps: node
 	cd $(INTEROP) && $(NPM) ci --no-audit --no-fund --loglevel=error
 
+# The browser of interop/test/browser.test.mjs (driven by playwright-core,
+# which cannot download one here) comes from Debian's package chromium.
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "installing chromium from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 deps: godeps npmdeps
 
 vet:
@@ -50,8 +57,8 @@ gotest:
 lint: npmdeps
 	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml --config spec/redocly.yaml
 
-## interop: the real CometD (long-polling, WebSocket) and Faye clients against bin/gwsmock
-interop: build npmdeps
+## interop: the real CometD (long-polling, WebSocket; in Node and in headless Chromium) and Faye clients against bin/gwsmock
+interop: build npmdeps chromium
 	cd $(INTEROP) && GWSMOCK_BIN=$(abspath $(BIN)) node --test --test-reporter=spec test/*.test.mjs
 
 clean:
