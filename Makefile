@@ -61,5 +61,30 @@ lint: npmdeps
 interop: build npmdeps chromium
 	cd $(INTEROP) && GWSMOCK_BIN=$(abspath $(BIN)) node --test --test-reporter=spec test/*.test.mjs
 
+## bench: measure the performance figures of BENCHMARKS.md in one run (one Markdown table on stdout)
+.PHONY: bench
+bench: build
+	$(GO) run ./cmd/gwsmock-bench --bin $(BIN)
+
 clean:
 	rm -rf bin $(INTEROP)/node_modules
+
+## fuzz: fuzz each target for FUZZTIME, one at a time (go test -fuzz takes one target per run); `test` runs their seed corpora
+FUZZTIME ?= 20s
+FUZZ_TARGETS := ./internal/bayeux:FuzzDecodeMessages ./internal/bayeux:FuzzServer \
+	./mockserver:FuzzRequestBody ./mockserver/contactcenter:FuzzMergePatch ./fixtures:FuzzDecode
+.PHONY: fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
+	done
+
+## soak: SOAK_AGENTS agents over HTTP and CometD for SOAK_DURATION, in process on loopback, with the race detector
+SOAK_DURATION ?= 3m
+SOAK_AGENTS ?= 40
+SOAK_TIMEOUT ?= 30m
+.PHONY: soak
+soak:
+	SOAK_DURATION=$(SOAK_DURATION) SOAK_AGENTS=$(SOAK_AGENTS) $(GO) test -race -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./mockserver/

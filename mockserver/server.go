@@ -5,7 +5,9 @@
 package mockserver
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/jsonvalid"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/control"
@@ -25,6 +28,7 @@ import (
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/push"
+	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 	"github.com/gwsmock/gwsmock/spec"
 )
@@ -52,6 +56,23 @@ type Server struct {
 	LongPollTimeout time.Duration
 	// MaxCometDQueue bounds the messages waiting for one CometD session (0: the bayeux default).
 	MaxCometDQueue int
+	// MaxCometDSessionsPerUser bounds the CometD sessions one user holds at
+	// once (0: bayeux.DefaultMaxSessionsPerPrincipal, negative: no bound).
+	MaxCometDSessionsPerUser int
+	// JournalBytes bounds the data the journal keeps (0: journal.DefaultMaxBytes);
+	// JournalSize bounds its entries.
+	JournalBytes int64
+	// RetainCompleted is how many completed interactions stay readable
+	// (0: contactcenter.DefaultRetainCompleted, negative: none).
+	RetainCompleted int
+	// StateFile, when set, keeps the state in that file: read at Init when
+	// it exists (it then wins over Fixture, which stays the target of
+	// /control/v1/reset), written shortly after every change and at
+	// Shutdown. A file that is not a valid state document fails Init.
+	StateFile string
+	// StateInterval is how long changes gather before the state file is
+	// written (0: statefile.DefaultInterval).
+	StateInterval time.Duration
 
 	mu sync.Mutex
 	// guards everything below
@@ -61,6 +82,7 @@ type Server struct {
 	handler http.Handler
 	ln      net.Listener
 	srv     *http.Server
+	saver   *statefile.Saver
 	baseURL string
 	closed  bool
 	serveWG sync.WaitGroup
@@ -94,7 +116,7 @@ func (s *Server) initLocked() error {
 	if newID == nil {
 		newID = contactcenter.NewIDSource(now().UnixNano())
 	}
-	s.journal = journal.New(s.JournalSize, now)
+	s.journal = journal.NewSized(s.JournalSize, s.JournalBytes, now)
 	s.baseURL = strings.TrimSuffix(s.PublicURL, "/")
 	baseURL := func() string {
 		s.mu.Lock()
@@ -102,28 +124,40 @@ func (s *Server) initLocked() error {
 		return s.baseURL
 	}
 	sinks := &fanout{}
+	initial, fromFile := snap, false
+	var saver *statefile.Saver
+	onChange := func() {}
+	if s.StateFile != "" {
+		fileSnap, found, err := statefile.Load(s.StateFile)
+		if err != nil {
+			return err
+		}
+		if found {
+			initial, fromFile = fileSnap, true
+		}
+		saver = statefile.NewSaver(s.StateFile, s.StateInterval, logger)
+		onChange = saver.Changed
+	}
 	center, err := contactcenter.New(contactcenter.Config{
 		Now: now, NewID: newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
-	}, snap)
+		RetainCompleted: s.RetainCompleted, OnChange: onChange,
+	}, initial)
 	if err != nil {
+		if fromFile {
+			return fmt.Errorf("state file %s is refused, nothing was loaded: %w (fix the file, or move it away to start from the fixture)", s.StateFile, err)
+		}
 		return fmt.Errorf("load contact center: %w", err)
 	}
 	s.center = center
-	sinks.add(func(events []contactcenter.Event) {
-		base := baseURL()
-		for _, e := range events {
-			n, err := wire.EncodeEvent(e, base)
-			if err != nil {
-				logger.Error("encode event", "err", err)
-				continue
-			}
-			user := e.UserID
-			if u, ok := center.User(e.UserID); ok {
-				user = u.UserName
-			}
-			s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
+	// The push bridge encodes each event once and shows it to the journal
+	// before delivering it.
+	journalNotification := func(e contactcenter.Event, n wire.Notification) {
+		user := e.UserID
+		if u, ok := center.User(e.UserID); ok {
+			user = u.UserName
 		}
-	})
+		s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
+	}
 
 	var apiValidator, controlValidator *specvalidate.Validator
 	if !s.SkipValidation {
@@ -169,16 +203,17 @@ func (s *Server) initLocked() error {
 			u, fromCookie, ok := auth.Identify(r)
 			return u.ID, ok && !fromCookie
 		},
-		CanSubscribe:   push.CanSubscribe,
-		CanPublish:     push.CanPublish,
-		OriginPatterns: originHosts(s.AllowedOrigins),
-		Timeout:        s.LongPollTimeout,
-		MaxQueue:       s.MaxCometDQueue,
-		Now:            now,
-		Logger:         logger,
+		CanSubscribe:            push.CanSubscribe,
+		CanPublish:              push.CanPublish,
+		OriginPatterns:          originHosts(s.AllowedOrigins),
+		Timeout:                 s.LongPollTimeout,
+		MaxQueue:                s.MaxCometDQueue,
+		MaxSessionsPerPrincipal: s.MaxCometDSessionsPerUser,
+		Now:                     now,
+		Logger:                  logger,
 	}
 	injector := faults.New(s.bayeux)
-	bridge := &push.Bridge{Out: injector, BaseURL: baseURL, Logger: logger}
+	bridge := &push.Bridge{Out: injector, BaseURL: baseURL, Logger: logger, Observe: journalNotification}
 	ctl := control.New(control.Config{
 		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
 		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
@@ -192,6 +227,23 @@ func (s *Server) initLocked() error {
 	mux.Handle(wire.APIPrefix+"/", api)
 	mux.Handle(control.Prefix+"/", ctl)
 	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, injector.Middleware(mux)))
+	if saver != nil { // last: nothing fails after the saver runs
+		// A new file is written at once: a path that cannot be written
+		// fails now, not at the first change.
+		// A file loaded holds version 0, the center's state at New.
+		var saved uint64
+		if !fromFile {
+			snap, v := center.VersionedSnapshot()
+			if err := statefile.Write(s.StateFile, snap); err != nil {
+				s.handler = nil
+				return err
+			}
+			saved = v
+		}
+		saver.Start(center.VersionedSnapshot, saved)
+		s.saver = saver
+		logger.Info("state file", "path", s.StateFile, "loaded", fromFile)
+	}
 	return nil
 }
 
@@ -262,12 +314,23 @@ func (f *fanout) Publish(events []contactcenter.Event) {
 	}
 }
 
+// jsonOrNil is what the journal records of a body (control.yaml
+// JournalEntry.data): the JSON itself, the text as a JSON string when it is
+// not valid JSON, nothing when it is empty. Recording invalid JSON as it is
+// would make GET /control/v1/journal fail to encode.
 func jsonOrNil(b []byte) []byte {
-	t := strings.TrimSpace(string(b))
-	if t == "" || (t[0] != '{' && t[0] != '[') {
+	t := bytes.TrimSpace(b) // not a string: no copy of every body
+	if len(t) == 0 {
 		return nil
 	}
-	return b
+	if (t[0] == '{' || t[0] == '[') && jsonvalid.Valid(t) { // json.Valid, 4x faster: every body passes here
+		return b
+	}
+	s, err := json.Marshal(string(b))
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 // Handler returns the composed handler; Init or Open must have run.
@@ -319,10 +382,13 @@ func (s *Server) Open() error {
 		s.baseURL = "http://" + ln.Addr().String()
 	}
 	s.baseURL = strings.TrimSuffix(s.baseURL, "/")
+	// A held CometD connect sets its own deadlines (hold + 10 s), so these
+	// bound everything else: a slow sender, a slow reader.
 	s.srv = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
@@ -349,26 +415,34 @@ func (s *Server) Close() error {
 
 // Shutdown stops accepting, waits for requests in flight until ctx ends, and
 // is idempotent.
-func (s *Server) Shutdown(ctx context.Context) error {
+func (s *Server) Shutdown(ctx context.Context) (err error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
-	srv, bay := s.srv, s.bayeux
+	srv, bay, saver := s.srv, s.bayeux, s.saver
 	s.mu.Unlock()
 	// Answer held long polls and close sockets first: http.Server.Shutdown
 	// waits for active requests and does not know hijacked connections.
 	if bay != nil {
 		_ = bay.Close()
 	}
+	// The state file is written last, after the requests in flight.
+	if saver != nil {
+		defer func() {
+			if serr := saver.Close(); serr != nil && err == nil {
+				err = serr
+			}
+		}()
+	}
 	if srv == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	err := srv.Shutdown(ctx)
+	err = srv.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = srv.Close()
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -29,54 +26,20 @@ func buildBinary(t *testing.T) string {
 }
 
 // startServe runs `gwsmock serve` on a free port and returns its base URL.
-// The process gets SIGTERM at cleanup and must exit cleanly.
+// The process gets SIGINT at cleanup and must exit cleanly.
 func startServe(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	p := spawnServe(t, bin, args...)
+	if p.url == "" {
+		t.Fatalf("gwsmock serve exited without listening: %v\n%s", p.wait(), p.log())
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			default:
-			}
-		}
-	}()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("gwsmock serve did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("gwsmock serve did not exit within 15s of SIGINT")
+		_ = p.cmd.Process.Signal(os.Interrupt)
+		if err := p.wait(); err != nil {
+			t.Errorf("gwsmock serve did not exit cleanly on SIGINT: %v\n%s", err, p.log())
 		}
 	})
-	select {
-	case line := <-lines:
-		i := strings.Index(line, "http://")
-		if i < 0 {
-			t.Fatalf("unexpected first line from serve: %q", line)
-		}
-		return line[i:]
-	case <-time.After(20 * time.Second):
-		t.Fatalf("gwsmock serve printed no address within 20s; stderr:\n%s", stderr.String())
-	}
-	return ""
+	return p.url
 }
 
 type client struct {

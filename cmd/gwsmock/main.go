@@ -1,5 +1,5 @@
 // Command gwsmock is the Genesys Web Services Interactions API test double
-// and conformance suite. Subcommands: serve, conform, steps, version.
+// and conformance suite. Subcommands: serve, conform, steps, load, version.
 package main
 
 import (
@@ -47,6 +47,7 @@ Usage:
   gwsmock conform --target URL
                             run the conformance suite against an implementation
   gwsmock steps             print the step vocabulary of the scenarios
+  gwsmock load --target URL simulate agents against an implementation and measure it
   gwsmock version           print the version
 
 Run "gwsmock <command> --help" for a command's flags.
@@ -61,6 +62,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[1:], stdout, stderr)
 	case "conform":
 		return runConform(ctx, args[1:], stdout, stderr)
 	case "steps":

@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/mockserver"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/statefile"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,6 +31,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		publicURL     = fs.String("public-url", "", "scheme://host:port used in absolute uris (default: the listen address)")
 		logLevel      = fs.String("log-level", "info", "log level: debug, info, warn, error")
 		logFormat     = fs.String("log-format", "text", "log format: text or json")
+		stateFile     = fs.String("state-file", "", "keep the state in this JSON file: read at start when it exists (it wins over --fixture), written atomically shortly after every change and at shutdown")
+		stateInterval = fs.Duration("state-interval", statefile.DefaultInterval, "how long changes gather before --state-file is written")
+		maxSessions   = fs.Int("max-sessions-per-user", bayeux.DefaultMaxSessionsPerPrincipal, "CometD sessions one user may hold at once; more handshakes are refused (negative: no limit)")
+		journalSize   = fs.Int("journal-size", journal.DefaultSize, "entries the journal (/control/v1/journal) keeps")
+		journalBytes  = fs.Int64("journal-bytes", journal.DefaultMaxBytes, "bytes of bodies and payloads the journal keeps")
+		retain        = fs.Int("retain-completed", contactcenter.DefaultRetainCompleted, "completed interactions that stay readable (0: none)")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: gwsmock serve [flags]\n\nRuns the mock Interactions API (/api/v2), its CometD notifications and the\ntest-control API (/control/v1) on one listener.\n\nFlags:\n")
@@ -53,9 +63,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(handler)
 
+	if *journalSize <= 0 || *journalBytes <= 0 {
+		return fmt.Errorf("serve: --journal-size and --journal-bytes must be positive")
+	}
+	if *retain <= 0 {
+		*retain = -1 // the flag's 0 means none; the field's 0 means the default
+	}
+	if *maxSessions == 0 {
+		return fmt.Errorf("serve: --max-sessions-per-user 0 would refuse every CometD handshake; use a positive number, or a negative one for no limit")
+	}
 	srv := &mockserver.Server{
 		Addr: *addr, CSRF: *csrf, InviteTimeout: *inviteTimeout, ControlToken: *controlToken,
 		PublicURL: *publicURL, Logger: logger, Version: version,
+		StateFile: *stateFile, StateInterval: *stateInterval, MaxCometDSessionsPerUser: *maxSessions,
+		JournalSize: *journalSize, JournalBytes: *journalBytes, RetainCompleted: *retain,
 	}
 	if *origins != "" {
 		for _, o := range strings.Split(*origins, ",") {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gwsmock/gwsmock/internal/jsondepth"
 )
 
 // Connection types.
@@ -160,13 +162,19 @@ func millis(n *json.Number) (*int64, error) {
 	return &i, nil
 }
 
+// MaxDepth bounds how deeply a message body may nest objects and arrays.
+const MaxDepth = jsondepth.Document
+
 // DecodeMessages reads a request or response body: a JSON array of message
 // objects or a single message object. It fails on anything else, including
-// an empty array.
+// an empty array and a body nesting deeper than MaxDepth.
 func DecodeMessages(body []byte) ([]Message, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil, errors.New("empty body")
+	}
+	if err := jsondepth.Check(body, MaxDepth); err != nil {
+		return nil, err
 	}
 	switch body[0] {
 	case '{':

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gwsmock/gwsmock/internal/jsonvalid"
 )
 
 // Defaults of the Server fields.
@@ -21,7 +23,17 @@ const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxInterval = 10 * time.Second
 	DefaultMaxQueue    = 1000
+	// DefaultMaxQueueBytes bounds the bytes waiting for one session.
+	DefaultMaxQueueBytes = 64 << 20
+	// DefaultMaxSessionsPerPrincipal bounds the sessions one principal may
+	// hold at once: generous, since one browser user may open several tabs
+	// and the Node CometD adapter several instances.
+	DefaultMaxSessionsPerPrincipal = 64
 )
+
+// holdSlack is added to a held connect's hold for its connection's read
+// and write deadlines.
+const holdSlack = 10 * time.Second
 
 // maxBody bounds a request body or WebSocket frame.
 const maxBody = 1 << 20
@@ -38,6 +50,7 @@ const (
 	errMissingData         = "400::Missing data"
 	errUnknownMeta         = "400::Unknown meta channel"
 	errConnectionTypes     = "301::Unsupported connection types"
+	errTooManySessions     = "403::Too many sessions for this user"
 )
 
 // Server is a Bayeux 1.0 server: an http.Handler that answers long-polling
@@ -95,6 +108,18 @@ type Server struct {
 	// queue overflows is dropped; its client is told to handshake again.
 	// Default DefaultMaxQueue.
 	MaxQueue int
+	// MaxQueueBytes bounds the same queue in bytes of messages, like
+	// MaxQueue (a single message larger than it is still queued when the
+	// queue is empty). Default DefaultMaxQueueBytes.
+	MaxQueueBytes int
+	// MaxSessionsPerPrincipal bounds the live sessions of one principal: a
+	// handshake beyond it is refused with "403::Too many sessions ..." and
+	// advice reconnect "none", so one client that leaks sessions cannot
+	// exhaust the server. It counts per principal, never per cookie or
+	// connection (the Node CometD adapter shares one cookie jar between
+	// instances). The anonymous principal "" is not bounded. Default
+	// DefaultMaxSessionsPerPrincipal; negative: no bound.
+	MaxSessionsPerPrincipal int
 
 	// DisableWebSocket refuses WebSocket upgrades and leaves "websocket"
 	// out of supportedConnectionTypes.
@@ -154,6 +179,23 @@ func (s *Server) maxInterval() time.Duration {
 		return s.MaxInterval
 	}
 	return DefaultMaxInterval
+}
+
+func (s *Server) maxSessions() int {
+	switch {
+	case s.MaxSessionsPerPrincipal > 0:
+		return s.MaxSessionsPerPrincipal
+	case s.MaxSessionsPerPrincipal < 0:
+		return 0
+	}
+	return DefaultMaxSessionsPerPrincipal
+}
+
+func (s *Server) maxQueueBytes() int {
+	if s.MaxQueueBytes > 0 {
+		return s.MaxQueueBytes
+	}
+	return DefaultMaxQueueBytes
 }
 
 func (s *Server) maxQueue() int {
@@ -251,11 +293,11 @@ func (s *Server) Broadcast(channel string, data json.RawMessage) int {
 
 func (s *Server) enqueueAll(list []*session, channel string, raw json.RawMessage) (n int, dropped []*session) {
 	now := s.now()
-	limit := s.maxQueue()
+	limit, maxBytes := s.maxQueue(), s.maxQueueBytes()
 	for _, ss := range list {
 		ss.mu.Lock()
 		if ss.subscribed(channel) {
-			ok, drop := ss.enqueue(raw, limit, now)
+			ok, drop := ss.enqueue(raw, limit, maxBytes, now)
 			if ok {
 				n++
 			}
@@ -281,6 +323,8 @@ func deliveryJSON(channel string, data json.RawMessage) (json.RawMessage, error)
 	b.WriteString(`,"data":`)
 	if len(bytes.TrimSpace(data)) == 0 {
 		b.WriteString("null")
+	} else if valid, compact := jsonvalid.Check(data); valid && compact {
+		b.Write(data) // what json.Compact would write, without its slow scan
 	} else if err := json.Compact(&b, data); err != nil {
 		return nil, err
 	}
@@ -334,18 +378,31 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// Outcomes of add.
+type addResult uint8
+
+const (
+	added addResult = iota
+	duplicateID
+	closing
+	tooMany
+)
+
 // add registers a new session and starts the sweeper if it does not run.
-func (s *Server) add(ss *session) bool {
+func (s *Server) add(ss *session) addResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() {
-		return false
+		return closing
 	}
 	if _, dup := s.sessions[ss.id]; dup {
-		return false
+		return duplicateID
+	}
+	list := s.byPrincipal[ss.principal]
+	if limit := s.maxSessions(); limit > 0 && ss.principal != "" && len(list) >= limit {
+		return tooMany
 	}
 	s.sessions[ss.id] = ss
-	list := s.byPrincipal[ss.principal]
 	ss.pidx = len(list)
 	s.byPrincipal[ss.principal] = append(list, ss)
 	if s.stopSweep == nil {
@@ -353,7 +410,7 @@ func (s *Server) add(ss *session) bool {
 		stop := s.stopSweep
 		s.wg.Go(func() { s.sweeper(stop) })
 	}
-	return true
+	return added
 }
 
 // remove unregisters ss if it is still registered. Called with s.mu held.
@@ -509,6 +566,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, batched: len(msgs) > 1, ident: &identity{}}
 	out, p, ss := s.process(rq, msgs)
 	if p != nil {
+		// The hold may outlast the http.Server's ReadTimeout (whose
+		// background read would cancel the request's context) and
+		// WriteTimeout: give this response its own deadlines. Not
+		// supported (a test recorder): the server has none either.
+		rc := http.NewResponseController(w)
+		deadline := time.Now().Add(s.timeout() + holdSlack)
+		_ = rc.SetReadDeadline(deadline)
+		_ = rc.SetWriteDeadline(deadline)
 		select {
 		case <-p.done:
 			// Both may be ready at once, and select picks at random: a
@@ -675,12 +740,16 @@ func (s *Server) handshake(rq *request, m *Message) *Message {
 	ss := &session{principal: principal, ack: ack, lastSeen: s.now()}
 	for range 10 {
 		ss.id = s.newClientID()
-		if s.add(ss) {
+		res := s.add(ss)
+		if res == added {
 			break
 		}
 		ss.id = ""
-		if s.closed.Load() {
+		switch res {
+		case closing:
 			return refuse(errServerClosing)
+		case tooMany:
+			return refuse(fmt.Sprintf("%s (%d); disconnect one first", errTooManySessions, s.maxSessions()))
 		}
 	}
 	if ss.id == "" {

@@ -19,6 +19,7 @@ type session struct {
 	mu        sync.Mutex // guards the fields below
 	subs      []string
 	queue     []queued
+	qbytes    int     // bytes of the messages in queue
 	batch     int64   // last ack batch number sent
 	takes     uint64  // counts takes from the queue, to detect a later take
 	held      *poll   // the held /meta/connect, at most one
@@ -114,7 +115,7 @@ func (ss *session) take() ([]json.RawMessage, int64) {
 	}
 	ss.takes++
 	if !ss.ack {
-		ss.queue = nil
+		ss.queue, ss.qbytes = nil, 0
 		return out, 0
 	}
 	ss.batch++
@@ -130,6 +131,7 @@ func (ss *session) take() ([]json.RawMessage, int64) {
 func (ss *session) ackTo(n int64) {
 	i := 0
 	for i < len(ss.queue) && ss.queue[i].batch != 0 && ss.queue[i].batch <= n {
+		ss.qbytes -= len(ss.queue[i].raw)
 		i++
 	}
 	switch {
@@ -152,6 +154,7 @@ func (ss *session) restore(msgs []json.RawMessage, takeSeq uint64, now time.Time
 	q := make([]queued, 0, len(msgs)+len(ss.queue))
 	for _, m := range msgs {
 		q = append(q, queued{raw: m})
+		ss.qbytes += len(m)
 	}
 	ss.queue = append(q, ss.queue...)
 	ss.wake(now)
@@ -159,14 +162,15 @@ func (ss *session) restore(msgs []json.RawMessage, takeSeq uint64, now time.Time
 }
 
 // enqueue queues one delivery and wakes whoever sends it. When the queue
-// is full the session is dropped instead: it is marked gone, its held
-// connect is told to handshake again, and the caller must remove it. Called
-// with ss.mu held.
-func (ss *session) enqueue(raw json.RawMessage, limit int, now time.Time) (queuedOK, dropped bool) {
+// is full (limit messages, or more than maxBytes with this one unless it
+// would be alone) the session is dropped instead: it is marked gone, its
+// held connect is told to handshake again, and the caller must remove it.
+// Called with ss.mu held.
+func (ss *session) enqueue(raw json.RawMessage, limit, maxBytes int, now time.Time) (queuedOK, dropped bool) {
 	if ss.gone {
 		return false, false
 	}
-	if len(ss.queue) >= limit {
+	if len(ss.queue) >= limit || (len(ss.queue) > 0 && ss.qbytes+len(raw) > maxBytes) {
 		ss.gone = true
 		if ss.held != nil {
 			ss.release(ss.held, relDropped, now)
@@ -174,6 +178,7 @@ func (ss *session) enqueue(raw json.RawMessage, limit int, now time.Time) (queue
 		return false, true
 	}
 	ss.queue = append(ss.queue, queued{raw: raw})
+	ss.qbytes += len(raw)
 	ss.wake(now)
 	return true, false
 }

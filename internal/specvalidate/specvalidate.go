@@ -162,11 +162,72 @@ func schemaText(se *openapi3.SchemaError) string {
 
 // deepest follows a oneOf/anyOf failure to the error of the branch that the
 // discriminator (or the only candidate) chose, so the message names the
-// field inside it rather than "doesn't match any schema".
+// field inside it rather than "doesn't match any schema". Without a
+// discriminator it follows the branch the value came closest to (see
+// closestBranch).
 func deepest(se *openapi3.SchemaError) *openapi3.SchemaError {
+	if se.SchemaField == "oneOf" && (se.Schema == nil || se.Schema.Discriminator == nil) && se.Origin != nil {
+		var me openapi3.MultiError
+		if errors.As(se.Origin, &me) {
+			if best := closestBranch(me); best != nil {
+				return best
+			}
+		}
+	}
 	var inner *openapi3.SchemaError
 	if se.Origin != nil && errors.As(se.Origin, &inner) && inner != se {
 		return deepest(inner)
 	}
 	return se
+}
+
+// closestBranch picks, among the failures of the branches of a oneOf
+// without discriminator, the one to report: a branch whose required
+// properties the value has, then the failure deepest in the value (the
+// branch got furthest), then a failure that is not a missing property.
+// When every branch only misses a property at the top, it names them all:
+// `must have one of email_object, chat_object`.
+func closestBranch(branches openapi3.MultiError) *openapi3.SchemaError {
+	var best *openapi3.SchemaError
+	bestScore := -1
+	var missing []string
+	allMissing := true
+	for _, e := range branches {
+		var b *openapi3.SchemaError
+		if !errors.As(e, &b) {
+			continue
+		}
+		hasRequired := b.Schema != nil && len(b.Schema.Required) > 0
+		if obj, ok := b.Value.(map[string]any); ok && hasRequired {
+			for _, r := range b.Schema.Required {
+				if _, ok := obj[r]; !ok {
+					hasRequired = false
+				}
+			}
+		} else {
+			hasRequired = false
+		}
+		b = deepest(b)
+		ptr := b.JSONPointer()
+		isMissing := b.SchemaField == "required"
+		if isMissing && len(ptr) == 1 {
+			missing = append(missing, ptr[0])
+		} else {
+			allMissing = false
+		}
+		score := 2 * len(ptr)
+		if !isMissing {
+			score++
+		}
+		if hasRequired {
+			score += 1000
+		}
+		if score > bestScore {
+			best, bestScore = b, score
+		}
+	}
+	if allMissing && len(missing) > 1 {
+		return &openapi3.SchemaError{Reason: "must have one of " + strings.Join(missing, ", ")}
+	}
+	return best
 }

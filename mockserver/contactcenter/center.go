@@ -26,10 +26,27 @@ type Config struct {
 	// RetainCompleted is how many completed interactions stay readable
 	// (the oldest are dropped first); 0 means 1000, negative means none.
 	RetainCompleted int
+	// MaxValueBytes bounds the size, in bytes of JSON, of an interaction's
+	// properties and of its channel data, each, as Create, UpdateProperties
+	// and UpdateChannelData would leave them: more is Invalid, so that
+	// merge patches cannot grow an interaction (and every notification
+	// about it) without bound. 0 means DefaultMaxValueBytes, negative means
+	// no bound. Restore and New do not check it.
+	MaxValueBytes int
+	// OnChange, when set, is called after every transition that succeeded
+	// and after every Restore, outside the state lock, in the goroutine
+	// that made the change. It must return quickly (signal a channel, say);
+	// VersionedSnapshot tells what the state is by then. A persistence
+	// layer hangs here: not every change emits events (Restore emits none).
+	OnChange func()
 }
 
 // DefaultRetainCompleted is the RetainCompleted used when Config leaves it 0.
 const DefaultRetainCompleted = 1000
+
+// DefaultMaxValueBytes is the MaxValueBytes used when Config leaves it 0:
+// the REST API's request body limit.
+const DefaultMaxValueBytes = 1 << 20
 
 // Center is one simulated contact center. All methods are safe for
 // concurrent use.
@@ -63,6 +80,8 @@ type Center struct {
 	inviteTimeout time.Duration
 	afterFunc     func(time.Duration, func()) func() bool
 	retain        int
+	maxValue      int // 0: no bound
+	onChange      func()
 
 	// guards pubTurn, the ticket of the batch whose turn it is to be handed
 	// to the sink; pubCond waits for it to change. Batches are handed over
@@ -71,8 +90,9 @@ type Center struct {
 	pubCond *sync.Cond
 	pubTurn uint64
 
-	// guards w, seq, nextTicket, offerGen and pending: all domain state
+	// guards w, seq, nextTicket, offerGen, pending and version: all domain state
 	mu         sync.Mutex
+	version    uint64 // counts the changes: successful transitions and Restores
 	w          *world
 	seq        uint64         // Seq of the last event
 	nextTicket uint64         // ticket of the next batch of events
@@ -91,6 +111,8 @@ func New(cfg Config, snap Snapshot) (*Center, error) {
 		inviteTimeout: cfg.InviteTimeout,
 		afterFunc:     cfg.AfterFunc,
 		retain:        cfg.RetainCompleted,
+		maxValue:      cfg.MaxValueBytes,
+		onChange:      cfg.OnChange,
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -108,6 +130,12 @@ func New(cfg Config, snap Snapshot) (*Center, error) {
 	}
 	if c.retain < 0 {
 		c.retain = 0
+	}
+	switch {
+	case c.maxValue == 0:
+		c.maxValue = DefaultMaxValueBytes
+	case c.maxValue < 0:
+		c.maxValue = 0
 	}
 	c.pubCond = sync.NewCond(&c.pubMu)
 	w, err := load(snap, c.now())
@@ -131,6 +159,28 @@ func (c *Center) Snapshot() Snapshot {
 	return c.w.snapshot()
 }
 
+// Version counts the changes made so far (successful transitions and
+// Restores); it only grows.
+func (c *Center) Version() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
+}
+
+// VersionedSnapshot returns Snapshot and the Version it reflects, taken
+// together.
+func (c *Center) VersionedSnapshot() (Snapshot, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.w.snapshot(), c.version
+}
+
+func (c *Center) changed() {
+	if c.onChange != nil {
+		c.onChange()
+	}
+}
+
 // Restore replaces the whole state by s. It validates s fully first; on
 // error nothing changes. Open timers are cancelled (offers in s get new
 // ones) and no events are emitted; waiting interactions are routed by the
@@ -141,11 +191,13 @@ func (c *Center) Restore(s Snapshot) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.stopAll()
 	c.w = w
 	c.trimCompleted()
 	c.armAll()
+	c.version++
+	c.mu.Unlock()
+	c.changed()
 	return nil
 }
 
@@ -274,6 +326,9 @@ func (c *Center) Interaction(viewerID, id string) (View, error) {
 func (c *Center) transition(fn func(w *world) error) error {
 	events, ticket, err := c.locked(fn)
 	c.publish(events, ticket)
+	if err == nil {
+		c.changed()
+	}
 	return err
 }
 
@@ -285,6 +340,7 @@ func (c *Center) locked(fn func(w *world) error) ([]Event, uint64, error) {
 		c.pending = c.pending[:0]
 		return nil, 0, err
 	}
+	c.version++
 	events := c.flush()
 	if len(events) == 0 {
 		return nil, 0, nil

@@ -19,7 +19,7 @@ type NewInteraction struct {
 //
 // Errors: Invalid (unknown channel; Queue unknown or of another channel;
 // Agent unknown, not an agent or not on the channel; no Agent and no queue
-// for the channel), Conflict (Agent has no free capacity on the channel),
+// for the channel; properties or channel data over Config.MaxValueBytes), Conflict (Agent has no free capacity on the channel),
 // Internal (the id source gives no usable id).
 func (c *Center) Create(n NewInteraction) (View, error) {
 	var v View
@@ -51,6 +51,12 @@ func (c *Center) Create(n NewInteraction) (View, error) {
 			agent = a
 		} else if queue == "" {
 			return Errorf(Invalid, "queue: there is no queue for channel %s", n.Channel)
+		}
+		if err := c.checkSize("properties", n.Properties); err != nil {
+			return err
+		}
+		if err := c.checkSize("channel data", n.ChannelData); err != nil {
+			return err
 		}
 		if agent != nil && !c.hasRoom(agent, n.Channel) {
 			return Errorf(Conflict, "agent: %s has no free %s capacity", agent.UserName, n.Channel)

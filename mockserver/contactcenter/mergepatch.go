@@ -1,5 +1,7 @@
 package contactcenter
 
+import "fmt"
+
 // MergePatch applies patch to target as a JSON Merge Patch (RFC 7386) and
 // returns the result: a key whose patch value is nil is deleted, an object
 // value is merged into the target's value of that key (a non-object there
@@ -53,4 +55,63 @@ func deepCopy(v any) any {
 		return out
 	}
 	return v
+}
+
+// checkSize refuses a value that would be larger than the Config's
+// MaxValueBytes once encoded. Called with c.mu held.
+func (c *Center) checkSize(what string, v map[string]any) error {
+	if c.maxValue <= 0 {
+		return nil
+	}
+	if n := jsonSize(v, c.maxValue+1); n > c.maxValue {
+		return Errorf(Invalid, "%s would take more than %d bytes of JSON; the limit is %d", what, c.maxValue, c.maxValue)
+	}
+	return nil
+}
+
+// jsonSize estimates how many bytes v takes as compact JSON, counting
+// strings without escapes and numbers at their shortest. It stops counting
+// once the total exceeds limit (limit <= 0: no limit), so that a huge value
+// costs no more than the limit to judge.
+func jsonSize(v any, limit int) int {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if limit > 0 && n > limit {
+			return
+		}
+		switch v := v.(type) {
+		case nil:
+			n += 4
+		case bool:
+			n += 4
+			if !v {
+				n++
+			}
+		case string:
+			n += len(v) + 2
+		case float64, int, int64:
+			n += len(fmt.Sprint(v))
+		case map[string]any:
+			n += 2 + max(len(v)-1, 0)
+			for k, x := range v {
+				n += len(k) + 3
+				walk(x)
+			}
+		case []any:
+			n += 2 + max(len(v)-1, 0)
+			for _, x := range v {
+				walk(x)
+			}
+		case []string:
+			n += 2 + max(len(v)-1, 0)
+			for _, x := range v {
+				n += len(x) + 2
+			}
+		default:
+			n += len(fmt.Sprint(v))
+		}
+	}
+	walk(v)
+	return n
 }

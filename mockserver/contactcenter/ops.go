@@ -166,7 +166,7 @@ func (c *Center) PlaceInQueue(userID, id, queue string) error {
 // Merge Patch, RFC 7386); every party gets PropertiesUpdated.
 //
 // Errors: NotFound, Forbidden (not the owner or a member), Invalid (patch
-// is nil).
+// is nil, or the properties would exceed Config.MaxValueBytes).
 func (c *Center) UpdateProperties(userID, id string, patch map[string]any) error {
 	return c.transition(func(w *world) error {
 		it, _, err := w.need(userID, id, OpUpdateProperties, PartyOwner, PartyMember)
@@ -176,7 +176,11 @@ func (c *Center) UpdateProperties(userID, id string, patch map[string]any) error
 		if patch == nil {
 			return Errorf(Invalid, "properties is required")
 		}
-		it.properties = MergePatch(it.properties, patch)
+		merged := MergePatch(it.properties, patch)
+		if err := c.checkSize("properties", merged); err != nil {
+			return err
+		}
+		it.properties = merged
 		c.emitParties(it, PropertiesUpdated, "")
 		c.dispatch()
 		return nil
@@ -386,7 +390,7 @@ func (c *Center) EndConference(userID, id, agent string) error {
 //
 // Errors: NotFound, Forbidden (not a party), Invalid (ch is not the
 // interaction's channel, patch is nil, a field is not writable or wrongly
-// typed).
+// typed, or the channel data would exceed Config.MaxValueBytes).
 func (c *Center) UpdateChannelData(userID, id string, ch Channel, patch map[string]any) error {
 	return c.transition(func(w *world) error {
 		it, err := w.find(id)
@@ -405,7 +409,11 @@ func (c *Center) UpdateChannelData(userID, id string, ch Channel, patch map[stri
 		if err := checkChannelPatch(ch, patch); err != nil {
 			return err
 		}
-		it.channelData = MergePatch(it.channelData, patch)
+		merged := MergePatch(it.channelData, patch)
+		if err := c.checkSize(string(ch)+" channel data", merged); err != nil {
+			return err
+		}
+		it.channelData = merged
 		c.emitParties(it, ChannelDataUpdated, "")
 		c.dispatch()
 		return nil

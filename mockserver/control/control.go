@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/jsondepth"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/faults"
@@ -119,6 +120,20 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
 			return
 		}
+		// Before anything decodes it: nothing below recurses deeper than
+		// this. A state document holds request values a few levels down.
+		depth := jsondepth.Body
+		if r.URL.Path == Prefix+"/state" {
+			depth = jsondepth.Document
+		}
+		if err := jsondepth.Check(b, depth); err != nil {
+			writeError(w, http.StatusBadRequest, "request body: "+err.Error())
+			return
+		}
+		if trailingData(b) {
+			writeError(w, http.StatusBadRequest, "request body: there is data after the JSON value; send one JSON object")
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		// People drive this API with curl, whose -d says
 		// application/x-www-form-urlencoded: every control body is JSON,
@@ -133,6 +148,19 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.router.ServeHTTP(w, r)
+}
+
+// trailingData reports whether b holds a JSON value followed by more than
+// white space. Invalid JSON is left to the decoders, which say what is
+// wrong with it.
+func trailingData(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return false
+	}
+	_, err := dec.Token()
+	return err != io.EOF
 }
 
 type errorBody struct {

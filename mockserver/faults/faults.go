@@ -261,7 +261,14 @@ func (f *Injector) Middleware(next http.Handler) http.Handler {
 		}
 		a := ru.Action
 		if a.DelayMs > 0 {
-			t := time.NewTimer(time.Duration(a.DelayMs) * time.Millisecond)
+			d := time.Duration(a.DelayMs) * time.Millisecond
+			// The delay may outlast the server's read and write timeouts:
+			// give this exchange deadlines that cover it.
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(d + time.Minute)
+			_ = rc.SetReadDeadline(deadline)
+			_ = rc.SetWriteDeadline(deadline)
+			t := time.NewTimer(d)
 			select {
 			case <-t.C:
 			case <-r.Context().Done():

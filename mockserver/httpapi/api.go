@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/gwsmock/gwsmock/internal/jsondepth"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
@@ -184,7 +185,10 @@ func (a *API) wrap(rt route) http.Handler {
 // validation, then the handler.
 func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
 	var reqBody []byte
-	if !fromCookie {
+	// A client that sends Basic credentials along with its session cookie
+	// (a browser, a client with a cookie jar) keeps that session: minting a
+	// new one per request would fill the session table for nothing.
+	if !fromCookie && !a.hasSession(r, u.ID) {
 		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
@@ -220,6 +224,11 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 	if a.cfg.Observe != nil {
 		a.cfg.Observe(Exchange{User: u.UserName, Method: r.Method, Path: r.URL.RequestURI(), Body: reqBody})
 	}
+	// Before anything decodes it: nothing below recurses deeper than this.
+	if err := jsondepth.Check(reqBody, jsondepth.Body); err != nil {
+		fail(w, http.StatusBadRequest, "request body: "+err.Error())
+		return
+	}
 	if a.cfg.Validator != nil {
 		if err := a.cfg.Validator.Request(r); err != nil {
 			fail(w, http.StatusBadRequest, specvalidate.Describe(err))
@@ -228,6 +237,16 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
+}
+
+// hasSession reports whether r carries a session cookie of userID.
+func (a *API) hasSession(r *http.Request, userID string) bool {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return false
+	}
+	id, ok := a.cfg.Auth.Sessions.User(c.Value)
+	return ok && id == userID
 }
 
 func hasAnyRole(u contactcenter.User, roles []contactcenter.Role) bool {

@@ -4,6 +4,7 @@
 package journal
 
 import (
+	"bytes"
 	"encoding/json"
 	"sync"
 	"time"
@@ -32,29 +33,51 @@ type Entry struct {
 // DefaultSize is how many entries a journal keeps when New is given 0.
 const DefaultSize = 10000
 
-// Journal is a ring of the most recent entries. The zero value is not usable;
-// call New.
+// DefaultMaxBytes is how many bytes of entry data (bodies, payloads and
+// paths) a journal keeps when NewSized is given 0: bodies may be up to
+// 16 MiB each, so a bound in entries alone does not bound memory.
+const DefaultMaxBytes = 64 << 20
+
+// Journal is a ring of the most recent entries, bounded in entries and in
+// bytes of data. The zero value is not usable; call New.
 type Journal struct {
-	now func() time.Time
+	now      func() time.Time
+	maxBytes int64
 
 	mu sync.Mutex
-	// guards ring, start, n, next
+	// guards ring, start, n, next, bytes
 	ring  []Entry
 	start int
 	n     int
 	next  uint64
+	bytes int64 // cost of the entries kept
 }
 
-// New returns a journal that keeps the size most recent entries.
+// New returns a journal that keeps the size most recent entries (0:
+// DefaultSize) and at most DefaultMaxBytes of their data.
 func New(size int, now func() time.Time) *Journal {
+	return NewSized(size, 0, now)
+}
+
+// NewSized returns a journal that keeps the size most recent entries (0:
+// DefaultSize) as long as their data (bodies, payloads, paths) stays within
+// maxBytes (0: DefaultMaxBytes); the oldest go first. An entry whose data
+// alone exceeds maxBytes is kept without its data.
+func NewSized(size int, maxBytes int64, now func() time.Time) *Journal {
 	if size <= 0 {
 		size = DefaultSize
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Journal{now: now, ring: make([]Entry, size), next: 1}
+	return &Journal{now: now, maxBytes: maxBytes, ring: make([]Entry, size), next: 1}
 }
+
+// cost is what an entry counts against the byte bound.
+func cost(e *Entry) int64 { return int64(len(e.Data) + len(e.Path)) }
 
 // Add records e, setting its Seq and Time, and returns the Seq.
 func (j *Journal) Add(e Entry) uint64 {
@@ -64,14 +87,38 @@ func (j *Journal) Add(e Entry) uint64 {
 	e.Seq = j.next
 	e.Time = t
 	j.next++
-	if j.n < len(j.ring) {
-		j.ring[(j.start+j.n)%len(j.ring)] = e
-		j.n++
-	} else {
-		j.ring[j.start] = e
-		j.start = (j.start + 1) % len(j.ring)
+	if cost(&e) > j.maxBytes {
+		e.Data = nil
 	}
+	// Keep exactly the bytes counted: a caller's slice may pin a larger
+	// buffer (a recorder's, io.ReadAll's), and may change later.
+	e.Data = bytes.Clone(e.Data)
+	c := cost(&e)
+	for j.n > 0 && (j.n == len(j.ring) || j.bytes+c > j.maxBytes) {
+		j.bytes -= cost(&j.ring[j.start])
+		j.ring[j.start] = Entry{}
+		j.start = (j.start + 1) % len(j.ring)
+		j.n--
+	}
+	j.ring[(j.start+j.n)%len(j.ring)] = e
+	j.n++
+	j.bytes += c
 	return e.Seq
+}
+
+// Bytes returns the cost of the entries kept, which never exceeds the
+// journal's byte bound.
+func (j *Journal) Bytes() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
+}
+
+// Len returns how many entries are kept.
+func (j *Journal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.n
 }
 
 // Since returns the entries with Seq > since, oldest first; with user set,

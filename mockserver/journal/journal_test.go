@@ -41,3 +41,70 @@ func TestRingKeepsNewest(t *testing.T) {
 		t.Errorf("Last = %d, want 5", j.Last())
 	}
 }
+
+// TestBoundsHold: however many entries of whatever size are added, the
+// journal keeps at most its size in entries and its byte bound in data,
+// newest first, with sequence numbers that never repeat.
+func TestBoundsHold(t *testing.T) {
+	data := func(n int) []byte { // a JSON string of n bytes
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = 'x'
+		}
+		b[0], b[n-1] = '"', '"'
+		return b
+	}
+	tests := []struct {
+		name      string
+		size      int
+		maxBytes  int64
+		sizes     []int // data sizes added, in order
+		wantSeqs  []uint64
+		wantBytes int64
+	}{
+		{"entries bound", 2, 1000, []int{10, 10, 10}, []uint64{2, 3}, 20},
+		{"byte bound drops the oldest", 10, 100, []int{40, 40, 40}, []uint64{2, 3}, 80},
+		{"one entry over the bound keeps no data", 10, 100, []int{40, 500}, []uint64{1, 2}, 40},
+		{"a big entry pushes out several", 10, 100, []int{30, 30, 30, 90}, []uint64{4}, 90},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := NewSized(tt.size, tt.maxBytes, nil)
+			for _, n := range tt.sizes {
+				j.Add(Entry{Kind: Notification, Data: data(n)})
+				if j.Bytes() > tt.maxBytes || j.Len() > tt.size {
+					t.Fatalf("after adding %d bytes: %d entries, %d bytes; bounds %d, %d", n, j.Len(), j.Bytes(), tt.size, tt.maxBytes)
+				}
+			}
+			got := j.Since(0, "")
+			if len(got) != len(tt.wantSeqs) {
+				t.Fatalf("kept %d entries, want %v", len(got), tt.wantSeqs)
+			}
+			for i, e := range got {
+				if e.Seq != tt.wantSeqs[i] {
+					t.Errorf("entry %d seq = %d, want %d", i, e.Seq, tt.wantSeqs[i])
+				}
+			}
+			if j.Bytes() != tt.wantBytes {
+				t.Errorf("Bytes = %d, want %d", j.Bytes(), tt.wantBytes)
+			}
+		})
+	}
+}
+
+// TestManyBigEntriesStayBounded: a client sending one large body after
+// another cannot grow the journal past its byte bound.
+func TestManyBigEntriesStayBounded(t *testing.T) {
+	const maxBytes = 1 << 20
+	j := NewSized(100000, maxBytes, nil)
+	big := make([]byte, 64<<10)
+	for i := range 1000 {
+		j.Add(Entry{Kind: Request, Path: "/api/v2/me", Data: big})
+		if j.Bytes() > maxBytes {
+			t.Fatalf("after %d entries the journal holds %d bytes, over %d", i+1, j.Bytes(), maxBytes)
+		}
+	}
+	if j.Last() != 1000 || j.Len() == 0 {
+		t.Fatalf("Last = %d, Len = %d", j.Last(), j.Len())
+	}
+}

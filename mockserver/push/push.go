@@ -26,6 +26,10 @@ type Bridge struct {
 	Out     Deliverer
 	BaseURL func() string
 	Logger  *slog.Logger // nil: discard
+	// Observe, when set, is given every notification before it is
+	// delivered (the journal records them), so that an event is encoded
+	// once.
+	Observe func(contactcenter.Event, wire.Notification)
 }
 
 // Publish implements contactcenter.Sink. The center calls it in event order
@@ -42,6 +46,9 @@ func (b *Bridge) Publish(events []contactcenter.Event) {
 				b.Logger.Error("encode notification", "err", err, "user", e.UserID)
 			}
 			continue
+		}
+		if b.Observe != nil {
+			b.Observe(e, n)
 		}
 		b.Out.Deliver(n.UserID, n.Channel, n.Data)
 	}

@@ -154,6 +154,9 @@ func EncodeEvent(e contactcenter.Event, baseURL string) (Notification, error) {
 		w := FromView(e.Interaction, baseURL)
 		w.NotificationType = string(e.Notification)
 		w.LeftAgentID = e.LeftAgentID
+		if b, ok := w.AppendJSON(make([]byte, 0, 1024)); ok {
+			return Notification{UserID: e.UserID, Channel: channel, Data: b}, nil
+		}
 		payload = w
 	case contactcenter.WorkbinContentEvent:
 		wc := WorkbinContent{MessageTypeName: "WorkbinContent", Workbin: e.WorkbinID, Interactions: make([]Interaction, 0, len(e.Interactions))}

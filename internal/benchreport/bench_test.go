@@ -1,0 +1,75 @@
+package benchreport
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+)
+
+func TestFixtureIsAValidStateDocument(t *testing.T) {
+	snap, err := fixtures.Decode(Fixture(3, 100))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if len(snap.Users) != 3 || snap.Users[2].UserName != "agent00003" || snap.Users[2].Password != "pw00003" {
+		t.Errorf("users = %+v", snap.Users)
+	}
+	if got := Agents(2); got[1].UserName != "agent00002" || got[1].Password != "pw00002" {
+		t.Errorf("Agents(2) = %v", got)
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	var b bytes.Buffer
+	WriteTable(&b, []Row{
+		{Figure: "a | b", Value: "1", Goal: "≤ 2", Pass: pass(true)},
+		{Figure: "c", Value: "3", Goal: "≤ 2", Pass: pass(false), Note: "line\nbreak"},
+		{Figure: "d", Value: "4", Goal: "—"},
+	})
+	want := "| figure | measured | goal | result | how |\n|---|---|---|---|---|\n" +
+		"| a \\| b | 1 | ≤ 2 | ✅ pass |  |\n" +
+		"| c | 3 | ≤ 2 | ❌ miss | line break |\n" +
+		"| d | 4 | — | — |  |\n"
+	if b.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestRunSmall runs every figure but the conformance suite at a tiny
+// scale against a freshly built binary, so that make bench does not rot.
+func TestRunSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs servers")
+	}
+	bin := filepath.Join(t.TempDir(), "gwsmock")
+	build := exec.Command("go", "build", "-o", bin, "../../cmd/gwsmock")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("go build: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rows, err := Run(ctx, Options{
+		Bin: bin, Reps: 1, Concurrency: 2, RESTDuration: 100 * time.Millisecond,
+		Agents: 6, Rate: 60, LatencyDuration: 300 * time.Millisecond, Sessions: 20, StartupRuns: 1,
+		Only: []string{"startup", "rest", "latency", "memory"}, TempDir: t.TempDir(),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(rows) != 7 {
+		t.Errorf("%d rows, want 7", len(rows))
+	}
+	for _, r := range rows {
+		if r.Value == "not measured" || strings.Contains(r.Note, "error:") {
+			t.Errorf("%s: %s (%s)", r.Figure, r.Value, r.Note)
+		}
+	}
+}

@@ -1,0 +1,321 @@
+package mockserver_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/mockserver"
+)
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}
+
+func withStateFile(path string) func(*mockserver.Server) {
+	return func(s *mockserver.Server) { s.StateFile = path; s.StateInterval = 5 * time.Millisecond }
+}
+
+// fileState is the state document in path as GET /control/v1/state would
+// show it, "" while the file does not exist or does not load.
+func fileState(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	snap, err := fixtures.Decode(b)
+	if err != nil {
+		t.Fatalf("state file does not load: %v", err)
+	}
+	out, err := fixtures.Encode(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// TestStateFileFollowsEveryChange: after each kind of change (operations,
+// control requests, a PUT /state that emits no event) the file soon holds
+// what GET /control/v1/state shows, without a shutdown.
+func TestStateFileFollowsEveryChange(t *testing.T) {
+	changes := []struct {
+		name string
+		do   func(h *harness)
+	}{
+		{"create", func(h *harness) { h.create(newEmail) }},
+		{"accept", func(h *harness) { setups["owned by alice"](h) }},
+		{"conference", func(h *harness) { setups["conference alice+bob"](h) }},
+		{"properties", func(h *harness) {
+			id := setups["owned by alice"](h)
+			h.op("alice", id, `{"operationName":"UpdateProperties","properties":{"a":{"b":1}}}`)
+		}},
+		{"readiness", func(h *harness) {
+			h.request("alice", "POST", "/api/v2/me/channels/chat", `{"operationName":"NotReady"}`)
+		}},
+		{"put state", func(h *harness) {
+			doc := strings.Replace(h.state(), `"firstName": "Alice"`, `"firstName": "Alicia"`, 1)
+			if r := h.request("", "PUT", "/control/v1/state", doc); r.status != 200 {
+				t.Fatalf("PUT state = %d %s", r.status, r.body)
+			}
+		}},
+		{"reset", func(h *harness) {
+			h.create(newEmail)
+			h.request("", "POST", "/control/v1/reset", `{}`)
+		}},
+	}
+	for _, tt := range changes {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			h := newHarness(t, withStateFile(path))
+			if fileState(t, path) != h.state() {
+				t.Fatal("a new state file does not hold the initial state")
+			}
+			tt.do(h)
+			want := h.state()
+			waitFor(t, "the state file to follow", func() bool { return fileState(t, path) == want })
+		})
+	}
+}
+
+// TestStateFileSurvivesRestart: a server started on the file of a stopped
+// one has every interaction as it was.
+func TestStateFileSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	h := newHarness(t, withStateFile(path))
+	setups["conference alice+bob"](h)
+	owned := ownedBy(h, "carol")
+	h.op("carol", owned, `{"operationName":"UpdateProperties","properties":{"k":"v"}}`)
+	h.create(`{"channel":"email","agent":"dave","email_object":{"subject":"offered"}}`)
+	for _, agent := range []string{"carol", "dave"} { // nobody takes workitems: one waits
+		h.request(agent, "POST", "/api/v2/me/channels/workitem", `{"operationName":"NotReady"}`)
+	}
+	h.create(`{"channel":"workitem","workitem_object":{"caseNumber":"C-1"}}`)
+	h.op("dave", ownedBy(h, "dave"), `{"operationName":"StopProcessing"}`)
+	h.op("bob", ownedBy(h, "bob"), `{"operationName":"PlaceInWorkbin","workbin":"bob-workbin"}`)
+	h.request("carol", "POST", "/api/v2/me/channels/chat", `{"operationName":"NotReady"}`)
+	want := h.state()
+	states := map[string]bool{}
+	for _, in := range gjson.Get(want, "interactions").Array() {
+		states[in.Get("state").String()] = true
+	}
+	for _, st := range []string{"Queued", "Invited", "Processing", "InWorkbin", "Completed"} {
+		if !states[st] {
+			t.Fatalf("the setup made no %s interaction: %v", st, states)
+		}
+	}
+	if err := h.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(t, withStateFile(path))
+	if got := h2.state(); got != want {
+		t.Fatalf("after restart the state differs\ngot:  %.2000s\nwant: %.2000s", got, want)
+	}
+	// And it goes on from there.
+	h2.op("carol", owned, `{"operationName":"StopProcessing"}`)
+	if got := h2.seenAs("admin", owned).Get("state").String(); got != "Completed" {
+		t.Fatalf("state after restart and StopProcessing = %s", got)
+	}
+}
+
+// TestBadStateFileIsRefused: a file that does not load fails start-up with
+// a message naming the file and the problem, and is left as it was.
+func TestBadStateFileIsRefused(t *testing.T) {
+	valid, err := fixtures.Encode(fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, content, wantText string
+	}{
+		{"not JSON", "{", "not JSON"},
+		{"empty", "", "not JSON"},
+		{"schema", strings.Replace(string(valid), `"version": 1`, `"version": "one"`, 1), "version"},
+		{"duplicate user", strings.Replace(string(valid), `"userName": "bob"`, `"userName": "alice"`, 1), "alice"},
+		{"unknown queue", strings.Replace(string(valid), `"queues": [`, `"queues": ["no-such-queue", `, 1), "no-such-queue"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			srv := &mockserver.Server{StateFile: path}
+			err := srv.Init()
+			if err == nil {
+				srv.Close()
+				t.Fatal("Init accepted the file")
+			}
+			for _, want := range []string{path, tt.wantText, "nothing was loaded"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			if b, _ := os.ReadFile(path); string(b) != tt.content {
+				t.Error("the refused file was changed")
+			}
+		})
+	}
+}
+
+// openServer listens for real, as gwsmock serve does.
+func openServer(t *testing.T, configure ...func(*mockserver.Server)) *mockserver.Server {
+	t.Helper()
+	srv := &mockserver.Server{}
+	for _, f := range configure {
+		f(srv)
+	}
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// TestShutdownAnswersHeldLongPolls: Shutdown answers a held CometD connect
+// at once instead of waiting for its hold (here a minute) to run out.
+func TestShutdownAnswersHeldLongPolls(t *testing.T) {
+	for _, transport := range []string{bayeux.LongPolling, bayeux.WebSocket} {
+		t.Run(transport, func(t *testing.T) {
+			srv := openServer(t, func(s *mockserver.Server) { s.LongPollTimeout = time.Minute })
+			hdr := http.Header{}
+			hdr.Set("Authorization", "Basic "+basic("alice", "alice123"))
+			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: hdr, Transport: transport}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := c.Handshake(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Subscribe(ctx, "/v2/me/channels"); err != nil {
+				t.Fatal(err)
+			}
+			// A message that arrives proves the connect loop runs; the
+			// connect after it is held, the queue being empty.
+			if r := httpDo(t, "alice", "POST", srv.URL()+"/api/v2/me/channels/email", `{"operationName":"Ready"}`); r.status != 200 {
+				t.Fatalf("ready = %d", r.status)
+			}
+			if _, err := c.Receive(ctx); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if err := srv.Shutdown(context.Background()); err != nil {
+				t.Fatalf("Shutdown: %v", err)
+			}
+			select {
+			case <-c.Done():
+			case <-ctx.Done():
+				t.Fatal("the client still waits on its connect after Shutdown")
+			}
+			if took := time.Since(start); took > 4*time.Second {
+				t.Fatalf("Shutdown took %v: it waited for the held connect", took)
+			}
+		})
+	}
+}
+
+// TestShutdownFinishesRequestsInFlight: a request whose handler runs when
+// Shutdown starts is answered, and what it changed reaches the state file.
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	srv := openServer(t, withStateFile(path), func(s *mockserver.Server) { s.StateInterval = time.Hour })
+	addr := strings.TrimPrefix(srv.URL(), "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := newEmail
+	fmt.Fprintf(conn, "POST /control/v1/interactions HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", addr, len(body))
+	br := bufio.NewReader(conn)
+	// net/http sends 100 Continue when the handler starts reading the body:
+	// from here the request is in flight.
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != http.StatusContinue {
+		t.Fatalf("interim response = %v, %v", res, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(context.Background()) }()
+	waitFor(t, "the listener to close", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if _, err := conn.Write([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	res, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("status = %d", res.StatusCode)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if n := gjson.Get(fileState(t, path), "interactions.#").Int(); n != 1 {
+		t.Fatalf("the state file holds %d interactions, want the one created during shutdown", n)
+	}
+}
+
+// ownedBy creates an email offered to agent, who accepts it.
+func ownedBy(h *harness, agent string) string {
+	h.t.Helper()
+	id := h.create(`{"channel":"email","agent":"` + agent + `","email_object":{"subject":"for ` + agent + `"}}`)
+	h.op(agent, id, `{"operationName":"Accept"}`)
+	return id
+}
+
+func basic(user, pass string) string {
+	req, _ := http.NewRequest("GET", "/", nil)
+	req.SetBasicAuth(user, pass)
+	return strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")
+}
+
+// httpDo sends one request to a server outside the harness.
+func httpDo(t testing.TB, user, method, url, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if user != "" {
+		req.SetBasicAuth(user, user+"123")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	_, _ = bufio.NewReader(res.Body).WriteTo(&b)
+	return response{status: res.StatusCode, header: res.Header, body: []byte(b.String())}
+}
