@@ -78,3 +78,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "gwsmock: unknown command %q\n\n%s", args[0], usage)
 	return exitCode(2)
 }
+
+// parseFlags parses a subcommand's flags. --help answers flag.ErrHelp (exit
+// 0); any other flag error has been printed by fs and exits 2 (usage).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitCode(2)
+	}
+	return nil
+}

@@ -20,7 +20,7 @@ with what it does and an example, then every domain step with an example and
 the generic steps it means. It is generated from the registered steps.
 `)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
