@@ -15,8 +15,8 @@ const conformGoal = "≤ 10 s"
 
 // conformRows runs the whole embedded conformance suite (conformance.Run)
 // against in-process mocks: one, as `gwsmock conform --target` runs it,
-// and four, one scenario at a time on each (the runner's parallelism, as
-// the repository's TestConformance uses it), both with the runner's
+// and four and eight, one scenario at a time on each (the runner's
+// parallelism; TestConformance uses eight), all with the runner's
 // defaults; then once more on one mock with a 1 ms quiet wait, which
 // shows how much of the wall time is the runner watching for silence.
 func conformRows(ctx context.Context, o Options) ([]Row, error) {
@@ -24,7 +24,7 @@ func conformRows(ctx context.Context, o Options) ([]Row, error) {
 	for _, c := range []struct {
 		targets int
 		quiet   time.Duration
-	}{{1, 0}, {4, 0}, {1, time.Millisecond}} {
+	}{{1, 0}, {4, 0}, {8, 0}, {1, time.Millisecond}} {
 		figure := fmt.Sprintf("Conformance suite, whole, against %d in-process mock(s), runner defaults", c.targets)
 		if c.quiet > 0 {
 			figure = fmt.Sprintf("(diagnostic) the same, 1 mock, quiet wait %v instead of 300 ms", c.quiet)
