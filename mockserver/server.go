@@ -407,8 +407,8 @@ func (s *Server) URL() string {
 	return s.baseURL
 }
 
-// Close stops listening, lets requests in flight finish (up to ctx-less 5 s),
-// and is idempotent.
+// Close is Shutdown without a deadline of the caller's: requests in flight
+// get up to 5 s. Idempotent.
 func (s *Server) Close() error {
 	return s.Shutdown(context.Background())
 }

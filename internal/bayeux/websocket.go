@@ -217,12 +217,7 @@ func (wc *wsConn) fail(ss *session, msgs []json.RawMessage, seq uint64) {
 	}
 	// A connect held on this dead socket must not be released with the
 	// restored messages (its writer would drop them): forget it first.
-	if p := ss.held; p != nil && p.wc == wc {
-		ss.held = nil
-		if p.timer != nil {
-			p.timer.Stop()
-		}
-	}
+	ss.forgetHeldOn(wc)
 	ss.restore(msgs, seq, now)
 }
 
@@ -241,11 +236,23 @@ func (wc *wsConn) detach(now time.Time) {
 	if ss.ws == wc {
 		ss.ws = nil
 	}
-	if p := ss.held; p != nil && p.wc == wc {
-		ss.held = nil
-		p.timer.Stop()
+	if ss.forgetHeldOn(wc) {
 		ss.lastSeen = now
 	}
+}
+
+// forgetHeldOn drops the session's held connect if it waits on wc, and
+// reports whether it did. Called with the session's lock held.
+func (ss *session) forgetHeldOn(wc *wsConn) bool {
+	p := ss.held
+	if p == nil || p.wc != wc {
+		return false
+	}
+	ss.held = nil
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	return true
 }
 
 // isEmptyArray reports whether a frame is "[]", which Faye sends on its
