@@ -1,0 +1,107 @@
+package bayeux
+
+// The session registry: sessions by clientId and by principal, and
+// which request may use a session.
+
+// Outcomes of add.
+type addResult uint8
+
+const (
+	added addResult = iota
+	duplicateID
+	closing
+	tooMany
+)
+
+// add registers a new session and starts the sweeper if it does not run.
+func (s *Server) add(ss *session) addResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return closing
+	}
+	if _, dup := s.sessions[ss.id]; dup {
+		return duplicateID
+	}
+	list := s.byPrincipal[ss.principal]
+	if limit := s.maxSessions(); limit > 0 && ss.principal != "" && len(list) >= limit {
+		return tooMany
+	}
+	s.sessions[ss.id] = ss
+	ss.pidx = len(list)
+	s.byPrincipal[ss.principal] = append(list, ss)
+	if s.stopSweep == nil {
+		s.stopSweep = make(chan struct{})
+		stop := s.stopSweep
+		s.wg.Go(func() { s.sweeper(stop) })
+	}
+	return added
+}
+
+// remove unregisters ss if it is still registered. Called with s.mu held.
+func (s *Server) removeLocked(ss *session) {
+	if s.sessions[ss.id] != ss {
+		return
+	}
+	delete(s.sessions, ss.id)
+	list := s.byPrincipal[ss.principal]
+	last := len(list) - 1
+	list[ss.pidx] = list[last]
+	list[ss.pidx].pidx = ss.pidx
+	list[last] = nil
+	if last == 0 {
+		delete(s.byPrincipal, ss.principal)
+	} else {
+		s.byPrincipal[ss.principal] = list[:last]
+	}
+}
+
+func (s *Server) drop(list []*session) {
+	if len(list) == 0 {
+		return
+	}
+	s.mu.Lock()
+	for _, ss := range list {
+		s.removeLocked(ss)
+	}
+	s.mu.Unlock()
+	for _, ss := range list {
+		s.log().Info("bayeux: session dropped: queue full", "clientId", ss.id, "principal", ss.principal)
+	}
+}
+
+// identity caches Server.Identify for a request or a socket.
+type identity struct {
+	done      bool
+	principal string
+	ok        bool
+}
+
+// owns reports whether the request may act for ss: Identify either knows
+// nobody on the request or knows ss's principal.
+func (s *Server) owns(rq *request, ss *session) bool {
+	if s.Identify == nil {
+		return true
+	}
+	id := rq.ident
+	if !id.done {
+		id.principal, id.ok = s.Identify(rq.r)
+		id.done = true
+	}
+	return !id.ok || id.principal == ss.principal
+}
+
+// lookup finds the session of clientID that the request may use.
+func (s *Server) lookup(rq *request, clientID string) *session {
+	s.mu.RLock()
+	ss := s.sessions[clientID]
+	s.mu.RUnlock()
+	if ss == nil {
+		return nil
+	}
+	if !s.owns(rq, ss) {
+		s.log().Info("bayeux: clientId presented by another principal", "clientId", clientID, "principal", ss.principal)
+		return nil
+	}
+	return ss
+}
