@@ -28,4 +28,11 @@
 // their messages always travel in connect replies, which are numbered
 // (ext.ack) and kept until a later connect acknowledges them, so a reply
 // lost with a broken poll is sent again.
+//
+// # Files
+//
+// server.go: the Server and its lifecycle; registry.go: sessions by clientId
+// and principal; session.go: one session's queue; deliver.go: fan-out;
+// sweep.go: idle sessions; meta.go: meta-channel handlers; longpoll.go and
+// websocket.go: the transports; message.go, channel.go: wire format; client.go.
 package bayeux
