@@ -126,8 +126,8 @@ type UsageError struct{ msg string }
 
 func (e *UsageError) Error() string { return e.msg }
 
-func usage(format string, a ...any) (Result, error) {
-	return Result{Status: StatusUsage}, &UsageError{fmt.Sprintf(format, a...)}
+func usage(format string, a ...any) error {
+	return &UsageError{fmt.Sprintf(format, a...)}
 }
 
 // Formats are the format names godog knows, sorted.
@@ -144,100 +144,123 @@ func Formats() []string {
 // StatusUsage), or says why the target could not be used (StatusFailed);
 // failed scenarios are not errors, they are in the Result.
 func Run(ctx context.Context, o Options) (Result, error) {
+	o, err := o.validate()
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	cfg, err := prepare(ctx, o, tr)
+	if err != nil {
+		return Result{Status: StatusFailed}, err
+	}
+	return runSuite(ctx, o, cfg)
+}
+
+// validate checks o and returns it with the defaults filled in: Targets
+// without a trailing slash, Concurrency, Formats, Features, Mapping (a copy
+// of its own, which learning ids may change), Output and Log, and Tags
+// narrowed by WithoutControl. Its error is a *UsageError.
+func (o Options) validate() (Options, error) {
 	if len(o.Targets) == 0 {
-		return usage("no target: give the base URL of the implementation to test")
+		return o, usage("no target: give the base URL of the implementation to test")
 	}
 	targets := make([]string, len(o.Targets))
 	for i, t := range o.Targets {
 		t = strings.TrimSuffix(t, "/")
 		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
-			return usage("target %q: want an http:// or https:// base URL", t)
+			return o, usage("target %q: want an http:// or https:// base URL", t)
 		}
 		targets[i] = t
 	}
+	o.Targets = targets
 	if o.Concurrency == 0 {
 		o.Concurrency = len(targets)
 	}
 	if o.Concurrency < 1 || o.Concurrency > len(targets) {
-		return usage("concurrency %d: scenarios on one target run one at a time (see Isolation), so it must be between 1 and the number of targets (%d)", o.Concurrency, len(targets))
+		return o, usage("concurrency %d: scenarios on one target run one at a time (see Isolation), so it must be between 1 and the number of targets (%d)", o.Concurrency, len(targets))
 	}
-	formats := o.Formats
-	if len(formats) == 0 {
-		formats = []string{"pretty"}
+	if len(o.Formats) == 0 {
+		o.Formats = []string{"pretty"}
 	}
 	known := Formats()
-	for _, f := range formats {
+	for _, f := range o.Formats {
 		name, _, _ := strings.Cut(f, ":")
 		if !slices.Contains(known, name) {
-			return usage("format %q: use one of %s, optionally as NAME:FILE", f, strings.Join(known, ", "))
+			return o, usage("format %q: use one of %s, optionally as NAME:FILE", f, strings.Join(known, ", "))
 		}
 	}
 	switch o.Transport {
 	case "", "long-polling", "websocket":
 	default:
-		return usage("transport %q: use long-polling or websocket", o.Transport)
+		return o, usage("transport %q: use long-polling or websocket", o.Transport)
 	}
-	fsys := o.Features
-	if fsys == nil {
-		fsys = features.FS
+	if o.Features == nil {
+		o.Features = features.FS
 	}
-	tags := o.Tags
 	if o.WithoutControl {
-		if tags == "" {
-			tags = "~" + ControlTag
+		if o.Tags == "" {
+			o.Tags = "~" + ControlTag
 		} else {
-			tags += " && ~" + ControlTag
+			o.Tags += " && ~" + ControlTag
 		}
 	}
 	mapping := DefaultMapping()
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
 	}
-	out := o.Output
-	if out == nil {
-		out = os.Stdout
+	o.Mapping = &mapping
+	if o.Output == nil {
+		o.Output = os.Stdout
 	}
-	logw := o.Log
-	if logw == nil {
-		logw = io.Discard
+	if o.Log == nil {
+		o.Log = io.Discard
 	}
+	return o, nil
+}
 
+// prepare loads the specs, checks that every target answers and learns the
+// user ids the mapping leaves out, from the first target: the step
+// configuration of a run over tr.
+func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config, error) {
 	api, control := o.API, o.Control
 	var err error
 	if api == nil {
 		if api, err = spec.Load(); err != nil {
-			return Result{Status: StatusFailed}, err
+			return nil, err
 		}
 	}
 	if control == nil {
 		if control, err = spec.LoadControl(); err != nil {
-			return Result{Status: StatusFailed}, err
+			return nil, err
 		}
 	}
 	contract, err := steps.NewContract(api, control)
 	if err != nil {
-		return Result{Status: StatusFailed}, err
+		return nil, err
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
-	for _, t := range targets {
+	for _, t := range o.Targets {
 		if err := reachable(ctx, hc, t); err != nil {
-			return Result{Status: StatusFailed}, err
+			return nil, err
 		}
 	}
-	if err := learnIDs(ctx, hc, targets[0], &mapping, logw); err != nil {
-		return Result{Status: StatusFailed}, err
+	if err := learnIDs(ctx, hc, o.Targets[0], o.Mapping, o.Log); err != nil {
+		return nil, err
 	}
-	cfg := &steps.Config{
-		Users: mapping.Users, Queues: mapping.Queues, Workbins: mapping.Workbins,
+	return &steps.Config{
+		Users: o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
 		Contract: contract, ControlToken: o.ControlToken,
 		NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
 		HTTP: tr,
-	}
+	}, nil
+}
 
-	pool := make(chan string, len(targets))
-	for _, t := range targets {
+// runSuite runs the scenarios of o on godog, each on a target it leases
+// for its duration.
+func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error) {
+	pool := make(chan string, len(o.Targets))
+	for _, t := range o.Targets {
 		pool <- t
 	}
 	var (
@@ -284,14 +307,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			})
 		},
 		Options: &godog.Options{
-			Format:         strings.Join(formats, ","),
-			Output:         out,
+			Format:         strings.Join(o.Formats, ","),
+			Output:         o.Output,
 			NoColors:       o.NoColors,
-			Tags:           tags,
+			Tags:           o.Tags,
 			Concurrency:    o.Concurrency,
 			Randomize:      o.Randomize,
 			Paths:          []string{"."},
-			FS:             fsys,
+			FS:             o.Features,
 			Strict:         true,
 			DefaultContext: ctx,
 		},
@@ -306,7 +329,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	case status == StatusPassed && res.Failed > 0:
 		res.Status = StatusFailed
 	case status == StatusPassed && res.Scenarios == 0:
-		fmt.Fprintln(logw, "conformance: no scenario matched the tags")
+		fmt.Fprintln(o.Log, "conformance: no scenario matched the tags")
 	}
 	return res, nil
 }

@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"encoding/json"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -119,20 +118,6 @@ func TestTrackerClassifiesMessages(t *testing.T) {
 	}
 	if rep.Notify.Max != 3*time.Millisecond {
 		t.Errorf("max latency %v, want 3ms", rep.Notify.Max)
-	}
-}
-
-// TestNoMockserverImport keeps the load generator usable against any
-// implementation: it sees one only through URLs.
-func TestNoMockserverImport(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if strings.HasPrefix(dep, "github.com/gwsmock/gwsmock/mockserver") || strings.HasPrefix(dep, "github.com/gwsmock/gwsmock/conformance") {
-			t.Errorf("loadgen depends on %s", dep)
-		}
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gwsmock/gwsmock/internal/benchreport"
+	"github.com/gwsmock/gwsmock/cmd/gwsmock-bench/internal/benchreport"
 )
 
 func main() {

@@ -49,7 +49,7 @@ func TestRunSmall(t *testing.T) {
 		t.Skip("builds the binary and runs servers")
 	}
 	bin := filepath.Join(t.TempDir(), "gwsmock")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/gwsmock")
+	build := exec.Command("go", "build", "-o", bin, "github.com/gwsmock/gwsmock/cmd/gwsmock")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		t.Fatalf("go build: %v", err)
