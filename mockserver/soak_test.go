@@ -22,6 +22,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/spec"
@@ -592,10 +593,10 @@ func runSoak(t *testing.T, cfg soakConfig) {
 		t.Fatalf("restore the initial state = %d", r)
 	}
 	transport.CloseIdleConnections()
-	waitFor(t, "the CometD sessions to end", func() bool { return h.srv.CometDSessions() == 0 })
+	wait.For(t, "the CometD sessions to end", func() bool { return h.srv.CometDSessions() == 0 })
 	const goroutineSlack = 3
 	var goroutines int
-	waitFor(t, fmt.Sprintf("goroutines back to the baseline %d (+%d)", baseGoroutines, goroutineSlack), func() bool {
+	wait.For(t, fmt.Sprintf("goroutines back to the baseline %d (+%d)", baseGoroutines, goroutineSlack), func() bool {
 		transport.CloseIdleConnections()
 		goroutines = runtime.NumGoroutine()
 		return goroutines <= baseGoroutines+goroutineSlack

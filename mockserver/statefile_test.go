@@ -16,22 +16,9 @@ import (
 
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
 
 func withStateFile(path string) func(*mockserver.Server) {
 	return func(s *mockserver.Server) { s.StateFile = path; s.StateInterval = 5 * time.Millisecond }
@@ -94,7 +81,7 @@ func TestStateFileFollowsEveryChange(t *testing.T) {
 			}
 			tt.do(h)
 			want := h.state()
-			waitFor(t, "the state file to follow", func() bool { return fileState(t, path) == want })
+			wait.For(t, "the state file to follow", func() bool { return fileState(t, path) == want })
 		})
 	}
 }
@@ -257,7 +244,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Shutdown(context.Background()) }()
-	waitFor(t, "the listener to close", func() bool {
+	wait.For(t, "the listener to close", func() bool {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
 			c.Close()
