@@ -16,6 +16,7 @@ import (
 
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
@@ -186,9 +187,7 @@ func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 	for _, transport := range []string{bayeux.LongPolling, bayeux.WebSocket} {
 		t.Run(transport, func(t *testing.T) {
 			srv := openServer(t, func(s *mockserver.Server) { s.LongPollTimeout = time.Minute })
-			hdr := http.Header{}
-			hdr.Set("Authorization", "Basic "+basic("alice", "alice123"))
-			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: hdr, Transport: transport}
+			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: testusers.Header("alice"), Transport: transport}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := c.Handshake(ctx); err != nil {
@@ -278,25 +277,10 @@ func ownedBy(h *harness, agent string) string {
 	return id
 }
 
-func basic(user, pass string) string {
-	req, _ := http.NewRequest("GET", "/", nil)
-	req.SetBasicAuth(user, pass)
-	return strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")
-}
-
 // httpDo sends one request to a server outside the harness.
 func httpDo(t testing.TB, user, method, url, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if user != "" {
-		req.SetBasicAuth(user, user+"123")
-	}
+	req := testusers.NewRequest(t, user, method, url, body)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
