@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/conformance"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
 
@@ -287,7 +288,7 @@ Feature: Leak
 			c: corruption{request: func(r *http.Request) {
 				// bob's CometD session is opened, and served, as alice's.
 				if u, _, ok := r.BasicAuth(); ok && u == "bob" && strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
-					r.SetBasicAuth("alice", "alice123")
+					testusers.SetBasicAuth(r, "alice")
 				}
 			}},
 			want: []string{

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 )
 
 func (h *harness) faults(rules string) {
@@ -83,7 +84,7 @@ func TestFaultDropConnection(t *testing.T) {
 	h := newHarness(t)
 	h.faults(`{"rules":[{"match":{"pathPattern":"/api/v2/me"},"action":{"dropConnection":true},"count":1}]}`)
 	req, _ := http.NewRequest("GET", h.ts.URL+"/api/v2/me", nil)
-	req.SetBasicAuth("alice", "alice123")
+	testusers.SetBasicAuth(req, "alice")
 	// A fresh connection: Go's client silently retries a GET whose reused
 	// connection closes, which would hide the drop.
 	res, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)

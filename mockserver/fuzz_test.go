@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/spectest"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/mockserver"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
@@ -46,7 +47,7 @@ func FuzzRequestBody(f *testing.F) {
 		req := httptest.NewRequest(method, "http://gws.test"+path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", contentType)
 		if user != "" {
-			req.SetBasicAuth(user, user+"123")
+			testusers.SetBasicAuth(req, user)
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

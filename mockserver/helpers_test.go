@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/spectest"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/mockserver"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
@@ -61,20 +62,14 @@ func (r response) json() gjson.Result { return gjson.ParseBytes(r.body) }
 // those, a bare name sends the fixture password.
 func (h *harness) request(user, method, path, body string, header ...string) response {
 	h.t.Helper()
-	req, err := http.NewRequest(method, h.ts.URL+path, strings.NewReader(body))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	req := testusers.NewRequest(h.t, "", method, h.ts.URL+path, body)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
 	if user != "" {
 		name, pass, ok := strings.Cut(user, ":")
 		if !ok {
-			pass = name + "123"
+			pass = testusers.Password(name)
 		}
 		req.SetBasicAuth(name, pass)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
 
@@ -117,9 +118,7 @@ func TestPropertiesStayBoundedOverHTTP(t *testing.T) {
 // cometdClient handshakes as user through hc.
 func cometdClient(t *testing.T, h *harness, hc *http.Client, user string) (*bayeux.Client, error) {
 	t.Helper()
-	hdr := http.Header{}
-	hdr.Set("Authorization", "Basic "+basic(user, user+"123"))
-	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: hdr, HTTPClient: hc}
+	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(user), HTTPClient: hc}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := c.Handshake(ctx)

@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
 	"github.com/gwsmock/gwsmock/spec"
 )
 
@@ -24,11 +25,7 @@ type agentSession struct {
 
 func (h *harness) cometd(user, transport string, channels ...string) *agentSession {
 	h.t.Helper()
-	hdr := http.Header{}
-	req, _ := http.NewRequest("GET", "/", nil)
-	req.SetBasicAuth(user, user+"123")
-	hdr.Set("Authorization", req.Header.Get("Authorization"))
-	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: hdr, Transport: transport, HTTPClient: h.ts.Client()}
+	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(user), Transport: transport, HTTPClient: h.ts.Client()}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := c.Handshake(ctx); err != nil {
@@ -196,7 +193,7 @@ func TestWebSocketOriginFollowsCORS(t *testing.T) {
 		req.Header.Set("Upgrade", "websocket")
 		req.Header.Set("Sec-WebSocket-Version", "13")
 		req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-		req.SetBasicAuth("alice", "alice123")
+		testusers.SetBasicAuth(req, "alice")
 		if tt.origin != "" {
 			req.Header.Set("Origin", tt.origin)
 		}

@@ -22,6 +22,8 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/spec"
@@ -79,7 +81,7 @@ func soakFixture(n int) contactcenter.Snapshot {
 		id := fmt.Sprintf("%032x", i+1)
 		name := fmt.Sprintf("agent%02d", i)
 		s.Users = append(s.Users, contactcenter.User{
-			ID: id, UserName: name, Password: name + "123", FirstName: "Agent", LastName: strconv.Itoa(i),
+			ID: id, UserName: name, Password: testusers.Password(name), FirstName: "Agent", LastName: strconv.Itoa(i),
 			Roles:    []contactcenter.Role{contactcenter.RoleAgent},
 			Channels: []contactcenter.Channel{contactcenter.Email, contactcenter.Chat},
 			Queues:   []string{"email-inbound", "chat-inbound"},
@@ -140,7 +142,7 @@ func (a *soakAgent) do(stats *soakStats, method, path, body string) (int, []byte
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if a.name != "" {
-		req.SetBasicAuth(a.name, a.name+"123")
+		testusers.SetBasicAuth(req, a.name)
 	}
 	res, err := a.hc.Do(req)
 	if err != nil {
@@ -397,13 +399,11 @@ func runSoak(t *testing.T, cfg soakConfig) {
 	for i := range agents {
 		names[i] = fixture.Users[i].UserName
 		a := newAgent(names[i], i+1)
-		hdr := http.Header{}
-		hdr.Set("Authorization", "Basic "+basic(a.name, a.name+"123"))
 		transportName := bayeux.LongPolling
 		if i%3 == 2 {
 			transportName = bayeux.WebSocket
 		}
-		a.c = &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: hdr, HTTPClient: a.hc, Transport: transportName, Buffer: 4096}
+		a.c = &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(a.name), HTTPClient: a.hc, Transport: transportName, Buffer: 4096}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if err := a.c.Handshake(ctx); err != nil {
 			t.Fatalf("%s handshake: %v", a.name, err)
@@ -450,7 +450,7 @@ func runSoak(t *testing.T, cfg soakConfig) {
 			default:
 			}
 			req, _ := http.NewRequest("GET", h.ts.URL+"/api/v2/interactions", nil)
-			req.SetBasicAuth(admin, admin+"123")
+			testusers.SetBasicAuth(req, admin)
 			active := 0
 			if res, err := world.hc.Do(req); err == nil {
 				b, _ := io.ReadAll(res.Body)
@@ -592,10 +592,10 @@ func runSoak(t *testing.T, cfg soakConfig) {
 		t.Fatalf("restore the initial state = %d", r)
 	}
 	transport.CloseIdleConnections()
-	waitFor(t, "the CometD sessions to end", func() bool { return h.srv.CometDSessions() == 0 })
+	wait.For(t, "the CometD sessions to end", func() bool { return h.srv.CometDSessions() == 0 })
 	const goroutineSlack = 3
 	var goroutines int
-	waitFor(t, fmt.Sprintf("goroutines back to the baseline %d (+%d)", baseGoroutines, goroutineSlack), func() bool {
+	wait.For(t, fmt.Sprintf("goroutines back to the baseline %d (+%d)", baseGoroutines, goroutineSlack), func() bool {
 		transport.CloseIdleConnections()
 		goroutines = runtime.NumGoroutine()
 		return goroutines <= baseGoroutines+goroutineSlack

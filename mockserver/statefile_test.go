@@ -16,22 +16,10 @@ import (
 
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/testusers"
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
 
 func withStateFile(path string) func(*mockserver.Server) {
 	return func(s *mockserver.Server) { s.StateFile = path; s.StateInterval = 5 * time.Millisecond }
@@ -94,7 +82,7 @@ func TestStateFileFollowsEveryChange(t *testing.T) {
 			}
 			tt.do(h)
 			want := h.state()
-			waitFor(t, "the state file to follow", func() bool { return fileState(t, path) == want })
+			wait.For(t, "the state file to follow", func() bool { return fileState(t, path) == want })
 		})
 	}
 }
@@ -199,9 +187,7 @@ func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 	for _, transport := range []string{bayeux.LongPolling, bayeux.WebSocket} {
 		t.Run(transport, func(t *testing.T) {
 			srv := openServer(t, func(s *mockserver.Server) { s.LongPollTimeout = time.Minute })
-			hdr := http.Header{}
-			hdr.Set("Authorization", "Basic "+basic("alice", "alice123"))
-			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: hdr, Transport: transport}
+			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: testusers.Header("alice"), Transport: transport}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := c.Handshake(ctx); err != nil {
@@ -257,7 +243,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Shutdown(context.Background()) }()
-	waitFor(t, "the listener to close", func() bool {
+	wait.For(t, "the listener to close", func() bool {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
 			c.Close()
@@ -291,25 +277,10 @@ func ownedBy(h *harness, agent string) string {
 	return id
 }
 
-func basic(user, pass string) string {
-	req, _ := http.NewRequest("GET", "/", nil)
-	req.SetBasicAuth(user, pass)
-	return strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")
-}
-
 // httpDo sends one request to a server outside the harness.
 func httpDo(t testing.TB, user, method, url, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if user != "" {
-		req.SetBasicAuth(user, user+"123")
-	}
+	req := testusers.NewRequest(t, user, method, url, body)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)

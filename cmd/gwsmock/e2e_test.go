@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/gwsmock/gwsmock/internal/testusers"
 )
 
 // buildBinary builds gwsmock once per test into a temp dir.
@@ -51,16 +53,7 @@ type client struct {
 // checks the status.
 func (c client) do(user, method, path, body string, wantStatus int) gjson.Result {
 	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if user != "" {
-		req.SetBasicAuth(user, user+"123")
-	}
+	req := testusers.NewRequest(c.t, user, method, c.base+path, body)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)

@@ -2,6 +2,8 @@ package contactcenter
 
 import (
 	"testing"
+
+	"github.com/gwsmock/gwsmock/internal/testusers"
 )
 
 func TestAuthenticate(t *testing.T) {
@@ -11,10 +13,10 @@ func TestAuthenticate(t *testing.T) {
 		wantID               string
 		wantOK               bool
 	}{
-		{name: "right password", user: "alice", password: "alice123", wantID: aliceID, wantOK: true},
-		{name: "wrong password", user: "alice", password: "bob123"},
+		{name: "right password", user: "alice", password: testusers.Password("alice"), wantID: aliceID, wantOK: true},
+		{name: "wrong password", user: "alice", password: testusers.Password("bob")},
 		{name: "empty password", user: "alice", password: ""},
-		{name: "unknown user", user: "mallory", password: "alice123"},
+		{name: "unknown user", user: "mallory", password: testusers.Password("alice")},
 		{name: "a user without a password", user: "nopass", password: ""},
 	}
 	h.must(h.c.Restore(func() Snapshot {

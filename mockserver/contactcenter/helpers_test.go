@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gwsmock/gwsmock/internal/testusers"
 )
 
 // Fixture-like test data: four agents on email and chat, an admin, one
@@ -58,7 +60,7 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func agent(id, name, first string) User {
 	return User{
-		ID: id, UserName: name, Password: name + "123", FirstName: first, LastName: "Agent",
+		ID: id, UserName: name, Password: testusers.Password(name), FirstName: first, LastName: "Agent",
 		Roles:    []Role{RoleAgent},
 		Channels: []Channel{Email, Chat},
 		Queues:   []string{"email-inbound", "chat-inbound"},
@@ -75,7 +77,7 @@ func fixture() Snapshot {
 			agent(bobID, "bob", "Bob"),
 			agent(carolID, "carol", "Carol"),
 			agent(daveID, "dave", "Dave"),
-			{ID: adminID, UserName: "admin", Password: "admin123", FirstName: "Ada", LastName: "Admin", Roles: []Role{RoleAdmin}},
+			{ID: adminID, UserName: "admin", Password: testusers.Password("admin"), FirstName: "Ada", LastName: "Admin", Roles: []Role{RoleAdmin}},
 		},
 		Queues: []Queue{
 			{ID: emailQueueID, Name: "email-inbound", Channel: Email},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
 
@@ -142,19 +143,6 @@ func (f *fakeSource) get() (contactcenter.Snapshot, uint64) {
 	return f.snap, f.version
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
-
 func fileName(t *testing.T, path string) string {
 	t.Helper()
 	s, _, err := Load(path)
@@ -178,7 +166,7 @@ func TestSaverWritesAfterChanges(t *testing.T) {
 	}
 	src.change("last")
 	s.Changed()
-	waitFor(t, "the last version to be written", func() bool { return s.Saved() == 51 })
+	wait.For(t, "the last version to be written", func() bool { return s.Saved() == 51 })
 	if got := fileName(t, path); got != "last" {
 		t.Fatalf("file holds %q, want the newest state", got)
 	}
