@@ -151,7 +151,7 @@ func (s *Server) initLocked() error {
 	s.center = center
 	// The push bridge encodes each event once and shows it to the journal
 	// before delivering it.
-	journalNotification := func(e contactcenter.Event, n wire.Notification) {
+	journalNotification := func(e contactcenter.Event, n push.Notification) {
 		user := e.UserID
 		if u, ok := center.User(e.UserID); ok {
 			user = u.UserName

@@ -24,7 +24,6 @@ import (
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/faults"
-	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
@@ -186,7 +185,7 @@ func writeOK(w http.ResponseWriter) {
 }
 
 // statusOf maps a domain error to its status, as the REST API does.
-func statusOf(err error) int { return httpapi.StatusOf(contactcenter.CodeOf(err)) }
+func statusOf(err error) int { return wire.StatusOf(contactcenter.CodeOf(err)) }
 
 func writeDomain(w http.ResponseWriter, err error) {
 	if err != nil {

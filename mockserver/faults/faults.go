@@ -27,6 +27,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
 
 // Match says which requests a rule applies to; empty fields match anything.
@@ -58,9 +60,6 @@ type Rule struct {
 // InjectedHeader marks an answer a rule made up, so that a person reading a
 // trace, and the spec-validating test wrapper, can tell it from a real one.
 const InjectedHeader = "X-Gwsmock-Fault"
-
-// APIPrefix is the only part of the server rules apply to.
-const APIPrefix = "/api/v2"
 
 // Deliverer delivers one CometD message to a principal's sessions.
 type Deliverer interface {
@@ -243,13 +242,13 @@ func operationName(r *http.Request) string {
 // the whole server with it.
 func (f *Injector) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, APIPrefix+"/") {
+		if !strings.HasPrefix(r.URL.Path, wire.APIPrefix+"/") {
 			// Never faulted, but the control API causes notifications too,
 			// so it waits while a notification rule's request runs alone.
 			f.serve(w, r, next, false)
 			return
 		}
-		longPoll := strings.HasPrefix(r.URL.Path, APIPrefix+"/notifications")
+		longPoll := strings.HasPrefix(r.URL.Path, wire.APIPrefix+"/notifications")
 		if !f.active() {
 			f.serve(w, r, next, longPoll)
 			return

@@ -1,9 +1,10 @@
 // Package httpapi is the REST edge of the mock: the Interactions API of
 // spec/openapi.yaml under /api/v2. It authenticates (Basic or the JSESSIONID
 // cookie), checks roles and the optional CSRF token, validates each request
-// against the spec, calls the contact center, and maps domain errors to HTTP
-// statuses and the GWS error bodies. It holds no state of its own beyond
-// sessions and CSRF tokens.
+// against the spec, calls the contact center, and answers domain errors with
+// the GWS error bodies (the status comes from wire.StatusOf, which the
+// control API shares). It holds no state of its own beyond sessions and CSRF
+// tokens.
 package httpapi
 
 import (

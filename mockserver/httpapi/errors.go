@@ -3,8 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
-
-	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
 
 // GWS statusCode values of resource errors (behavior.md §4).
@@ -19,22 +17,6 @@ const (
 	codeUnauthorized  = 20
 	maxErrorTextBytes = 512
 )
-
-// StatusOf maps a domain error code to an HTTP status: the one place where
-// the domain's codes meet HTTP, for the REST and the control API alike.
-func StatusOf(code contactcenter.Code) int {
-	switch code {
-	case contactcenter.Invalid:
-		return http.StatusBadRequest
-	case contactcenter.Forbidden:
-		return http.StatusForbidden
-	case contactcenter.NotFound:
-		return http.StatusNotFound
-	case contactcenter.Conflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
 
 // gwsCodeOf maps an HTTP status to the GWS statusCode of resource errors.
 func gwsCodeOf(status int) int {

@@ -23,7 +23,7 @@ type channelState struct {
 func (a *API) getChannels(w http.ResponseWriter, r *request) {
 	rs, err := a.cfg.Center.Readiness(r.user.ID)
 	if err != nil {
-		writeStatusError(w, StatusOf(contactcenter.CodeOf(err)), err.Error())
+		writeStatusError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
 		return
 	}
 	out := make([]channelState, 0, len(rs))
@@ -62,7 +62,7 @@ func (a *API) postChannel(w http.ResponseWriter, r *request) {
 // answer writes an operation's outcome.
 func (a *API) answer(w http.ResponseWriter, err error) {
 	if err != nil {
-		writeOpError(w, StatusOf(contactcenter.CodeOf(err)), err.Error())
+		writeOpError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
 		return
 	}
 	writeOK(w)
@@ -138,7 +138,7 @@ func (a *API) getInteractions(w http.ResponseWriter, r *request) {
 func (a *API) getInteraction(w http.ResponseWriter, r *request) {
 	v, err := a.cfg.Center.Interaction(r.user.ID, r.vars["id"])
 	if err != nil {
-		writeStatusError(w, StatusOf(contactcenter.CodeOf(err)), err.Error())
+		writeStatusError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {

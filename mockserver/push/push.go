@@ -1,9 +1,11 @@
 // Package push turns contact-center events into CometD deliveries: each
 // event goes to its one recipient's sessions on /v2/me/interactions or
-// /v2/me/channels, with the payload of the spec's notification schemas
-// (encoded by package wire, like the REST objects). It also holds the
-// channel policy of behavior.md §6: clients subscribe under /v2/ (wildcards
-// included) and never publish there.
+// /v2/me/channels, with the payload of the spec's notification schemas. It
+// owns what only CometD carries: the channel names, the WorkbinContent and
+// ChannelStateMessage messages and the encoding of an event into its
+// notification (the interaction object inside is package wire's, shared with
+// the REST objects). It also holds the channel policy of behavior.md §6:
+// clients subscribe under /v2/ (wildcards included) and never publish there.
 package push
 
 import (
@@ -12,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
-	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
 
 // Deliverer is the part of the Bayeux server push needs: deliver data on
@@ -29,7 +30,7 @@ type Bridge struct {
 	// Observe, when set, is given every notification before it is
 	// delivered (the journal records them), so that an event is encoded
 	// once.
-	Observe func(contactcenter.Event, wire.Notification)
+	Observe func(contactcenter.Event, Notification)
 }
 
 // Publish implements contactcenter.Sink. The center calls it in event order
@@ -40,7 +41,7 @@ func (b *Bridge) Publish(events []contactcenter.Event) {
 		base = b.BaseURL()
 	}
 	for _, e := range events {
-		n, err := wire.EncodeEvent(e, base)
+		n, err := EncodeEvent(e, base)
 		if err != nil {
 			if b.Logger != nil {
 				b.Logger.Error("encode notification", "err", err, "user", e.UserID)

@@ -1,13 +1,17 @@
-// Package wire owns the JSON shapes that the REST API and the CometD
+// Package wire owns the JSON vocabulary that the REST API and the CometD
 // notifications share: the interaction object (the page says REST lists carry
-// "the same message format as comes via cometD notifications"), the
-// WorkbinContent and ChannelStateMessage messages, and the user object. Both
-// mockserver/httpapi and mockserver/push encode through it, so the two cannot
-// drift apart; spec/openapi.yaml describes every shape here.
+// "the same message format as comes via cometD notifications") and its fast
+// encoder, the participant and user objects, the interaction's uri and path,
+// the receivedDate layout, the channel-data member's name, readiness on the
+// wire, the API prefix, and the mapping of domain error codes to HTTP
+// statuses that every HTTP edge answers with. Both mockserver/httpapi and
+// mockserver/push encode through it, so the two cannot drift apart;
+// spec/openapi.yaml describes every shape here. What only CometD sends (the
+// channel names, the WorkbinContent and ChannelStateMessage messages, the
+// encoding of an event) belongs to mockserver/push.
 package wire
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -108,71 +112,12 @@ func ChannelObjectKey(ch contactcenter.Channel) string {
 	return string(ch) + "_object"
 }
 
-// WorkbinContent is the answer to GetWorkbinContent, sent on /v2/me/interactions.
-type WorkbinContent struct {
-	MessageTypeName string        `json:"messageTypeName"`
-	Workbin         string        `json:"workbin"`
-	Interactions    []Interaction `json:"interactions"`
-}
-
-// ChannelState is sent on /v2/me/channels when a user's readiness changes.
-type ChannelState struct {
-	MessageTypeName string `json:"messageTypeName"`
-	Channel         string `json:"channel"`
-	State           string `json:"state"`
-}
-
 // ReadyState names readiness on the wire.
 func ReadyState(ready bool) string {
 	if ready {
 		return "Ready"
 	}
 	return "NotReady"
-}
-
-// CometD channels the notifications travel on.
-const (
-	InteractionsChannel = "/v2/me/interactions"
-	ChannelsChannel     = "/v2/me/channels"
-)
-
-// Notification is one encoded event: the CometD channel and the payload.
-type Notification struct {
-	UserID  string
-	Channel string
-	Data    json.RawMessage
-}
-
-// EncodeEvent turns a domain event into its notification.
-func EncodeEvent(e contactcenter.Event, baseURL string) (Notification, error) {
-	var (
-		channel = InteractionsChannel
-		payload any
-	)
-	switch e.Kind {
-	case contactcenter.InteractionEvent:
-		w := FromView(e.Interaction, baseURL)
-		w.NotificationType = string(e.Notification)
-		w.LeftAgentID = e.LeftAgentID
-		if b, ok := w.AppendJSON(make([]byte, 0, 1024)); ok {
-			return Notification{UserID: e.UserID, Channel: channel, Data: b}, nil
-		}
-		payload = w
-	case contactcenter.WorkbinContentEvent:
-		wc := WorkbinContent{MessageTypeName: "WorkbinContent", Workbin: e.WorkbinID, Interactions: make([]Interaction, 0, len(e.Interactions))}
-		for _, v := range e.Interactions {
-			wc.Interactions = append(wc.Interactions, FromView(v, baseURL))
-		}
-		payload = wc
-	case contactcenter.ChannelStateEvent:
-		channel = ChannelsChannel
-		payload = ChannelState{MessageTypeName: "ChannelStateMessage", Channel: string(e.Channel), State: ReadyState(e.Ready)}
-	}
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return Notification{}, err
-	}
-	return Notification{UserID: e.UserID, Channel: channel, Data: b}, nil
 }
 
 // User is the user object of GET /me.

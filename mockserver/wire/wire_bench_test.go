@@ -11,7 +11,8 @@ import (
 
 // benchView is an email in a conference seen by its owner: two
 // participants, properties and channel data, as GET /me/interactions and
-// the notifications carry it.
+// the notifications carry it (mockserver/push's BenchmarkEncodeEvent
+// encodes the same view).
 func benchView() contactcenter.View {
 	return contactcenter.View{
 		ID: "00009a8T8Y130123", Channel: contactcenter.Email, Type: "Inbound", SubType: "InboundNew",
@@ -54,18 +55,4 @@ func BenchmarkInteractionJSON(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkEncodeEvent measures one notification payload.
-func BenchmarkEncodeEvent(b *testing.B) {
-	e := contactcenter.Event{
-		Seq: 1, Kind: contactcenter.InteractionEvent, UserID: "c9e053a7a19626b5b05b478b4fdcc0ab",
-		Notification: contactcenter.PropertiesUpdated, Interaction: benchView(),
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := wire.EncodeEvent(e, "http://127.0.0.1:8090"); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
