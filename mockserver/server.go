@@ -152,9 +152,9 @@ func (s *Server) initLocked() error {
 	// The push bridge encodes each event once and shows it to the journal
 	// before delivering it.
 	journalNotification := func(e contactcenter.Event, n wire.Notification) {
-		user := e.UserID
-		if u, ok := center.User(e.UserID); ok {
-			user = u.UserName
+		user := e.UserName
+		if user == "" {
+			user = e.UserID
 		}
 		s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
 	}
