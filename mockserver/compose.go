@@ -1,11 +1,11 @@
 package mockserver
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,100 +18,99 @@ import (
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/push"
-	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 	"github.com/gwsmock/gwsmock/spec"
 )
 
-func (s *Server) initLocked() error {
-	if s.handler != nil {
-		return nil
-	}
-	now := s.Now
-	if now == nil {
-		now = time.Now
-	}
-	logger := s.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	snap := fixtures.Default()
-	if s.Fixture != nil {
-		snap = *s.Fixture
-	}
-	newID := s.NewID
-	if newID == nil {
-		newID = contactcenter.NewIDSource(now().UnixNano())
-	}
-	s.journal = journal.NewSized(s.JournalSize, s.JournalBytes, now)
-	s.baseURL = strings.TrimSuffix(s.PublicURL, "/")
-	baseURL := func() string {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.baseURL
+// unlistenedURL is the base of absolute uris when Init runs without
+// PublicURL: nothing listens yet, so no address is known.
+const unlistenedURL = "http://127.0.0.1"
+
+// buildLocked composes the server from its fields: the contact center and
+// its state file, the journal, the REST, CometD and control APIs, fault
+// injection and the middleware around them. baseURL is the scheme://host
+// clients reach the server at ("": not known, see unlistenedURL); every
+// adapter gets it as a plain value. On error nothing is set on s. s.mu is
+// held.
+func (s *Server) buildLocked(baseURL string) error {
+	d := s.defaults()
+	st, err := loadState(s.StateFile, s.StateInterval, d.fixture, d.logger)
+	if err != nil {
+		return err
 	}
 	sinks := &fanout{}
-	initial, fromFile := snap, false
-	var saver *statefile.Saver
-	onChange := func() {}
-	if s.StateFile != "" {
-		fileSnap, found, err := statefile.Load(s.StateFile)
-		if err != nil {
+	center, err := contactcenter.New(contactcenter.Config{
+		Now: d.now, NewID: d.newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
+		RetainCompleted: s.RetainCompleted, OnChange: st.onChange(),
+	}, st.initial)
+	if err != nil {
+		return st.refused(err)
+	}
+	j := journal.NewSized(s.JournalSize, s.JournalBytes, d.now)
+	var v validators
+	if !s.SkipValidation {
+		if v, err = loadValidators(); err != nil {
 			return err
 		}
-		if found {
-			initial, fromFile = fileSnap, true
-		}
-		saver = statefile.NewSaver(s.StateFile, s.StateInterval, logger)
-		onChange = saver.Changed
 	}
-	center, err := contactcenter.New(contactcenter.Config{
-		Now: now, NewID: newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
-		RetainCompleted: s.RetainCompleted, OnChange: onChange,
-	}, initial)
-	if err != nil {
-		if fromFile {
-			return fmt.Errorf("state file %s is refused, nothing was loaded: %w (fix the file, or move it away to start from the fixture)", s.StateFile, err)
-		}
-		return fmt.Errorf("load contact center: %w", err)
-	}
-	s.center = center
+	uriBase := cmp.Or(baseURL, unlistenedURL)
+	auth := &httpapi.Authenticator{Center: center, Sessions: httpapi.NewSessions(0)}
+	api := httpapi.New(httpapi.Config{
+		Center: center, Auth: auth, Validator: v.api, BaseURL: uriBase,
+		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: journalExchanges(j),
+	})
+	bay := s.newBayeux(auth, d)
+	injector := faults.New(bay)
 	// The push bridge encodes each event once and shows it to the journal
 	// before delivering it.
-	journalNotification := func(e contactcenter.Event, n wire.Notification) {
-		user := e.UserName
-		if user == "" {
-			user = e.UserID
-		}
-		s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
-	}
-
-	var apiValidator, controlValidator *specvalidate.Validator
-	if !s.SkipValidation {
-		v, err := loadValidators()
-		if err != nil {
-			return err
-		}
-		apiValidator, controlValidator = v.api, v.control
-	}
-	sessions := httpapi.NewSessions(0)
-	auth := &httpapi.Authenticator{Center: center, Sessions: sessions}
-	api := httpapi.New(httpapi.Config{
-		Center: center, Auth: auth, Validator: apiValidator, BaseURL: baseURL,
-		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes,
-		Observe: func(ex httpapi.Exchange) {
-			kind := journal.Response
-			if ex.Status == 0 {
-				kind = journal.Request
-			}
-			s.journal.Add(journal.Entry{Kind: kind, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.Body)})
-		},
+	bridge := &push.Bridge{Out: injector, BaseURL: uriBase, Logger: d.logger, Observe: journalNotifications(j)}
+	sinks.add(bridge.Publish)
+	ctl := control.New(control.Config{
+		Center: center, Journal: j, Fixtures: s.Fixtures, Default: d.fixture,
+		Token: s.ControlToken, BaseURL: uriBase, Version: d.version, Validator: v.control,
+		Faults: injector,
 	})
-	version := s.Version
-	if version == "" {
-		version = "dev"
+	handler := middleware(d.logger, s.AllowedOrigins, injector, routes(bay, api, ctl))
+	if err := st.start(center, d.logger); err != nil { // last: nothing fails after the saver runs
+		return err
 	}
-	s.bayeux = &bayeux.Server{
+	s.center, s.journal, s.bayeux, s.saver = center, j, bay, st.saver
+	s.handler, s.baseURL = handler, baseURL
+	return nil
+}
+
+// defaults are the Server's optional fields with their defaults filled in.
+type defaults struct {
+	now     func() time.Time
+	newID   func() string
+	logger  *slog.Logger
+	fixture contactcenter.Snapshot // what the center starts from and /control/v1/reset returns to
+	version string
+}
+
+func (s *Server) defaults() defaults {
+	d := defaults{now: s.Now, newID: s.NewID, logger: s.Logger, fixture: fixtures.Default(), version: s.Version}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.newID == nil {
+		d.newID = contactcenter.NewIDSource(d.now().UnixNano())
+	}
+	if d.logger == nil {
+		d.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Fixture != nil {
+		d.fixture = *s.Fixture
+	}
+	if d.version == "" {
+		d.version = "dev"
+	}
+	return d
+}
+
+// newBayeux is the CometD server of the notifications.
+func (s *Server) newBayeux(auth *httpapi.Authenticator, d defaults) *bayeux.Server {
+	return &bayeux.Server{
 		// The handshake is authenticated like a REST request: Basic or the
 		// session cookie. The session belongs to that user for life.
 		Authenticate: func(r *http.Request, m *bayeux.Message) (string, error) {
@@ -136,42 +135,20 @@ func (s *Server) initLocked() error {
 		Timeout:                 s.LongPollTimeout,
 		MaxQueue:                s.MaxCometDQueue,
 		MaxSessionsPerPrincipal: s.MaxCometDSessionsPerUser,
-		Now:                     now,
-		Logger:                  logger,
+		Now:                     d.now,
+		Logger:                  d.logger,
 	}
-	injector := faults.New(s.bayeux)
-	bridge := &push.Bridge{Out: injector, BaseURL: baseURL, Logger: logger, Observe: journalNotification}
-	ctl := control.New(control.Config{
-		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
-		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
-		Faults: injector,
-	})
-	sinks.add(bridge.Publish)
+}
 
+// routes mounts the CometD endpoint, the Interactions API and the control
+// API on their paths.
+func routes(bay *bayeux.Server, api *httpapi.API, ctl *control.API) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle(NotificationsPath, s.bayeux)
-	mux.Handle(NotificationsPath+"/", s.bayeux)
+	mux.Handle(NotificationsPath, bay)
+	mux.Handle(NotificationsPath+"/", bay)
 	mux.Handle(wire.APIPrefix+"/", api)
 	mux.Handle(control.Prefix+"/", ctl)
-	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, injector.Middleware(mux)))
-	if saver != nil { // last: nothing fails after the saver runs
-		// A new file is written at once: a path that cannot be written
-		// fails now, not at the first change.
-		// A file loaded holds version 0, the center's state at New.
-		var saved uint64
-		if !fromFile {
-			snap, v := center.VersionedSnapshot()
-			if err := statefile.Write(s.StateFile, snap); err != nil {
-				s.handler = nil
-				return err
-			}
-			saved = v
-		}
-		saver.Start(center.VersionedSnapshot, saved)
-		s.saver = saver
-		logger.Info("state file", "path", s.StateFile, "loaded", fromFile)
-	}
-	return nil
+	return mux
 }
 
 type validators struct{ api, control *specvalidate.Validator }

@@ -6,8 +6,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gwsmock/gwsmock/mockserver/faults"
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 )
+
+// middleware wraps the routes, outermost first: one log line per request,
+// CORS for the allowed origins (nil: httpapi.DefaultOrigins), then the
+// HTTP faults of the injector.
+func middleware(l *slog.Logger, origins []string, injector *faults.Injector, routes http.Handler) http.Handler {
+	return logRequests(l, httpapi.CORS(origins, injector.Middleware(routes)))
+}
 
 // originHosts turns CORS origin globs ("http://localhost:*") into the host
 // patterns of WebSocket origin checks ("localhost:*"), so a page on a site

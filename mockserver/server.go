@@ -5,6 +5,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,11 +80,15 @@ type Server struct {
 }
 
 // Init builds the handler without listening; Open calls it. Tests that use
-// httptest call Init and Handler.
+// httptest call Init and Handler, with PublicURL set to the test server's
+// URL. A second call does nothing.
 func (s *Server) Init() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.initLocked()
+	if s.handler != nil {
+		return nil
+	}
+	return s.buildLocked(strings.TrimSuffix(s.PublicURL, "/"))
 }
 
 // NotificationsPath is the Bayeux (CometD) endpoint.
@@ -114,15 +119,16 @@ func (s *Server) CometDSessions() int {
 	return bay.Sessions()
 }
 
-// Open builds the server and starts listening and serving.
+// Open listens, builds the server for the listener's URL (or PublicURL)
+// unless Init did, and starts serving.
 func (s *Server) Open() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln != nil {
 		return errors.New("mockserver: already open")
 	}
-	if err := s.initLocked(); err != nil {
-		return err
+	if s.handler != nil && s.baseURL == "" {
+		return errors.New("mockserver: Open after Init needs PublicURL: the handler Init built does not know the listener's URL")
 	}
 	addr := s.Addr
 	if addr == "" {
@@ -132,12 +138,14 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
-	s.ln = ln
-	s.baseURL = s.PublicURL
-	if s.baseURL == "" {
-		s.baseURL = "http://" + ln.Addr().String()
+	if s.handler == nil {
+		baseURL := cmp.Or(s.PublicURL, "http://"+ln.Addr().String())
+		if err := s.buildLocked(strings.TrimSuffix(baseURL, "/")); err != nil {
+			_ = ln.Close()
+			return err
+		}
 	}
-	s.baseURL = strings.TrimSuffix(s.baseURL, "/")
+	s.ln = ln
 	// A held CometD connect sets its own deadlines (hold + 10 s), so these
 	// bound everything else: a slow sender, a slow reader.
 	s.srv = &http.Server{
@@ -156,7 +164,8 @@ func (s *Server) Open() error {
 	return nil
 }
 
-// URL returns the server's base URL (scheme://host:port).
+// URL returns the server's base URL (scheme://host:port): PublicURL, or
+// the listener's once Open has run; "" after Init without PublicURL.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
