@@ -26,44 +26,92 @@ import (
 
 // Server is the mock. The zero value serves the embedded default contact
 // center on 127.0.0.1 at a free port.
+//
+// The exported fields configure it. Each is read once, when Init or Open
+// builds the server (Addr when Open listens); changing a field afterwards
+// has no effect.
 type Server struct {
-	Addr           string                  // listen address; "" = 127.0.0.1:0
-	Fixture        *contactcenter.Snapshot // nil: the embedded default
-	Fixtures       fs.FS                   // named fixtures for /control/v1/reset; nil: the embedded ones
-	Now            func() time.Time        // nil: time.Now
-	NewID          func() string           // interaction ids; nil: seeded from the clock
-	CSRF           bool
-	InviteTimeout  time.Duration
-	ControlToken   string
-	AllowedOrigins []string // CORS; nil: httpapi.DefaultOrigins
-	PublicURL      string   // scheme://host of absolute uris; "": the listener's URL
-	MaxBodyBytes   int64
-	JournalSize    int
-	Logger         *slog.Logger // nil: discard
-	Version        string
-	// SkipValidation turns off request validation against the spec.
-	SkipValidation bool
-	// LongPollTimeout is how long a CometD /meta/connect is held (0: 30 s).
-	LongPollTimeout time.Duration
-	// MaxCometDQueue bounds the messages waiting for one CometD session (0: the bayeux default).
-	MaxCometDQueue int
-	// MaxCometDSessionsPerUser bounds the CometD sessions one user holds at
-	// once (0: bayeux.DefaultMaxSessionsPerPrincipal, negative: no bound).
-	MaxCometDSessionsPerUser int
-	// JournalBytes bounds the data the journal keeps (0: journal.DefaultMaxBytes);
-	// JournalSize bounds its entries.
-	JournalBytes int64
-	// RetainCompleted is how many completed interactions stay readable
-	// (0: contactcenter.DefaultRetainCompleted, negative: none).
-	RetainCompleted int
+	// Addr is the address Open listens on, host:port. Default
+	// "127.0.0.1:0": the loopback interface, a free port.
+	Addr string
+	// PublicURL is the scheme://host[:port] written into absolute uris (the
+	// interactions' "uri", the control API's answers) and returned by URL;
+	// a trailing "/" is dropped. Set it when clients reach the server
+	// through another address than the listener's, and with Init, which
+	// does not listen. Default: the listener's URL after Open; after Init
+	// alone, uris start with "http://127.0.0.1" and URL returns "".
+	PublicURL string
+
+	// Fixture is the contact center the server starts from (unless
+	// StateFile holds one) and the one POST /control/v1/reset without a
+	// name returns to. Default: the embedded default fixture.
+	Fixture *contactcenter.Snapshot
+	// Fixtures holds the named fixtures POST /control/v1/reset may name.
+	// Default: the embedded ones (package fixtures).
+	Fixtures fs.FS
 	// StateFile, when set, keeps the state in that file: read at Init when
 	// it exists (it then wins over Fixture, which stays the target of
 	// /control/v1/reset), written shortly after every change and at
 	// Shutdown. A file that is not a valid state document fails Init.
+	// Default "": the state lives in memory only.
 	StateFile string
 	// StateInterval is how long changes gather before the state file is
-	// written (0: statefile.DefaultInterval).
+	// written. Default statefile.DefaultInterval.
 	StateInterval time.Duration
+	// RetainCompleted is how many completed interactions stay readable, the
+	// oldest dropped first. Default contactcenter.DefaultRetainCompleted;
+	// negative: none.
+	RetainCompleted int
+	// InviteTimeout revokes an offer that is still open after this long.
+	// Default 0: offers never time out.
+	InviteTimeout time.Duration
+	// Now is the clock of the contact center, the journal and the CometD
+	// session sweeping; it is called concurrently. Default time.Now.
+	Now func() time.Time
+	// NewID makes interaction ids, 16 characters [0-9A-Za-z]; an id already
+	// in use is skipped. Default: contactcenter.NewIDSource seeded from Now.
+	NewID func() string
+
+	// CSRF makes the Interactions API require the X-CSRF-TOKEN header,
+	// handed out on GET answers, on every other method. Default false.
+	CSRF bool
+	// MaxBodyBytes bounds an Interactions API request body; a larger one
+	// gets 413. Default (0 or negative) httpapi.DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// AllowedOrigins are the browser origins CORS allows, path.Match globs
+	// such as "http://localhost:*" ("*": any); CometD WebSocket upgrades
+	// are held to the same hosts. Default httpapi.DefaultOrigins.
+	AllowedOrigins []string
+	// SkipValidation turns off the validation of requests against
+	// spec/openapi.yaml and spec/control.yaml. Default false: requests are
+	// validated.
+	SkipValidation bool
+
+	// LongPollTimeout is how long a CometD /meta/connect is held. Default
+	// bayeux.DefaultTimeout.
+	LongPollTimeout time.Duration
+	// MaxCometDQueue bounds the messages waiting for one CometD session.
+	// Default bayeux.DefaultMaxQueue.
+	MaxCometDQueue int
+	// MaxCometDSessionsPerUser bounds the CometD sessions one user holds at
+	// once. Default bayeux.DefaultMaxSessionsPerPrincipal; negative: no
+	// bound.
+	MaxCometDSessionsPerUser int
+
+	// ControlToken, when set, must come as "Authorization: Bearer <token>"
+	// on every /control/v1 request. Default "": the control API is open.
+	ControlToken string
+	// JournalSize bounds the entries the journal keeps, the oldest dropped
+	// first. Default journal.DefaultSize.
+	JournalSize int
+	// JournalBytes bounds the data (bodies, payloads, paths) the journal
+	// keeps. Default journal.DefaultMaxBytes.
+	JournalBytes int64
+	// Version is the version GET /control/v1/health reports. Default "dev".
+	Version string
+	// Logger receives one line per request at Info, and the events of the
+	// state file, the CometD server and the push bridge. Default: discard.
+	Logger *slog.Logger
 
 	mu sync.Mutex
 	// guards everything below
@@ -79,9 +127,9 @@ type Server struct {
 	serveWG sync.WaitGroup
 }
 
-// Init builds the handler without listening; Open calls it. Tests that use
-// httptest call Init and Handler, with PublicURL set to the test server's
-// URL. A second call does nothing.
+// Init builds the server without listening (Open builds it when Init did
+// not). Tests that use httptest call Init and Handler, with PublicURL set to
+// the test server's URL. A second call does nothing.
 func (s *Server) Init() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
