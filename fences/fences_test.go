@@ -45,12 +45,22 @@ var table = []fence{
 			"./mockserver/control/...", "./mockserver/journal/...", "./mockserver/faults/...",
 			"./mockserver/statefile/...", "./mockserver/wire/...",
 		},
-		allow: []allowed{
-			{"./cmd/gwsmock", "./mockserver/contactcenter", "serve shows DefaultRetainCompleted as the default of --retain-completed"},
-			{"./cmd/gwsmock", "./mockserver/journal", "serve shows DefaultSize and DefaultMaxBytes as the defaults of --journal-size and --journal-bytes"},
-			{"./cmd/gwsmock", "./mockserver/statefile", "serve shows DefaultInterval as the default of --state-interval"},
-		},
 		why: "commands reach the mock only through its composition, package mockserver",
+	},
+	{
+		pkgs: "./mockserver/control",
+		not:  []string{"./mockserver/httpapi/...", "./mockserver/push/...", "./internal/bayeux/..."},
+		why:  "each edge adapter owns its job: the test-control API shares only wire (the REST objects and the code-to-status table) with the REST API",
+	},
+	{
+		pkgs: "./mockserver/httpapi",
+		not:  []string{"./mockserver/control/...", "./mockserver/push/...", "./internal/bayeux/..."},
+		why:  "the REST adapter neither pushes notifications nor drives the test-control API",
+	},
+	{
+		pkgs: "./mockserver/push",
+		not:  []string{"./mockserver/httpapi/...", "./mockserver/control/..."},
+		why:  "the push bridge turns events into channel messages: it neither answers REST requests nor drives the test-control API",
 	},
 	{
 		pkgs:   "./spec",

@@ -5,9 +5,8 @@
 package mockserver
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,61 +17,101 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
-	"github.com/gwsmock/gwsmock/internal/jsonvalid"
-	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
-	"github.com/gwsmock/gwsmock/mockserver/control"
-	"github.com/gwsmock/gwsmock/mockserver/faults"
-	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
-	"github.com/gwsmock/gwsmock/mockserver/push"
 	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
-	"github.com/gwsmock/gwsmock/spec"
 )
 
 // Server is the mock. The zero value serves the embedded default contact
 // center on 127.0.0.1 at a free port.
+//
+// The exported fields configure it. Each is read once, when Init or Open
+// builds the server (Addr when Open listens); changing a field afterwards
+// has no effect.
 type Server struct {
-	Addr           string                  // listen address; "" = 127.0.0.1:0
-	Fixture        *contactcenter.Snapshot // nil: the embedded default
-	Fixtures       fs.FS                   // named fixtures for /control/v1/reset; nil: the embedded ones
-	Now            func() time.Time        // nil: time.Now
-	NewID          func() string           // interaction ids; nil: seeded from the clock
-	CSRF           bool
-	InviteTimeout  time.Duration
-	ControlToken   string
-	AllowedOrigins []string // CORS; nil: httpapi.DefaultOrigins
-	PublicURL      string   // scheme://host of absolute uris; "": the listener's URL
-	MaxBodyBytes   int64
-	JournalSize    int
-	Logger         *slog.Logger // nil: discard
-	Version        string
-	// SkipValidation turns off request validation against the spec.
-	SkipValidation bool
-	// LongPollTimeout is how long a CometD /meta/connect is held (0: 30 s).
-	LongPollTimeout time.Duration
-	// MaxCometDQueue bounds the messages waiting for one CometD session (0: the bayeux default).
-	MaxCometDQueue int
-	// MaxCometDSessionsPerUser bounds the CometD sessions one user holds at
-	// once (0: bayeux.DefaultMaxSessionsPerPrincipal, negative: no bound).
-	MaxCometDSessionsPerUser int
-	// JournalBytes bounds the data the journal keeps (0: journal.DefaultMaxBytes);
-	// JournalSize bounds its entries.
-	JournalBytes int64
-	// RetainCompleted is how many completed interactions stay readable
-	// (0: contactcenter.DefaultRetainCompleted, negative: none).
-	RetainCompleted int
+	// Addr is the address Open listens on, host:port. Default
+	// "127.0.0.1:0": the loopback interface, a free port.
+	Addr string
+	// PublicURL is the scheme://host[:port] written into absolute uris (the
+	// interactions' "uri", the control API's answers) and returned by URL;
+	// a trailing "/" is dropped. Set it when clients reach the server
+	// through another address than the listener's, and with Init, which
+	// does not listen. Default: the listener's URL after Open; after Init
+	// alone, uris start with "http://127.0.0.1" and URL returns "".
+	PublicURL string
+
+	// Fixture is the contact center the server starts from (unless
+	// StateFile holds one) and the one POST /control/v1/reset without a
+	// name returns to. Default: the embedded default fixture.
+	Fixture *contactcenter.Snapshot
+	// Fixtures holds the named fixtures POST /control/v1/reset may name.
+	// Default: the embedded ones (package fixtures).
+	Fixtures fs.FS
 	// StateFile, when set, keeps the state in that file: read at Init when
 	// it exists (it then wins over Fixture, which stays the target of
 	// /control/v1/reset), written shortly after every change and at
 	// Shutdown. A file that is not a valid state document fails Init.
+	// Default "": the state lives in memory only.
 	StateFile string
 	// StateInterval is how long changes gather before the state file is
-	// written (0: statefile.DefaultInterval).
+	// written. Default statefile.DefaultInterval.
 	StateInterval time.Duration
+	// RetainCompleted is how many completed interactions stay readable, the
+	// oldest dropped first. Default contactcenter.DefaultRetainCompleted;
+	// negative: none.
+	RetainCompleted int
+	// InviteTimeout revokes an offer that is still open after this long.
+	// Default 0: offers never time out.
+	InviteTimeout time.Duration
+	// Now is the clock of the contact center, the journal and the CometD
+	// session sweeping; it is called concurrently. Default time.Now.
+	Now func() time.Time
+	// NewID makes interaction ids, 16 characters [0-9A-Za-z]; an id already
+	// in use is skipped. Default: contactcenter.NewIDSource seeded from Now.
+	NewID func() string
+
+	// CSRF makes the Interactions API require the X-CSRF-TOKEN header,
+	// handed out on GET answers, on every other method. Default false.
+	CSRF bool
+	// MaxBodyBytes bounds an Interactions API request body; a larger one
+	// gets 413. Default (0 or negative) httpapi.DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// AllowedOrigins are the browser origins CORS allows, path.Match globs
+	// such as "http://localhost:*" ("*": any); CometD WebSocket upgrades
+	// are held to the same hosts. Default httpapi.DefaultOrigins.
+	AllowedOrigins []string
+	// SkipValidation turns off the validation of requests against
+	// spec/openapi.yaml and spec/control.yaml. Default false: requests are
+	// validated.
+	SkipValidation bool
+
+	// LongPollTimeout is how long a CometD /meta/connect is held. Default
+	// bayeux.DefaultTimeout.
+	LongPollTimeout time.Duration
+	// MaxCometDQueue bounds the messages waiting for one CometD session.
+	// Default bayeux.DefaultMaxQueue.
+	MaxCometDQueue int
+	// MaxCometDSessionsPerUser bounds the CometD sessions one user holds at
+	// once. Default bayeux.DefaultMaxSessionsPerPrincipal; negative: no
+	// bound.
+	MaxCometDSessionsPerUser int
+
+	// ControlToken, when set, must come as "Authorization: Bearer <token>"
+	// on every /control/v1 request. Default "": the control API is open.
+	ControlToken string
+	// JournalSize bounds the entries the journal keeps, the oldest dropped
+	// first. Default journal.DefaultSize.
+	JournalSize int
+	// JournalBytes bounds the data (bodies, payloads, paths) the journal
+	// keeps. Default journal.DefaultMaxBytes.
+	JournalBytes int64
+	// Version is the version GET /control/v1/health reports. Default "dev".
+	Version string
+	// Logger receives one line per request at Info, and the events of the
+	// state file, the CometD server and the push bridge. Default: discard.
+	Logger *slog.Logger
 
 	mu sync.Mutex
 	// guards everything below
@@ -88,250 +127,20 @@ type Server struct {
 	serveWG sync.WaitGroup
 }
 
-// Init builds the handler without listening; Open calls it. Tests that use
-// httptest call Init and Handler.
+// Init builds the server without listening (Open builds it when Init did
+// not). Tests that use httptest call Init and Handler, with PublicURL set to
+// the test server's URL. A second call does nothing.
 func (s *Server) Init() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.initLocked()
-}
-
-func (s *Server) initLocked() error {
 	if s.handler != nil {
 		return nil
 	}
-	now := s.Now
-	if now == nil {
-		now = time.Now
-	}
-	logger := s.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	snap := fixtures.Default()
-	if s.Fixture != nil {
-		snap = *s.Fixture
-	}
-	newID := s.NewID
-	if newID == nil {
-		newID = contactcenter.NewIDSource(now().UnixNano())
-	}
-	s.journal = journal.NewSized(s.JournalSize, s.JournalBytes, now)
-	s.baseURL = strings.TrimSuffix(s.PublicURL, "/")
-	baseURL := func() string {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.baseURL
-	}
-	sinks := &fanout{}
-	initial, fromFile := snap, false
-	var saver *statefile.Saver
-	onChange := func() {}
-	if s.StateFile != "" {
-		fileSnap, found, err := statefile.Load(s.StateFile)
-		if err != nil {
-			return err
-		}
-		if found {
-			initial, fromFile = fileSnap, true
-		}
-		saver = statefile.NewSaver(s.StateFile, s.StateInterval, logger)
-		onChange = saver.Changed
-	}
-	center, err := contactcenter.New(contactcenter.Config{
-		Now: now, NewID: newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
-		RetainCompleted: s.RetainCompleted, OnChange: onChange,
-	}, initial)
-	if err != nil {
-		if fromFile {
-			return fmt.Errorf("state file %s is refused, nothing was loaded: %w (fix the file, or move it away to start from the fixture)", s.StateFile, err)
-		}
-		return fmt.Errorf("load contact center: %w", err)
-	}
-	s.center = center
-	// The push bridge encodes each event once and shows it to the journal
-	// before delivering it.
-	journalNotification := func(e contactcenter.Event, n push.Notification) {
-		user := e.UserID
-		if u, ok := center.User(e.UserID); ok {
-			user = u.UserName
-		}
-		s.journal.Add(journal.Entry{Kind: journal.Notification, User: user, Channel: n.Channel, Data: n.Data})
-	}
-
-	var apiValidator, controlValidator *specvalidate.Validator
-	if !s.SkipValidation {
-		v, err := loadValidators()
-		if err != nil {
-			return err
-		}
-		apiValidator, controlValidator = v.api, v.control
-	}
-	sessions := httpapi.NewSessions(0)
-	auth := &httpapi.Authenticator{Center: center, Sessions: sessions}
-	api := httpapi.New(httpapi.Config{
-		Center: center, Auth: auth, Validator: apiValidator, BaseURL: baseURL,
-		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes,
-		Observe: func(ex httpapi.Exchange) {
-			kind := journal.Response
-			if ex.Status == 0 {
-				kind = journal.Request
-			}
-			s.journal.Add(journal.Entry{Kind: kind, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.Body)})
-		},
-	})
-	version := s.Version
-	if version == "" {
-		version = "dev"
-	}
-	s.bayeux = &bayeux.Server{
-		// The handshake is authenticated like a REST request: Basic or the
-		// session cookie. The session belongs to that user for life.
-		Authenticate: func(r *http.Request, m *bayeux.Message) (string, error) {
-			u, _, ok := auth.Identify(r)
-			if !ok {
-				return "", errors.New("403::Handshake denied: send HTTP Basic credentials of a user or the JSESSIONID cookie")
-			}
-			return u.ID, nil
-		},
-		// Only Basic credentials prove who sent a later message: the Node
-		// CometD adapter shares one cookie jar between its instances.
-		Identify: func(r *http.Request) (string, bool) {
-			if _, _, has := r.BasicAuth(); !has {
-				return "", false
-			}
-			u, fromCookie, ok := auth.Identify(r)
-			return u.ID, ok && !fromCookie
-		},
-		CanSubscribe:            push.CanSubscribe,
-		CanPublish:              push.CanPublish,
-		OriginPatterns:          originHosts(s.AllowedOrigins),
-		Timeout:                 s.LongPollTimeout,
-		MaxQueue:                s.MaxCometDQueue,
-		MaxSessionsPerPrincipal: s.MaxCometDSessionsPerUser,
-		Now:                     now,
-		Logger:                  logger,
-	}
-	injector := faults.New(s.bayeux)
-	bridge := &push.Bridge{Out: injector, BaseURL: baseURL, Logger: logger, Observe: journalNotification}
-	ctl := control.New(control.Config{
-		Center: center, Journal: s.journal, Fixtures: s.Fixtures, Default: snap,
-		Token: s.ControlToken, BaseURL: baseURL, Version: version, Validator: controlValidator,
-		Faults: injector,
-	})
-	sinks.add(bridge.Publish)
-
-	mux := http.NewServeMux()
-	mux.Handle(NotificationsPath, s.bayeux)
-	mux.Handle(NotificationsPath+"/", s.bayeux)
-	mux.Handle(wire.APIPrefix+"/", api)
-	mux.Handle(control.Prefix+"/", ctl)
-	s.handler = logRequests(logger, httpapi.CORS(s.AllowedOrigins, injector.Middleware(mux)))
-	if saver != nil { // last: nothing fails after the saver runs
-		// A new file is written at once: a path that cannot be written
-		// fails now, not at the first change.
-		// A file loaded holds version 0, the center's state at New.
-		var saved uint64
-		if !fromFile {
-			snap, v := center.VersionedSnapshot()
-			if err := statefile.Write(s.StateFile, snap); err != nil {
-				s.handler = nil
-				return err
-			}
-			saved = v
-		}
-		saver.Start(center.VersionedSnapshot, saved)
-		s.saver = saver
-		logger.Info("state file", "path", s.StateFile, "loaded", fromFile)
-	}
-	return nil
-}
-
-type validators struct{ api, control *specvalidate.Validator }
-
-// loadValidators loads and checks both specs once per process: the
-// documents are only read after loading, and loading validates every
-// example, which is worth doing once, not per server.
-var loadValidators = sync.OnceValues(func() (validators, error) {
-	doc, err := spec.Load()
-	if err != nil {
-		return validators{}, fmt.Errorf("load spec: %w", err)
-	}
-	api, err := specvalidate.New(doc)
-	if err != nil {
-		return validators{}, err
-	}
-	cdoc, err := spec.LoadControl()
-	if err != nil {
-		return validators{}, fmt.Errorf("load control spec: %w", err)
-	}
-	ctl, err := specvalidate.New(cdoc)
-	if err != nil {
-		return validators{}, err
-	}
-	return validators{api, ctl}, nil
-})
-
-// originHosts turns CORS origin globs ("http://localhost:*") into the host
-// patterns of WebSocket origin checks ("localhost:*"), so a page on a site
-// that CORS refuses cannot open a CometD socket with a user's cookie either.
-// A bare "*" allows any origin (nil).
-func originHosts(origins []string) []string {
-	if len(origins) == 0 {
-		origins = httpapi.DefaultOrigins
-	}
-	var hosts []string
-	for _, o := range origins {
-		if o == "*" {
-			return nil
-		}
-		_, host, found := strings.Cut(o, "://")
-		if !found {
-			host = o
-		}
-		hosts = append(hosts, host)
-		if strings.HasSuffix(host, ":*") { // "localhost:*" also covers port-less "localhost"
-			hosts = append(hosts, strings.TrimSuffix(host, ":*"))
-		}
-	}
-	return hosts
+	return s.buildLocked(strings.TrimSuffix(s.PublicURL, "/"))
 }
 
 // NotificationsPath is the Bayeux (CometD) endpoint.
 const NotificationsPath = wire.APIPrefix + "/notifications"
-
-// fanout hands events to several sinks, in order.
-type fanout struct {
-	sinks []func([]contactcenter.Event)
-}
-
-func (f *fanout) add(fn func([]contactcenter.Event)) { f.sinks = append(f.sinks, fn) }
-
-// Publish implements contactcenter.Sink.
-func (f *fanout) Publish(events []contactcenter.Event) {
-	for _, fn := range f.sinks {
-		fn(events)
-	}
-}
-
-// jsonOrNil is what the journal records of a body (control.yaml
-// JournalEntry.data): the JSON itself, the text as a JSON string when it is
-// not valid JSON, nothing when it is empty. Recording invalid JSON as it is
-// would make GET /control/v1/journal fail to encode.
-func jsonOrNil(b []byte) []byte {
-	t := bytes.TrimSpace(b) // not a string: no copy of every body
-	if len(t) == 0 {
-		return nil
-	}
-	if (t[0] == '{' || t[0] == '[') && jsonvalid.Valid(t) { // json.Valid, 4x faster: every body passes here
-		return b
-	}
-	s, err := json.Marshal(string(b))
-	if err != nil {
-		return nil
-	}
-	return s
-}
 
 // Handler returns the composed handler; Init or Open must have run.
 func (s *Server) Handler() http.Handler {
@@ -358,15 +167,16 @@ func (s *Server) CometDSessions() int {
 	return bay.Sessions()
 }
 
-// Open builds the server and starts listening and serving.
+// Open listens, builds the server for the listener's URL (or PublicURL)
+// unless Init did, and starts serving.
 func (s *Server) Open() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln != nil {
 		return errors.New("mockserver: already open")
 	}
-	if err := s.initLocked(); err != nil {
-		return err
+	if s.handler != nil && s.baseURL == "" {
+		return errors.New("mockserver: Open after Init needs PublicURL: the handler Init built does not know the listener's URL")
 	}
 	addr := s.Addr
 	if addr == "" {
@@ -376,12 +186,14 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
-	s.ln = ln
-	s.baseURL = s.PublicURL
-	if s.baseURL == "" {
-		s.baseURL = "http://" + ln.Addr().String()
+	if s.handler == nil {
+		baseURL := cmp.Or(s.PublicURL, "http://"+ln.Addr().String())
+		if err := s.buildLocked(strings.TrimSuffix(baseURL, "/")); err != nil {
+			_ = ln.Close()
+			return err
+		}
 	}
-	s.baseURL = strings.TrimSuffix(s.baseURL, "/")
+	s.ln = ln
 	// A held CometD connect sets its own deadlines (hold + 10 s), so these
 	// bound everything else: a slow sender, a slow reader.
 	s.srv = &http.Server{
@@ -400,7 +212,8 @@ func (s *Server) Open() error {
 	return nil
 }
 
-// URL returns the server's base URL (scheme://host:port).
+// URL returns the server's base URL (scheme://host:port): PublicURL, or
+// the listener's once Open has run; "" after Init without PublicURL.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -450,37 +263,11 @@ func (s *Server) Shutdown(ctx context.Context) (err error) {
 	return err
 }
 
-// logRequests writes one structured line per request.
-func logRequests(l *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (WebSocket
-// upgrades, flushes).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// Defaults of the Server fields that take a number, for commands that show
+// them in their help: commands reach the mock only through this package.
+const (
+	DefaultStateInterval   = statefile.DefaultInterval
+	DefaultJournalSize     = journal.DefaultSize
+	DefaultJournalBytes    = journal.DefaultMaxBytes
+	DefaultRetainCompleted = contactcenter.DefaultRetainCompleted
+)

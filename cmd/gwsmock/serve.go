@@ -13,9 +13,6 @@ import (
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/mockserver"
-	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
-	"github.com/gwsmock/gwsmock/mockserver/journal"
-	"github.com/gwsmock/gwsmock/mockserver/statefile"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,11 +29,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		logLevel      = fs.String("log-level", "info", "log level: debug, info, warn, error")
 		logFormat     = fs.String("log-format", "text", "log format: text or json")
 		stateFile     = fs.String("state-file", "", "keep the state in this JSON file: read at start when it exists (it wins over --fixture), written atomically shortly after every change and at shutdown")
-		stateInterval = fs.Duration("state-interval", statefile.DefaultInterval, "how long changes gather before --state-file is written")
+		stateInterval = fs.Duration("state-interval", mockserver.DefaultStateInterval, "how long changes gather before --state-file is written")
 		maxSessions   = fs.Int("max-sessions-per-user", bayeux.DefaultMaxSessionsPerPrincipal, "CometD sessions one user may hold at once; more handshakes are refused (negative: no limit)")
-		journalSize   = fs.Int("journal-size", journal.DefaultSize, "entries the journal (/control/v1/journal) keeps")
-		journalBytes  = fs.Int64("journal-bytes", journal.DefaultMaxBytes, "bytes of bodies and payloads the journal keeps")
-		retain        = fs.Int("retain-completed", contactcenter.DefaultRetainCompleted, "completed interactions that stay readable (0: none)")
+		journalSize   = fs.Int("journal-size", mockserver.DefaultJournalSize, "entries the journal (/control/v1/journal) keeps")
+		journalBytes  = fs.Int64("journal-bytes", mockserver.DefaultJournalBytes, "bytes of bodies and payloads the journal keeps")
+		retain        = fs.Int("retain-completed", mockserver.DefaultRetainCompleted, "completed interactions that stay readable (0: none)")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: gwsmock serve [flags]\n\nRuns the mock Interactions API (/api/v2), its CometD notifications and the\ntest-control API (/control/v1) on one listener.\n\nFlags:\n")

@@ -1,6 +1,7 @@
 package contactcenter
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/gwsmock/gwsmock/internal/testusers"
@@ -179,5 +180,41 @@ func TestNewIDSource(t *testing.T) {
 			t.Fatalf("id %q repeated", x)
 		}
 		seen[x] = true
+	}
+}
+
+// TestEventsCarryUserName: every kind of event names its recipient by
+// userName too, so a Sink never needs to ask the Center who that is.
+func TestEventsCarryUserName(t *testing.T) {
+	tests := []struct {
+		name string
+		act  func(h *harness)
+		kind EventKind
+	}{
+		{"channel state", func(h *harness) { h.must(h.c.SetReady(bobID, Chat, false)) }, ChannelStateEvent},
+		{"interaction", func(h *harness) { h.conference("alice", "bob") }, InteractionEvent},
+		{"workbin content", func(h *harness) { h.must(h.c.GetWorkbinContent(carolID, "carol-workbin")) }, WorkbinContentEvent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			tt.act(h)
+			events := h.sink.take()
+			if len(events) == 0 {
+				t.Fatal("no events")
+			}
+			sawKind := false
+			for _, e := range events {
+				sawKind = sawKind || e.Kind == tt.kind
+				want, ok := userNames[e.UserID]
+				if !ok {
+					t.Fatalf("event %d for unknown user %q", e.Seq, e.UserID)
+				}
+				checkEqual(t, fmt.Sprintf("UserName of event %d", e.Seq), e.UserName, want)
+			}
+			if !sawKind {
+				t.Errorf("no event of kind %v", tt.kind)
+			}
+		})
 	}
 }

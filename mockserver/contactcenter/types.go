@@ -208,6 +208,9 @@ type Event struct {
 	Seq    uint64 // increases by one per event across the center
 	Kind   EventKind
 	UserID string // the only recipient
+	// UserName is the recipient's userName when the event was made, so a
+	// Sink need not ask the Center ("" if the user no longer exists).
+	UserName string
 
 	// InteractionEvent
 	Notification NotificationType

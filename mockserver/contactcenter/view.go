@@ -51,6 +51,9 @@ func (c *Center) flush() []Event {
 	for _, p := range c.pending {
 		c.seq++
 		e := Event{Seq: c.seq, Kind: p.kind, UserID: p.userID}
+		if u := c.w.userByID[p.userID]; u != nil {
+			e.UserName = u.UserName
+		}
 		switch p.kind {
 		case InteractionEvent:
 			v := c.view(p.it, p.userID)

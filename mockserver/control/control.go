@@ -45,7 +45,7 @@ type Config struct {
 	Default contactcenter.Snapshot
 	// Token, when set, must come as "Authorization: Bearer <token>".
 	Token     string
-	BaseURL   func() string
+	BaseURL   string // scheme://host of absolute uris; "": http://127.0.0.1
 	Version   string
 	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
 	// Faults receives PUT/DELETE /faults; nil answers those with 501.
@@ -71,8 +71,8 @@ func New(cfg Config) *API {
 	if cfg.Fixtures == nil {
 		cfg.Fixtures = fixtures.FS
 	}
-	if cfg.BaseURL == nil {
-		cfg.BaseURL = func() string { return "http://127.0.0.1" }
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1"
 	}
 	a := &API{cfg: cfg}
 	r := mux.NewRouter()
@@ -267,7 +267,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, statusOf(err), err.Error())
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"id": v.ID, "uri": wire.URI(a.cfg.BaseURL(), v.ID)})
+	writeJSON(w, http.StatusCreated, map[string]string{"id": v.ID, "uri": wire.URI(a.cfg.BaseURL, v.ID)})
 }
 
 func (a *API) route(w http.ResponseWriter, r *http.Request) {

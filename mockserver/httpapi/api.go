@@ -32,7 +32,7 @@ type Config struct {
 	Center    *contactcenter.Center
 	Auth      *Authenticator
 	Validator *specvalidate.Validator // nil: requests are not validated against the spec
-	BaseURL   func() string           // scheme://host of absolute uris
+	BaseURL   string                  // scheme://host of absolute uris; "": http://127.0.0.1
 	CSRF      bool                    // require the X-CSRF-TOKEN header on POST/PUT/DELETE
 	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes); larger ones get 413.
 	MaxBodyBytes int64
@@ -102,8 +102,8 @@ func New(cfg Config) *API {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if cfg.BaseURL == nil {
-		cfg.BaseURL = func() string { return "http://127.0.0.1" }
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1"
 	}
 	a := &API{cfg: cfg}
 	r := mux.NewRouter()

@@ -71,7 +71,7 @@ func (a *API) answer(w http.ResponseWriter, err error) {
 // writeList answers a list endpoint in its two shapes: uris, or with
 // fields=* the objects.
 func (a *API) writeList(w http.ResponseWriter, r *request, views []contactcenter.View) {
-	base := a.cfg.BaseURL()
+	base := a.cfg.BaseURL
 	query := r.URL.Query()
 	fields := query.Get("fields")
 	switch {
@@ -144,7 +144,7 @@ func (a *API) getInteraction(w http.ResponseWriter, r *request) {
 	writeJSON(w, http.StatusOK, struct {
 		StatusCode  int              `json:"statusCode"`
 		Interaction wire.Interaction `json:"interaction"`
-	}{codeOK, wire.FromView(v, a.cfg.BaseURL())})
+	}{codeOK, wire.FromView(v, a.cfg.BaseURL)})
 }
 
 var channelObjects = []contactcenter.Channel{contactcenter.Email, contactcenter.Chat, contactcenter.Workitem}

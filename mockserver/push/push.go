@@ -25,7 +25,7 @@ type Deliverer interface {
 // Bridge is a contactcenter.Sink that delivers every event.
 type Bridge struct {
 	Out     Deliverer
-	BaseURL func() string
+	BaseURL string       // scheme://host of absolute uris
 	Logger  *slog.Logger // nil: discard
 	// Observe, when set, is given every notification before it is
 	// delivered (the journal records them), so that an event is encoded
@@ -36,10 +36,7 @@ type Bridge struct {
 // Publish implements contactcenter.Sink. The center calls it in event order
 // and never concurrently, so per-user order is the order of the transitions.
 func (b *Bridge) Publish(events []contactcenter.Event) {
-	base := ""
-	if b.BaseURL != nil {
-		base = b.BaseURL()
-	}
+	base := b.BaseURL
 	for _, e := range events {
 		n, err := EncodeEvent(e, base)
 		if err != nil {

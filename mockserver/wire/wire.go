@@ -13,7 +13,6 @@ package wire
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
@@ -142,5 +141,3 @@ func FromUser(u contactcenter.User) User {
 	return w
 }
 
-// Now formats t as receivedDate; exported for fixtures of tests.
-func FormatDate(t time.Time) string { return t.Format(DateLayout) }
