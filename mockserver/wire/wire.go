@@ -140,4 +140,3 @@ func FromUser(u contactcenter.User) User {
 	}
 	return w
 }
-
