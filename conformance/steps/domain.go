@@ -618,8 +618,9 @@ func domainDefs() []*Def {
 			},
 		},
 		{
-			Pattern:    `^(?P<user>\w+) is notified that its user data is now:$`,
-			Doc:        `The user's next message on /v2/me/interactions is a PropertiesUpdated of the interaction whose userData matches the docstring.`,
+			Pattern: `^(?P<user>\w+) is notified that its (?:user data is|properties are) now:$`,
+			Doc: `The user's next message on /v2/me/interactions is a PropertiesUpdated of the interaction whose userData matches ` +
+				`the docstring ("its properties are now:" says the same, in the words of UpdateProperties).`,
 			Example:    `Then alice is notified that its user data is now:`,
 			ExampleDoc: `{"customerId": "C-1042", "obsolete": "{{absent}}"}`,
 			DocString:  true,
