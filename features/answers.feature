@@ -71,6 +71,24 @@ Feature: Operation answers and their referenceId
     And bob's notification carries no referenceId
     And no one else is notified
 
+  Scenario: An offer that the caller's own request made possible carries its referenceId
+    Given alice is made NotReady on email
+    And alice is notified that she is NotReady on email
+    And bob is made NotReady on email
+    And bob is notified that he is NotReady on email
+    And carol is made NotReady on email
+    And carol is notified that she is NotReady on email
+    And dave is made NotReady on email
+    And dave is notified that he is NotReady on email
+    And an email arrives in queue email-inbound
+    And nobody receives a notification
+    When alice becomes Ready on email
+    Then alice is notified that she is Ready on email
+    And alice's notification carries the referenceId of her last request
+    And alice is notified that it is Invited
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+
   Scenario: Each user's referenceId grows with every successful operation
     Given an email is routed to alice
     And alice accepts it

@@ -144,7 +144,7 @@ Feature: The agent's session
     And alice has no interactions
 
   @control
-  Scenario: A transfer to an agent without a session is refused with 409
+  Scenario Outline: A direct offer to an agent without a session is refused with 409 (<operation>)
     Given alice and bob are listening
     And bob ends his contact-center session
     And bob is notified that he is NotReady on email
@@ -152,11 +152,16 @@ Feature: The agent's session
     And an email is routed to alice
     And alice accepts it
     And alice is notified that it is Processing
-    When alice tries to transfer it to bob
+    When alice tries to <operation>
     Then the request is refused with status 409, naming "session"
     And no one else is notified
     And alice sees it as Processing
     And bob has no interactions
+
+    Examples:
+      | operation                          |
+      | transfer it to bob                 |
+      | invite bob to a conference on it   |
 
   @control
   Scenario: What the agent holds stays after the session ends
