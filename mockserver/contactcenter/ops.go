@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// The operations of behavior.md §4. Each is one transition; the error
+// The operations of docs/behavior.md §4. Each is one transition; the error
 // precedence is documented on Center.
 
 // find returns the interaction with that id. Errors: NotFound.

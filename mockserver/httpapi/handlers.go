@@ -11,12 +11,10 @@ import (
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
 
-// meAnswer is GET /me: the user, plus the subresources asked for.
+// meAnswer is GET /me: the user, with the subresources asked for.
 type meAnswer struct {
-	StatusCode int                   `json:"statusCode"`
-	User       wire.User             `json:"user"`
-	Channels   *[]wire.ChannelObject `json:"channels,omitempty"`
-	Devices    *[]struct{}           `json:"devices,omitempty"`
+	StatusCode int       `json:"statusCode"`
+	User       wire.User `json:"user"`
 }
 
 // subresources are the names GET /me?subresources= takes, in answer order.
@@ -50,10 +48,10 @@ func (a *API) getMe(w http.ResponseWriter, r *request) {
 			return
 		}
 		channels := wire.FromReadiness(rs)
-		out.Channels = &channels
+		out.User.Channels = &channels
 	}
 	if want["devices"] {
-		out.Devices = &[]struct{}{} // gwsmock has no voice
+		out.User.Devices = &[]struct{}{}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

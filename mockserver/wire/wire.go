@@ -128,13 +128,16 @@ func ReadyState(ready bool) string {
 	return "NotReady"
 }
 
-// User is the user object of GET /me.
+// User is the user object of GET /me. Channels and Devices are set only
+// when GET /me?subresources= asks for them (docs/behavior.md B4.23).
 type User struct {
-	ID        string   `json:"id"`
-	UserName  string   `json:"userName"`
-	FirstName string   `json:"firstName"`
-	LastName  string   `json:"lastName"`
-	Roles     []string `json:"roles"`
+	ID        string           `json:"id"`
+	UserName  string           `json:"userName"`
+	FirstName string           `json:"firstName"`
+	LastName  string           `json:"lastName"`
+	Roles     []string         `json:"roles"`
+	Channels  *[]ChannelObject `json:"channels,omitempty"`
+	Devices   *[]struct{}      `json:"devices,omitempty"` // always empty: gwsmock has no voice
 }
 
 // FromUser encodes u without its password.
