@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -71,7 +74,7 @@ func fakeMe(t *testing.T, status int, user map[string]any) *httptest.Server {
 func alice() map[string]any {
 	return map[string]any{
 		"id": "c9e053a7a19626b5b05b478b4fdcc0ab", "userName": "alice", "firstName": "Alice", "lastName": "Archer",
-		"roles": []string{"agent"}, "channels": []string{"email", "chat"},
+		"roles": []string{"agent"},
 	}
 }
 
@@ -86,6 +89,23 @@ func run(t *testing.T, o conformance.Options) (conformance.Result, string, error
 	defer cancel()
 	res, err := conformance.Run(ctx, o)
 	return res, out.String(), err
+}
+
+// checkRun checks that a run ended with status and that its output holds
+// each of want.
+func checkRun(t *testing.T, res conformance.Result, out string, err error, status int, want []string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.Status != status {
+		t.Errorf("status %d, want %d\n%s", res.Status, status, out)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("the output lacks %q:\n%s", w, out)
+		}
+	}
 }
 
 func TestRunAgainstThinFakes(t *testing.T) {
@@ -121,17 +141,7 @@ func TestRunAgainstThinFakes(t *testing.T) {
 			tt.edit(u)
 			ts := fakeMe(t, tt.status, u)
 			res, out, err := run(t, conformance.Options{Targets: []string{ts.URL}})
-			if err != nil {
-				t.Fatalf("Run: %v", err)
-			}
-			if res.Status != tt.wantStatus {
-				t.Errorf("status %d, want %d\n%s", res.Status, tt.wantStatus, out)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("the output lacks %q:\n%s", w, out)
-				}
-			}
+			checkRun(t, res, out, err, tt.wantStatus, tt.want)
 		})
 	}
 }
@@ -268,5 +278,125 @@ func TestUndefinedStepFails(t *testing.T) {
 	}
 	if msg := res.Failures[0].Message; !strings.Contains(msg, "GETT") || !strings.Contains(msg, "gwsmock steps") {
 		t.Errorf("failure %q should name the step and point to gwsmock steps", msg)
+	}
+}
+
+// sessionFeature drives the session surface of a fake: operation answers
+// with referenceIds, a refusal in both error forms, and the cookie that
+// EndContactCenterSession invalidates.
+var sessionFeature = fstest.MapFS{
+	"session.feature": {Data: []byte(`Feature: Session
+  Scenario: Answers carry growing referenceIds, and ending the session forgets the cookie
+    Given alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as session
+    When alice goes NotReady everywhere
+    And the variable first is "{{alice.referenceId}}"
+    And alice tries to start a contact-center session on fax
+    Then the request is refused with status 400, naming "fax"
+    When alice ends her contact-center session
+    Then the response header Set-Cookie matches "^JSESSIONID=;"
+    And the variable alice.referenceId is greater than first
+    When alice's cookies are set back to session
+    And alice by cookie sends GET /api/v2/me
+    Then the response status is 401
+`)},
+}
+
+// fakeSession is a thin fake of GET and POST /api/v2/me: a session cookie,
+// a per-user referenceId, and the refusal of an unknown channel. broken
+// names what it gets wrong: "same-ref" repeats the referenceId,
+// "two-texts" refuses with a statusMessage other than its errorDescription,
+// "keeps-cookie" never forgets a session.
+func fakeSession(t *testing.T, broken string) *httptest.Server {
+	t.Helper()
+	var mu sync.Mutex
+	ref, sessions := 1, map[string]bool{}
+	send := func(w http.ResponseWriter, status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+	authed := func(w http.ResponseWriter, r *http.Request) (cookie string, ok bool) {
+		if _, _, basic := r.BasicAuth(); basic {
+			return "", true
+		}
+		if c, err := r.Cookie("JSESSIONID"); err == nil && sessions[c.Value] {
+			return c.Value, true
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="fake"`)
+		send(w, 401, map[string]any{"statusCode": 20, "statusMessage": "who are you"})
+		return "", false
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v2/me", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := authed(w, r); !ok {
+			return
+		}
+		if _, err := r.Cookie("JSESSIONID"); err != nil {
+			id := fmt.Sprintf("s%d", len(sessions)+1)
+			sessions[id] = true
+			http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: id, Path: "/"})
+		}
+		send(w, 200, map[string]any{"statusCode": 0, "user": alice()})
+	})
+	mux.HandleFunc("POST /api/v2/me", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := authed(w, r); !ok {
+			return
+		}
+		var body struct {
+			OperationName string   `json:"operationName"`
+			Channels      []string `json:"channels"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		if slices.Contains(body.Channels, "fax") {
+			refusal := map[string]any{"status": "error", "errorDescription": "no channel fax", "statusCode": 1, "statusMessage": "no channel fax"}
+			if broken == "two-texts" {
+				refusal["statusMessage"] = "something else"
+			}
+			send(w, 400, refusal)
+			return
+		}
+		if body.OperationName == "EndContactCenterSession" {
+			if c, err := r.Cookie("JSESSIONID"); err == nil && broken != "keeps-cookie" {
+				delete(sessions, c.Value)
+			}
+			http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: "", Path: "/", MaxAge: -1})
+		}
+		send(w, 200, map[string]any{"status": "ok", "statusCode": 0, "referenceId": ref})
+		if broken != "same-ref" {
+			ref++
+		}
+	})
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestSessionStepsAgainstThinFakes(t *testing.T) {
+	tests := []struct {
+		name       string
+		broken     string
+		wantStatus int
+		want       []string // in the output
+	}{
+		{"a conforming target", "", conformance.StatusPassed, []string{"1 scenarios (1 passed)"}},
+		{"a repeated referenceId", "same-ref", conformance.StatusFailed, []string{"expected alice.referenceId (1) to be greater than first (1)"}},
+		{
+			"a refusal with two texts", "two-texts", conformance.StatusFailed,
+			[]string{"Step: the request is refused with status 400", `statusMessage: expected "no channel fax", got "something else"`},
+		},
+		{"a session that outlives its end", "keeps-cookie", conformance.StatusFailed, []string{"expected status 401, got 200"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := fakeSession(t, tt.broken)
+			res, out, err := run(t, conformance.Options{Targets: []string{ts.URL}, Features: sessionFeature})
+			checkRun(t, res, out, err, tt.wantStatus, tt.want)
+		})
 	}
 }

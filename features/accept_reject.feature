@@ -2,21 +2,33 @@
 Feature: Accept and Reject
   An interaction offered to an agent (state Invited, capabilities Accept
   and Reject) is accepted, and the agent owns it (Processing), or rejected,
-  and it is routed again without that agent. The outcome arrives on
-  /v2/me/interactions; the HTTP answer is {"status":"ok"}. A refused
-  operation changes nothing and sends nothing.
+  and it is routed again without that agent. The HTTP answer is
+  {"status":"ok","statusCode":0,"referenceId":N}; the outcome arrives on
+  /v2/me/interactions, and the caller's messages repeat N. After Reject
+  the agent is told Completed (the published Reject page) or Rejected. A
+  refused operation answers {"status":"error","errorDescription",
+  "statusCode","statusMessage"}, changes nothing and sends nothing.
 
   Background:
     Given alice, bob, carol and dave are listening
 
   Scenario: The invited agent accepts and owns the interaction
     Given an email is routed to alice
-    When alice accepts it
-    Then alice receives on /v2/me/interactions:
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Accept"}
+      """
+    Then the response status is 200
+    And the response matches:
+      """
+      {"status": "ok", "statusCode": 0, "referenceId": "{{capture:accepted}}"}
+      """
+    And alice receives on /v2/me/interactions:
       """
       {
         "messageTypeName": "InteractionStateMessage",
-        "notificationType": "StateChange",
+        "notificationType": "StatusChange",
+        "referenceId": "{{accepted}}",
         "id": "{{it}}",
         "channel": "email",
         "state": "Processing",
@@ -36,7 +48,11 @@ Feature: Accept and Reject
     And alice accepts it
     And alice is notified that it is Processing
     When alice tries to accept it
-    Then the request is refused with status 409
+    Then the response matches:
+      """
+      {"status": "error", "errorDescription": "{{capture:why}}", "statusCode": 2, "statusMessage": "{{capture:why}}", "referenceId": "{{absent}}"}
+      """
+    And the request is refused with status 409
     And no one else is notified
     And alice sees it as Processing
 
@@ -59,11 +75,21 @@ Feature: Accept and Reject
   Scenario: The invited agent rejects and the interaction is offered to the next agent
     Given an email is routed to alice
     When alice rejects it
-    Then alice is notified that it is Rejected
+    Then alice receives on /v2/me/interactions:
+      """
+      {
+        "notificationType": "StatusChange",
+        "id": "{{it}}",
+        "state": "{{regex:^(Rejected|Completed)$}}",
+        "capabilities": [],
+        "referenceId": "{{alice.referenceId}}"
+      }
+      """
     And bob receives on /v2/me/interactions:
       """
       {
-        "notificationType": "StateChange",
+        "notificationType": "StatusChange",
+        "referenceId": "{{absent}}",
         "id": "{{it}}",
         "state": "Invited",
         "capabilities": ["Accept", "Reject"],
@@ -101,7 +127,9 @@ Feature: Accept and Reject
     Given an email is routed to alice
     When its offer is revoked
     Then alice is notified that it is Revoked
+    And alice's notification carries no referenceId
     And bob is notified that it is Invited
+    And bob's notification carries no referenceId
     And no one else is notified
     And alice has no interactions
 

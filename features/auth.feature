@@ -58,7 +58,7 @@ Feature: Authentication and roles
           "firstName": "{{string}}",
           "lastName": "{{string}}",
           "roles": ["{{contains}}", "agent"],
-          "channels": ["{{contains}}", "email", "chat"],
+          "channels": "{{absent}}",
           "password": "{{absent}}"
         }
       }
@@ -97,6 +97,7 @@ Feature: Authentication and roles
       | /api/v2/me              |
       | /api/v2/me/interactions |
       | /api/v2/me/channels     |
+      | /api/v2/me?subresources=* |
 
   Scenario: The admin role reads the contact center's interactions
     When admin sends GET /api/v2/interactions
@@ -138,6 +139,10 @@ Feature: Authentication and roles
       """
       {"operationName": "NotReady"}
       """
+    Then the request is refused with status 403
+    When admin tries to go NotReady everywhere
+    Then the request is refused with status 403
+    When admin tries to end her contact-center session
     Then the request is refused with status 403
     And alice is not notified
     And alice sees it as Invited

@@ -1,8 +1,10 @@
 @control @channels
 Feature: Readiness per channel
-  GET /me/channels tells on which channels the agent is Ready; POST
-  /me/channels/{channel} with Ready or NotReady changes it and notifies the
-  agent on /v2/me/channels. Fixture users start Ready on their channels.
+  GET /me/channels tells on which channels the agent is Ready, one channel
+  object per channel ({"channel", "userState": {"state", "displayName"}});
+  POST /me/channels/{channel} with Ready or NotReady changes it and
+  notifies the agent on /v2/me/channels, with the request's referenceId.
+  Fixture users start Ready on their channels.
 
   Background:
     Given alice and bob are listening
@@ -15,40 +17,37 @@ Feature: Readiness per channel
       {
         "statusCode": 0,
         "channels": [
-          {"channel": "email", "state": "Ready"},
-          {"channel": "chat", "state": "Ready"}
+          "{{contains}}",
+          {"channel": "email", "userState": {"state": "Ready", "displayName": "Ready"}, "state": "{{absent}}"},
+          {"channel": "chat", "userState": {"state": "Ready", "displayName": "Ready"}, "state": "{{absent}}"}
         ]
       }
       """
+    And the response has 2 channels
 
   Scenario: An agent becomes NotReady and Ready again, and is told each time
     When alice becomes NotReady on email
     Then alice is notified that she is NotReady on email
+    And alice's notification carries the referenceId of her last request
     And no one else is notified
-    When alice sends GET /api/v2/me/channels
-    Then the response matches:
-      """
-      {
-        "statusCode": 0,
-        "channels": [
-          {"channel": "email", "state": "NotReady"},
-          {"channel": "chat", "state": "Ready"}
-        ]
-      }
-      """
+    And alice's readiness is email NotReady and chat Ready
     When alice becomes Ready on email
     Then alice is notified that she is Ready on email
+    And alice's notification carries the referenceId of her last request
     And no one else is notified
+    And alice's readiness is email Ready and chat Ready
+
+  Scenario: Ready while Ready changes nothing and sends nothing
+    When alice becomes Ready on email
+    Then alice is not notified
+    And alice's readiness is email Ready and chat Ready
 
   Scenario: The control API changes an agent's readiness, and the agent is told
     When bob is made NotReady on chat
     Then bob is notified that he is NotReady on chat
+    And bob's notification carries no referenceId
     And no one else is notified
-    When bob sends GET /api/v2/me/channels
-    Then the response matches:
-      """
-      {"statusCode": 0, "channels": [{"channel": "email", "state": "Ready"}, {"channel": "chat", "state": "NotReady"}]}
-      """
+    And bob's readiness is email Ready and chat NotReady
 
   Scenario: An unknown readiness operation is refused
     When alice sends POST /api/v2/me/channels/email with:
@@ -70,3 +69,9 @@ Feature: Readiness per channel
     When alice tries to become Ready on fax
     Then the request is refused with status 400
     And no one else is notified
+
+  Scenario: A channel the agent does not handle is refused
+    When alice tries to become Ready on workitem
+    Then the request is refused with status 400
+    And no one else is notified
+    And alice's readiness is email Ready and chat Ready

@@ -19,7 +19,7 @@ Feature: Conference
     Then carol receives on /v2/me/interactions:
       """
       {
-        "notificationType": "StateChange",
+        "notificationType": "StatusChange",
         "id": "{{it}}",
         "state": "InvitedConference",
         "capabilities": ["Accept", "Reject"],
@@ -48,7 +48,7 @@ Feature: Conference
     And carol is notified that it is InvitedConference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When carol rejects it
-    Then carol is notified that it is Rejected
+    Then carol is notified that she rejected it
     And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
     And no one else is notified
     And carol has no interactions
@@ -169,11 +169,11 @@ Feature: Conference
       """
       {"note": "customer called back"}
       """
-    Then carol is notified that its properties are now:
+    Then carol is notified that its user data is now:
       """
       {"note": "customer called back"}
       """
-    And alice is notified that its properties are now:
+    And alice is notified that its user data is now:
       """
       {"note": "customer called back"}
       """

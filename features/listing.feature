@@ -64,8 +64,10 @@ Feature: Listing and reading interactions
             "ownerId": "{{absent}}",
             "workbin": "{{absent}}",
             "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Invited"}],
-            "properties": {},
+            "userData": {},
+            "properties": "{{absent}}",
             "email_object": {
+              "interactionId": "{{it}}",
               "subject": "Order 1042 arrived damaged",
               "from": "jane.doe@example.com",
               "to": "support@example.com",

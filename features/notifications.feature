@@ -2,7 +2,7 @@
 Feature: Notifications and their order
   The outcome of every operation arrives on /v2/me/interactions as an
   InteractionStateMessage: the interaction as the recipient sees it after
-  the change, with notificationType StateChange, PropertiesUpdated,
+  the change, with notificationType StatusChange, PropertiesUpdated,
   ParticipantsUpdated or ChannelDataUpdated. Per session, messages arrive in
   the order the changes happened, once each.
 
@@ -27,23 +27,23 @@ Feature: Notifications and their order
     And alice stops processing it
     Then alice receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "Processing"}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "Processing"}
       """
     And alice receives on /v2/me/interactions:
       """
-      {"notificationType": "PropertiesUpdated", "id": "{{it}}", "state": "Processing", "properties": {"step": 1}}
+      {"notificationType": "PropertiesUpdated", "id": "{{it}}", "state": "Processing", "userData": {"step": 1}}
       """
     And alice receives on /v2/me/interactions:
       """
-      {"notificationType": "ChannelDataUpdated", "id": "{{it}}", "email_object": {"subject": "Re: Order 1042"}, "properties": {"step": 1}}
+      {"notificationType": "ChannelDataUpdated", "id": "{{it}}", "email_object": {"subject": "Re: Order 1042"}, "userData": {"step": 1}}
       """
     And alice receives on /v2/me/interactions:
       """
-      {"notificationType": "PropertiesUpdated", "id": "{{it}}", "properties": {"step": 2}, "email_object": {"subject": "Re: Order 1042"}}
+      {"notificationType": "PropertiesUpdated", "id": "{{it}}", "userData": {"step": 2}, "email_object": {"subject": "Re: Order 1042"}}
       """
     And alice receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "Completed", "capabilities": []}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "Completed", "capabilities": []}
       """
     And no one else is notified
 
@@ -55,7 +55,7 @@ Feature: Notifications and their order
       """
       {
         "messageTypeName": "InteractionStateMessage",
-        "notificationType": "StateChange",
+        "notificationType": "StatusChange",
         "id": "{{it}}",
         "channel": "email",
         "interactionType": "Inbound",
@@ -67,8 +67,9 @@ Feature: Notifications and their order
         "workbin": "{{absent}}",
         "leftAgentId": "{{absent}}",
         "participants": [{"userId": "{{dave.id}}", "userName": "{{dave.userName}}", "role": "Owner"}],
-        "properties": {},
-        "email_object": {"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."},
+        "userData": {},
+        "properties": "{{absent}}",
+        "email_object": {"interactionId": "{{it}}", "subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."},
         "receivedDate": "{{regex:^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}[+-][0-9]{4}$}}",
         "uri": "{{it.uri}}",
         "path": "/interactions/{{it}}"
@@ -89,7 +90,7 @@ Feature: Notifications and their order
     And bob is notified that it is Processing
     And bob is notified that it is Transferred
     And carol is notified that it is Invited
-    And carol is notified that it is Rejected
+    And carol is notified that she rejected it
     And alice is notified that it is Invited
     And no one else is notified
 

@@ -1,10 +1,12 @@
 @control @properties
 Feature: Properties and channel data
-  UpdateProperties merges a JSON Merge Patch (RFC 7386) into the
-  interaction's properties: nested objects merge, null deletes a key. PUT
-  /interactions/{id} changes the channel data the same way (email subject,
-  to and body; chat nickname; any workitem field). Every party is notified
-  (PropertiesUpdated, ChannelDataUpdated).
+  UpdateProperties merges its parameter properties, a JSON Merge Patch
+  (RFC 7386), into the interaction's userData: nested objects merge, null
+  deletes a key. PUT /interactions/{id} changes the channel data the same
+  way (email subject, to and body; chat nickname; any workitem field).
+  Every party is notified (PropertiesUpdated, ChannelDataUpdated). An
+  email_object carries interactionId, the interaction's id, which nobody
+  can change.
 
   Background:
     Given alice, bob, carol and dave are listening
@@ -17,7 +19,7 @@ Feature: Properties and channel data
       """
       {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
       """
-    Then alice is notified that its properties are now:
+    Then alice is notified that its user data is now:
       """
       {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
       """
@@ -32,24 +34,24 @@ Feature: Properties and channel data
         "notificationType": "PropertiesUpdated",
         "id": "{{it}}",
         "state": "Processing",
-        "properties": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}
+        "userData": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}
       }
       """
     And no one else is notified
     When alice sends GET /api/v2/interactions/{{it}}
     Then the response matches:
       """
-      {"interaction": {"properties": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}}}
+      {"interaction": {"userData": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}, "properties": "{{absent}}"}}
       """
 
-  Scenario: Properties given when the interaction arrives are shown from the start
+  Scenario: User data given when the interaction arrives is shown from the start
     When an interaction arrives with:
       """
-      {"channel": "chat", "agent": "{{bob.userName}}", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
+      {"channel": "chat", "agent": "{{bob.userName}}", "userData": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
       """
     Then bob receives on /v2/me/interactions:
       """
-      {"id": "{{it}}", "state": "Invited", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
+      {"id": "{{it}}", "state": "Invited", "userData": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}
       """
     And no one else is notified
 
@@ -99,13 +101,13 @@ Feature: Properties and channel data
       """
     Then alice is notified that its channel data is now:
       """
-      {"email_object": {"subject": "Re: Order 1042", "from": "jane.doe@example.com", "to": "support@example.com", "body": "{{absent}}"}}
+      {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "from": "jane.doe@example.com", "to": "support@example.com", "body": "{{absent}}"}}
       """
     And no one else is notified
     When alice sends GET /api/v2/interactions/{{it}}
     Then the response matches:
       """
-      {"interaction": {"email_object": {"subject": "Re: Order 1042", "body": "{{absent}}"}}}
+      {"interaction": {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "body": "{{absent}}"}}}
       """
 
   Scenario: The owner changes a chat's nickname
@@ -149,12 +151,13 @@ Feature: Properties and channel data
     When alice sends GET /api/v2/interactions/{{it}}
     Then the response matches:
       """
-      {"interaction": {"email_object": {"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com"}}}
+      {"interaction": {"email_object": {"interactionId": "{{it}}", "subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com"}}}
       """
 
     Examples:
       | case                         | body                                                               |
       | a read-only field            | {"email_object": {"from": "someone.else@example.com"}}             |
+      | the email's interactionId    | {"email_object": {"interactionId": "0000000000000000"}}            |
       | another channel's object     | {"chat_object": {"nickname": "Jane"}}                              |
       | two channel objects          | {"email_object": {"subject": "x"}, "chat_object": {"nickname": "y"}} |
       | an empty patch               | {"email_object": {}}                                               |

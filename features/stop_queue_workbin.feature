@@ -3,9 +3,11 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
   The owner ends its work on an interaction: it completes it
   (StopProcessing), places it in a queue for someone else (PlaceInQueue,
   routed without the caller first), or stores it in a workbin
-  (PlaceInWorkbin). GetWorkbinContent answers on /v2/me/interactions with a
-  WorkbinContent message. After an ending message the interaction is gone
-  from the agent's list.
+  (PlaceInWorkbin). GetWorkbinContent answers on /v2/me/interactions with
+  one message per interaction in the workbin (notificationType
+  WorkbinContent, state InWorkbin, the request's referenceId), and with
+  nothing for an empty workbin. After an ending message the interaction is
+  gone from the agent's list.
 
   Background:
     Given alice, bob, carol and dave are listening
@@ -17,7 +19,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     When alice stops processing it
     Then alice receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "Completed", "capabilities": []}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "Completed", "capabilities": [], "referenceId": "{{alice.referenceId}}"}
       """
     And no one else is notified
     And alice has no interactions
@@ -106,7 +108,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     When alice places it in workbin alice-workbin
     Then alice receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "InWorkbin", "capabilities": []}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "InWorkbin", "capabilities": []}
       """
     And no one else is notified
     And alice has no interactions
@@ -117,7 +119,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       {"statusCode": 0, "interaction": {"id": "{{it}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.alice-workbin.id}}"}}
       """
 
-  Scenario: The workbin's content arrives as a WorkbinContent message
+  Scenario: The workbin's content arrives as one WorkbinContent message per interaction
     Given alice accepts it
     And alice is notified that it is Processing
     And alice places it in workbin alice-workbin
@@ -126,25 +128,46 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then alice receives on /v2/me/interactions:
       """
       {
-        "messageTypeName": "WorkbinContent",
-        "notificationType": "{{absent}}",
+        "messageTypeName": "InteractionStateMessage",
+        "notificationType": "WorkbinContent",
+        "id": "{{it}}",
+        "channel": "email",
+        "state": "InWorkbin",
+        "capabilities": [],
         "workbin": "{{workbins.alice-workbin.id}}",
-        "interactions": [
-          {
-            "messageTypeName": "InteractionStateMessage",
-            "id": "{{it}}",
-            "channel": "email",
-            "state": "InWorkbin",
-            "capabilities": [],
-            "workbin": "{{workbins.alice-workbin.id}}",
-            "email_object": {"subject": "Order 1042 arrived damaged"}
-          }
-        ]
+        "email_object": {"interactionId": "{{it}}", "subject": "Order 1042 arrived damaged"},
+        "referenceId": "{{alice.referenceId}}",
+        "interactions": "{{absent}}",
+        "uri": "{{it.uri}}"
       }
       """
     And no one else is notified
 
-  Scenario: An empty workbin has an empty content
+  Scenario: A workbin's interactions arrive in the order they were received
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin team-workbin
+    And alice is notified that it is InWorkbin
+    And the variable first is "{{it}}"
+    And an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin team-workbin
+    And alice is notified that it is InWorkbin
+    When dave asks for the content of workbin team-workbin
+    Then dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "{{first}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.team-workbin.id}}"}
+      """
+    And dave's notification carries the referenceId of his last request
+    And dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "{{it}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.team-workbin.id}}"}
+      """
+    And dave's notification carries the referenceId of his last request
+    And no one else is notified
+
+  Scenario: An empty workbin sends no message
     When bob asks for the content of workbin bob-workbin
     Then bob is notified that workbin bob-workbin holds nothing
     And no one else is notified

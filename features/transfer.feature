@@ -17,7 +17,7 @@ Feature: Transfer
     And bob receives on /v2/me/interactions:
       """
       {
-        "notificationType": "StateChange",
+        "notificationType": "StatusChange",
         "id": "{{it}}",
         "state": "Invited",
         "capabilities": ["Accept", "Reject"],
@@ -30,7 +30,7 @@ Feature: Transfer
     When bob accepts it
     Then bob receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "Processing", "ownerId": "{{bob.id}}", "participants": [{"userName": "{{bob.userName}}", "role": "Owner"}]}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "Processing", "ownerId": "{{bob.id}}", "participants": [{"userName": "{{bob.userName}}", "role": "Owner"}]}
       """
     And no one else is notified
 
@@ -49,10 +49,10 @@ Feature: Transfer
     And alice is notified that it is Transferred
     And bob is notified that it is Invited
     When bob rejects it
-    Then bob is notified that it is Rejected
+    Then bob is notified that he rejected it
     And alice receives on /v2/me/interactions:
       """
-      {"notificationType": "StateChange", "id": "{{it}}", "state": "Invited", "currentQueue": "{{queues.email-inbound}}"}
+      {"notificationType": "StatusChange", "id": "{{it}}", "state": "Invited", "currentQueue": "{{queues.email-inbound}}"}
       """
     And no one else is notified
 

@@ -135,7 +135,7 @@ func (n *namedSchema) applies(v map[string]any) bool {
 // CheckNotification validates the data of a message delivered on channel:
 // the channel must be one the spec lists, the data must match its payload
 // schema and every message schema of the channel whose selecting values it
-// holds (StateChangeNotification for notificationType StateChange, ...),
+// holds (LeftConferenceNotification for state LeftConference, ...),
 // and at least one of them.
 func (c *Contract) CheckNotification(channel string, data []byte) error {
 	cc := c.channels[channel]

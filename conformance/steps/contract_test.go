@@ -27,9 +27,9 @@ func contract(t *testing.T) *steps.Contract {
 }
 
 const stateChange = `{
-  "messageTypeName": "InteractionStateMessage", "notificationType": "StateChange",
+  "messageTypeName": "InteractionStateMessage", "notificationType": "StatusChange",
   "id": "00009a8T8Y130123", "channel": "email", "interactionType": "Inbound", "interactionSubType": "InboundNew",
-  "state": %STATE%, "capabilities": [], "participants": [], "properties": {},
+  "state": %STATE%, "capabilities": [], "participants": [], "userData": {},
   "receivedDate": "2026-11-23 10:00:00.000+0000",
   "uri": "http://127.0.0.1:8090/api/v2/interactions/00009a8T8Y130123", "path": "/interactions/00009a8T8Y130123"%EXTRA%
 }`
@@ -53,15 +53,26 @@ func TestCheckNotification(t *testing.T) {
 		{"an unknown field", "/v2/me/interactions", message(`"Completed"`, `, "mood": "happy"`), []string{"mood"}},
 		{
 			"a LeftConference message to a remaining party without leftAgentId", "/v2/me/interactions",
-			strings.Replace(message(`"LeftConference"`, ""), `"StateChange"`, `"ParticipantsUpdated"`, 1),
+			strings.Replace(message(`"LeftConference"`, ""), `"StatusChange"`, `"ParticipantsUpdated"`, 1),
 			[]string{"LeftConferenceNotification", "leftAgentId"},
 		},
 		{
 			"a LeftConference message to a remaining party", "/v2/me/interactions",
-			strings.Replace(message(`"LeftConference"`, `, "leftAgentId": "c9e053a7a19626b5b05b478b4fdcc0ab"`), `"StateChange"`, `"ParticipantsUpdated"`, 1),
+			strings.Replace(message(`"LeftConference"`, `, "leftAgentId": "c9e053a7a19626b5b05b478b4fdcc0ab"`), `"StatusChange"`, `"ParticipantsUpdated"`, 1),
 			nil,
 		},
-		{"a workbin content", "/v2/me/interactions", `{"messageTypeName": "WorkbinContent", "workbin": "26e2857e-f707-5ced-9b20-3f5523f43849", "interactions": []}`, nil},
+		{
+			"a workbin content message", "/v2/me/interactions",
+			strings.Replace(message(`"InWorkbin"`, `, "workbin": "26e2857e-f707-5ced-9b20-3f5523f43849", "referenceId": 3`), `"StatusChange"`, `"WorkbinContent"`, 1),
+			nil,
+		},
+		{"the old workbin content wrapper", "/v2/me/interactions", `{"messageTypeName": "WorkbinContent", "workbin": "26e2857e-f707-5ced-9b20-3f5523f43849", "interactions": []}`, []string{"data"}},
+		{"the old notificationType", "/v2/me/interactions", strings.Replace(message(`"Completed"`, ""), `"StatusChange"`, `"StateChange"`, 1), []string{"notificationType"}},
+		{"the old properties", "/v2/me/interactions", strings.Replace(message(`"Completed"`, ""), `"userData"`, `"properties"`, 1), []string{"properties"}},
+		{"a state change the caller caused", "/v2/me/interactions", message(`"Completed"`, `, "referenceId": 7`), nil},
+		{"a channel state the caller caused", "/v2/me/channels", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready", "referenceId": 2}`, nil},
+		{"a state change on the alias", "/me/interactions", message(`"Completed"`, ""), nil},
+		{"a channel state on the alias", "/me/channels", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready"}`, nil},
 		{"a channel state", "/v2/me/channels", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready"}`, nil},
 		{"a channel state on the wrong channel", "/v2/me/interactions", `{"messageTypeName": "ChannelStateMessage", "channel": "email", "state": "Ready"}`, []string{"MeInteractionsMessage"}},
 		{"an unknown channel", "/v2/me/other", `{}`, []string{"/v2/me/other", "/v2/me/channels", "/v2/me/interactions"}},
@@ -95,10 +106,22 @@ func TestCheckResponse(t *testing.T) {
 		body               string
 		wantErr            string // substring; "" valid
 	}{
-		{"a valid user", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":["email"]}}`, ""},
-		{"a user without id", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":["email"]}}`, "id"},
+		{"a valid user", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"]}}`, ""},
+		{"a user without id", "GET", "/api/v2/me", 200, `{"statusCode":0,"user":{"userName":"alice","firstName":"A","lastName":"B","roles":["agent"]}}`, "id"},
+		{
+			"a user with its subresources", "GET", "/api/v2/me?subresources=*", 200,
+			`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],` +
+				`"channels":[{"channel":"email","userState":{"state":"Ready","displayName":"Ready"}}],"devices":[]}}`, "",
+		},
+		{"the channels of a user", "GET", "/api/v2/me/channels", 200, `{"statusCode":0,"channels":[{"channel":"email","userState":{"state":"NotReady","displayName":"NotReady"}}]}`, ""},
+		{"the old channel list", "GET", "/api/v2/me/channels", 200, `{"statusCode":0,"channels":[{"channel":"email","state":"Ready"}]}`, "channels"},
 		{"an undeclared status", "GET", "/api/v2/me", 418, `{"statusCode":4,"statusMessage":"teapot"}`, "418"},
-		{"an operation answer", "POST", "/api/v2/me/interactions/00009a8T8Y130123", 200, `{"status":"ok"}`, ""},
+		{"an operation answer", "POST", "/api/v2/me/interactions/00009a8T8Y130123", 200, `{"status":"ok","statusCode":0,"referenceId":1}`, ""},
+		{"a session operation answer", "POST", "/api/v2/me", 200, `{"status":"ok","statusCode":0,"referenceId":12}`, ""},
+		{
+			"an operation refusal", "POST", "/api/v2/me/interactions/00009a8T8Y130123", 409,
+			`{"status":"error","errorDescription":"not invited","statusCode":2,"statusMessage":"not invited"}`, "",
+		},
 		{"a control answer", "POST", "/control/v1/reset", 200, `{"status":"ok"}`, ""},
 		{"a bad control answer", "POST", "/control/v1/interactions", 201, `{"id":"00009a8T8Y130123"}`, "uri"},
 		{"a path no spec describes", "GET", "/elsewhere", 200, `nonsense`, ""},

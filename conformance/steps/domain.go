@@ -18,13 +18,17 @@ const (
 	// anyInteractionID stands in the path of GetWorkbinContent, whose {id}
 	// segment the operation does not consult (behavior.md §4).
 	anyInteractionID = "0000000000000000"
+	// rejectedState is the state told to an agent after Reject: the
+	// published Reject page shows Completed, older pages Rejected
+	// (docs/behavior.md B8.2).
+	rejectedState = "{{regex:^(Rejected|Completed)$}}"
 )
 
 // ownerCaps are the capabilities of an owner with no conference on, in the
 // order of the page's table.
 var ownerCaps = []string{"StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"}
 
-// impliedCaps are the capabilities a StateChange to state carries: an offer
+// impliedCaps are the capabilities a StatusChange to state carries: an offer
 // can be accepted or rejected, an owner has the full set, an ending state
 // has none.
 func impliedCaps(state string) []string {
@@ -92,7 +96,21 @@ func receiveCall(user, channel, doc string) Call {
 	return Call{Text: fmt.Sprintf("%s receives on %s:", user, channel), Doc: doc}
 }
 
-var okCalls = []Call{statusCall(200), matchCall(`{"status": "ok"}`)}
+// okAnswer is the answer of a successful operation: the seed page's status,
+// the published statusCode and the referenceId its notifications repeat.
+const okAnswer = `{"status": "ok", "statusCode": 0, "referenceId": "{{number}}"}`
+
+var okCalls = []Call{statusCall(200), matchCall(okAnswer)}
+
+// succeeded are the steps that check a successful answer to user's request
+// and keep its referenceId as USER.referenceId.
+func succeeded(user string) []Call {
+	return append(okCalls[:len(okCalls):len(okCalls)], Call{Text: "the response field referenceId is saved as " + user + ".referenceId"})
+}
+
+// refusalCodes are the GWS statusCodes of a refused operation, by HTTP
+// status (docs/behavior.md B4.15).
+var refusalCodes = map[int]int{400: 1, 403: 5, 404: 6, 409: 2, 413: 1, 500: 4}
 
 // capsList reads "Accept and Reject", "A, B and C" or "none".
 func capsList(s string) []string {
@@ -137,12 +155,16 @@ func newInteraction(channel, queue, agent string) (string, error) {
 // gives: "alice accepts it" (which must succeed) and "alice tries to accept
 // it" (whose outcome later steps check).
 type opDef struct {
-	does, try  string // the step after the user: "accepts it", "accept it"
-	user       string // the example's user
-	args       []string
-	doc        string
-	exampleDoc string
-	docString  bool
+	does, try string // the step after the user: "accepts it", "accept it"
+	user      string // the example's user
+	args      []string
+	// example and tryExample are the examples' texts after the user (and
+	// after "tries to"), when filling args into does and try cannot write
+	// them (nested groups).
+	example, tryExample string
+	doc                 string
+	exampleDoc          string
+	docString           bool
 	// request returns the method, path and body; a are the groups after
 	// the user, d the docstring.
 	request func(a []string, d string) (method, path, body string)
@@ -224,7 +246,7 @@ var opDefs = []opDef{
 	{
 		does: `updates its properties with:`, try: `update its properties with:`, user: "alice", docString: true,
 		exampleDoc: `{"customerId": "C-1042", "order": {"number": 1042}}`,
-		doc:        `The user merges the docstring into the interaction's properties (UpdateProperties; JSON Merge Patch, null deletes).`,
+		doc:        `The user merges the docstring into the interaction's userData (UpdateProperties with the docstring as properties; JSON Merge Patch, null deletes).`,
 		request: func(a []string, d string) (string, string, string) {
 			return "POST", myInteraction, opBody("operationName", "UpdateProperties", "properties", raw(d))
 		},
@@ -242,6 +264,34 @@ var opDefs = []opDef{
 		doc: `The agent changes its readiness on the channel: POST /me/channels/{channel}.`,
 		request: func(a []string, _ string) (string, string, string) {
 			return "POST", "/api/v2/me/channels/" + a[1], opBody("operationName", a[0])
+		},
+	},
+	{
+		does: `starts a contact-center session(?: on (?P<channels>\w+(?:(?:, | and )\w+)*))?`, try: `start a contact-center session(?: on (?P<channels>\w+(?:(?:, | and )\w+)*))?`,
+		user: "alice", example: "starts a contact-center session on email", tryExample: "start a contact-center session on fax",
+		doc: `The agent logs in (POST /me StartContactCenterSession): Ready on the channels named ("email and chat"; default: ` +
+			`all of its channels), NotReady on its others.`,
+		request: func(a []string, _ string) (string, string, string) {
+			if a[0] == "" {
+				return "POST", "/api/v2/me", opBody("operationName", "StartContactCenterSession")
+			}
+			return "POST", "/api/v2/me", opBody("operationName", "StartContactCenterSession", "channels", compact(splitUsers(a[0])))
+		},
+	},
+	{
+		does: `ends (?:her|their|his) contact-center session`, try: `end (?:her|their|his) contact-center session`, user: "alice",
+		example: "ends her contact-center session", tryExample: "end her contact-center session",
+		doc: `The agent logs out (POST /me EndContactCenterSession): NotReady everywhere, no new offers, and the session ` +
+			`cookie no longer authenticates.`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", "/api/v2/me", opBody("operationName", "EndContactCenterSession")
+		},
+	},
+	{
+		does: `goes (Ready|NotReady) everywhere`, try: `go (Ready|NotReady) everywhere`, user: "alice", args: []string{"NotReady"},
+		doc: `The agent changes its readiness on every channel of its own: POST /me with Ready or NotReady.`,
+		request: func(a []string, _ string) (string, string, string) {
+			return "POST", "/api/v2/me", opBody("operationName", a[0])
 		},
 	},
 }
@@ -264,18 +314,25 @@ func opSteps() []*Def {
 	for _, op := range opDefs {
 		op := op
 		tail := exampleText(op.does, op.args)
+		if op.example != "" {
+			tail = op.example
+		}
 		out = append(out, &Def{
-			Pattern:    `^(?P<user>\w+) ` + op.does + `$`,
-			Doc:        op.doc + ` The request must succeed: status 200, {"status":"ok"}.`,
+			Pattern: `^(?P<user>\w+) ` + op.does + `$`,
+			Doc: op.doc + ` The request must succeed: status 200, {"status":"ok","statusCode":0,"referenceId":N}; N is kept as ` +
+				`USER.referenceId (see "carries the referenceId of her last request").`,
 			Example:    "When " + op.user + " " + tail,
 			ExampleDoc: op.exampleDoc,
 			DocString:  op.docString,
 			expand: func(a []string, d string) ([]Call, error) {
 				m, p, body := op.request(a[1:], d)
-				return append([]Call{sendCall(a[0], m, p, body)}, okCalls...), nil
+				return append([]Call{sendCall(a[0], m, p, body)}, succeeded(a[0])...), nil
 			},
 		})
 		tryTail := exampleText(op.try, op.args)
+		if op.tryExample != "" {
+			tryTail = op.tryExample
+		}
 		out = append(out, &Def{
 			Pattern:    `^(?P<user>\w+) tries to ` + op.try + `$`,
 			Doc:        op.doc + ` Its outcome is left to the next steps (see "the request is refused with status").`,
@@ -289,6 +346,12 @@ func opSteps() []*Def {
 		})
 	}
 	return out
+}
+
+// channelObject is the published channel object of GET /me/channels and
+// GET /me?subresources=channels.
+func channelObject(channel, state string) map[string]any {
+	return map[string]any{"channel": channel, "userState": map[string]string{"state": state, "displayName": state}}
 }
 
 // interactionMessage is the start of an InteractionStateMessage expectation.
@@ -310,7 +373,7 @@ func domainDefs() []*Def {
 					return nil, err
 				}
 				calls := append([]Call{sendCall("control", "POST", "/control/v1/interactions", body)}, created()...)
-				msg := obj(append(interactionMessage("StateChange"),
+				msg := obj(append(interactionMessage("StatusChange"),
 					"channel", a[0],
 					"state", "Invited",
 					"capabilities", compact(impliedCaps("Invited")),
@@ -337,7 +400,7 @@ func domainDefs() []*Def {
 			Pattern:    `^an interaction arrives with:$`,
 			Doc:        `A new interaction arrives through the control API, the docstring being the whole request body. Binds it and it.uri.`,
 			Example:    `Given an interaction arrives with:`,
-			ExampleDoc: `{"channel": "chat", "queue": "{{queues.chat-inbound}}", "properties": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}`,
+			ExampleDoc: `{"channel": "chat", "queue": "{{queues.chat-inbound}}", "userData": {"customerId": "C-2077"}, "chat_object": {"nickname": "Jane"}}`,
 			DocString:  true,
 			expand: func(_ []string, d string) ([]Call, error) {
 				return append([]Call{sendCall("control", "POST", "/control/v1/interactions", d)}, created()...), nil
@@ -381,15 +444,22 @@ func domainDefs() []*Def {
 
 		// ---------------------------------------------------------- outcomes
 		{
-			Pattern: `^the request succeeds$`,
-			Doc:     `The last operation answered HTTP 200 {"status":"ok"}.`,
-			Example: `Then the request succeeds`,
-			expand:  func(_ []string, _ string) ([]Call, error) { return okCalls, nil },
+			Pattern: `^(?:the|(?P<user>\w+)'s) request succeeds$`,
+			Doc: `The last operation answered HTTP 200 {"status":"ok","statusCode":0,"referenceId":N}. Said as "alice's request ` +
+				`succeeds", it also keeps N as alice.referenceId, for "carries the referenceId of her last request".`,
+			Example: `Then alice's request succeeds`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				if a[0] == "" {
+					return okCalls, nil
+				}
+				return succeeded(a[0]), nil
+			},
 		},
 		{
 			Pattern: `^the request is refused with status (?P<status>\d{3})(?:, naming "(?P<text>[^"]+)")?$`,
-			Doc: `The last operation answered this status with {"status":"error","errorDescription":...}; with "naming", the ` +
-				`description mentions the text (any case).`,
+			Doc: `The last operation answered this status with {"status":"error","errorDescription":TEXT,"statusCode":CODE,` +
+				`"statusMessage":TEXT} (CODE: 1 for 400 and 413, 5 for 403, 6 for 404, 2 for 409, 4 for 500) and no referenceId; ` +
+				`with "naming", TEXT mentions the text (any case). Binds the variable refusal to TEXT.`,
 			Example: `Then the request is refused with status 400, naming "queue"`,
 			expand: func(a []string, _ string) ([]Call, error) {
 				desc := "{{string}}"
@@ -398,7 +468,16 @@ func domainDefs() []*Def {
 				}
 				var code int
 				fmt.Sscan(a[0], &code)
-				return []Call{statusCall(code), matchCall(obj("status", "error", "errorDescription", desc))}, nil
+				sc, ok := refusalCodes[code]
+				if !ok {
+					return nil, fmt.Errorf("status %d is no refusal of an operation (400, 403, 404, 409, 413, 500): check it with generic steps", code)
+				}
+				return []Call{
+					statusCall(code),
+					matchCall(obj("status", "error", "errorDescription", desc, "statusCode", sc, "statusMessage", "{{string}}", "referenceId", "{{absent}}")),
+					{Text: "the response field errorDescription is saved as refusal"},
+					matchCall(obj("statusMessage", "{{refusal}}")),
+				}, nil
 			},
 		},
 		{
@@ -456,10 +535,30 @@ func domainDefs() []*Def {
 			},
 		},
 
+		{
+			Pattern: `^(?P<user>\w+)'s readiness is (?P<states>\w+ (?:Ready|NotReady)(?:(?:, | and )\w+ (?:Ready|NotReady))*)$`,
+			Doc: `GET /me/channels as the user lists exactly these channels in these states, in any order: "email Ready and chat ` +
+				`NotReady".`,
+			Example: `Then alice's readiness is email NotReady and chat Ready`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				list := []any{"{{contains}}"}
+				for _, cs := range splitUsers(a[1]) {
+					ch, state, _ := strings.Cut(cs, " ")
+					list = append(list, channelObject(ch, state))
+				}
+				return []Call{
+					sendCall(a[0], "GET", "/api/v2/me/channels", ""),
+					statusCall(200),
+					matchCall(obj("statusCode", 0, "channels", compact(list))),
+					{Text: fmt.Sprintf("the response has %d channels", len(list)-1)},
+				}, nil
+			},
+		},
+
 		// ---------------------------------------------------------- notifications
 		{
 			Pattern: `^(?P<user>\w+) is notified that it is (?P<state>\w+)(?: with capabilities (?P<capabilities>.+))?$`,
-			Doc: `The user's next message on /v2/me/interactions is a StateChange of the interaction to this state, with these ` +
+			Doc: `The user's next message on /v2/me/interactions is a StatusChange of the interaction to this state, with these ` +
 				`capabilities (default: Accept and Reject for an offer, the owner's full set for Processing, none otherwise).`,
 			Example: `Then alice is notified that it is Processing`,
 			expand: func(a []string, _ string) ([]Call, error) {
@@ -467,7 +566,17 @@ func domainDefs() []*Def {
 				if a[2] != "" {
 					caps = capsList(a[2])
 				}
-				kv := append(interactionMessage("StateChange"), "state", a[1], "capabilities", compact(caps))
+				kv := append(interactionMessage("StatusChange"), "state", a[1], "capabilities", compact(caps))
+				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) is notified that (?:she|he|they) rejected it$`,
+			Doc: `The user's next message on /v2/me/interactions is the StatusChange that ends its offer after Reject: state ` +
+				`Completed (what the published Reject page shows) or Rejected, no capabilities.`,
+			Example: `Then alice is notified that she rejected it`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				kv := append(interactionMessage("StatusChange"), "state", rejectedState, "capabilities", raw("[]"))
 				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
 			},
 		},
@@ -509,13 +618,14 @@ func domainDefs() []*Def {
 			},
 		},
 		{
-			Pattern:    `^(?P<user>\w+) is notified that its properties are now:$`,
-			Doc:        `The user's next message on /v2/me/interactions is a PropertiesUpdated of the interaction whose properties match the docstring.`,
-			Example:    `Then alice is notified that its properties are now:`,
+			Pattern: `^(?P<user>\w+) is notified that its (?:user data is|properties are) now:$`,
+			Doc: `The user's next message on /v2/me/interactions is a PropertiesUpdated of the interaction whose userData matches ` +
+				`the docstring ("its properties are now:" says the same, in the words of UpdateProperties).`,
+			Example:    `Then alice is notified that its user data is now:`,
 			ExampleDoc: `{"customerId": "C-1042", "obsolete": "{{absent}}"}`,
 			DocString:  true,
 			expand: func(a []string, d string) ([]Call, error) {
-				return []Call{receiveCall(a[0], interactionsChannel, obj(append(interactionMessage("PropertiesUpdated"), "properties", raw(d))...))}, nil
+				return []Call{receiveCall(a[0], interactionsChannel, obj(append(interactionMessage("PropertiesUpdated"), "userData", raw(d))...))}, nil
 			},
 		},
 		{
@@ -543,15 +653,17 @@ func domainDefs() []*Def {
 		},
 		{
 			Pattern: `^(?P<user>\w+) is notified that workbin (?P<workbin>\S+) holds (nothing|it)$`,
-			Doc:     `The user's next message on /v2/me/interactions is the WorkbinContent of the workbin: empty, or exactly the interaction, InWorkbin, without capabilities.`,
+			Doc: `The answer to GetWorkbinContent: for "it", the user's next message on /v2/me/interactions is the interaction ` +
+				`with notificationType WorkbinContent, state InWorkbin, the workbin's id and no capabilities (one such message per ` +
+				`interaction in the workbin); for "nothing", the user receives nothing, as an empty workbin sends no message.`,
 			Example: `Then alice is notified that workbin alice-workbin holds it`,
 			expand: func(a []string, _ string) ([]Call, error) {
-				wb := "{{workbins." + a[1] + ".id}}"
-				content := raw("[]")
-				if a[2] == "it" {
-					content = compact([]map[string]any{{"messageTypeName": "InteractionStateMessage", "id": "{{it}}", "state": "InWorkbin", "capabilities": []string{}, "workbin": wb}})
+				if a[2] == "nothing" {
+					return []Call{{Text: a[0] + " receives no notification"}}, nil
 				}
-				return []Call{receiveCall(a[0], interactionsChannel, obj("messageTypeName", "WorkbinContent", "workbin", wb, "interactions", content))}, nil
+				wb := "{{workbins." + a[1] + ".id}}"
+				kv := append(interactionMessage("WorkbinContent"), "state", "InWorkbin", "capabilities", raw("[]"), "workbin", wb)
+				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
 			},
 		},
 		{
@@ -560,6 +672,23 @@ func domainDefs() []*Def {
 			Example: `Then alice is notified that she is NotReady on email`,
 			expand: func(a []string, _ string) ([]Call, error) {
 				return []Call{receiveCall(a[0], channelsChannel, obj("messageTypeName", "ChannelStateMessage", "channel", a[2], "state", a[1]))}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+)'s (?:last )?notification carries the referenceId of (?:her|his|their) last request$`,
+			Doc: `The message the user's last "receives" step took carries the referenceId of the answer to the user's last ` +
+				`operation that an "accepts it"-like step or "alice's request succeeds" checked (USER.referenceId).`,
+			Example: `And alice's notification carries the referenceId of her last request`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{{Text: a[0] + "'s last notification matches:", Doc: obj("referenceId", "{{"+a[0]+".referenceId}}")}}, nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+)'s (?:last )?notification carries no referenceId$`,
+			Doc:     `The message the user's last "receives" step took has no referenceId: no request of that user caused it.`,
+			Example: `And bob's notification carries no referenceId`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{{Text: a[0] + "'s last notification matches:", Doc: obj("referenceId", "{{absent}}")}}, nil
 			},
 		},
 		{

@@ -141,15 +141,16 @@ func genericDefs() []*Def {
 			},
 		},
 		{
-			Pattern: `^` + usersPattern + ` (?:is|are) listening(?: on (?P<channel>\S+))?$`,
+			Pattern: `^` + usersPattern + ` (?:is|are) listening(?: on (?P<channels>\S+(?: and \S+)*))?$`,
 			Doc: `Each user opens a CometD session (handshake with the user's credentials at the spec's Bayeux endpoint) and subscribes to ` +
-				`/v2/me/interactions and /v2/me/channels, or to the one channel or pattern named. From then on every message the user ` +
-				`receives must be consumed by a step: one left unread fails the scenario at its end.`,
+				`/v2/me/interactions and /v2/me/channels, or to the channels or patterns named ("on /me/interactions", "on ` +
+				`/v2/me/interactions and /me/interactions"). From then on every message the user receives must be consumed by a step: ` +
+				`one left unread fails the scenario at its end.`,
 			Example: `Given alice, bob and carol are listening`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
 				channels := defaultChannels
 				if a[1] != "" {
-					channels = []string{a[1]}
+					channels = strings.Split(a[1], " and ")
 				}
 				return w.listenAll(ctx, splitUsers(a[0]), channels)
 			},
@@ -201,7 +202,7 @@ func genericDefs() []*Def {
 				`timeout, 5 s) and matches the docstring. Messages are taken in arrival order, so consecutive steps check the order. The ` +
 				`message is validated against its schema in the spec.`,
 			Example:    `Then alice receives on /v2/me/interactions within 2 s:`,
-			ExampleDoc: `{"notificationType": "StateChange", "id": "{{it}}", "state": "Processing"}`,
+			ExampleDoc: `{"notificationType": "StatusChange", "id": "{{it}}", "state": "Processing"}`,
 			DocString:  true,
 			run: func(ctx context.Context, w *World, a []string, doc string) error {
 				return w.receive(ctx, a[0], a[1], within(a[2], a[3], w.cfg.notifyTimeout()), doc)
@@ -212,17 +213,61 @@ func genericDefs() []*Def {
 			Doc:     `The array at this path (gjson syntax) of the message the user's last "receives" step took has exactly that many elements.`,
 			Example: `And alice's last notification has 2 participants`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
-				l, err := w.listener(a[0])
+				last, err := w.lastNotification(a[0])
 				if err != nil {
 					return err
 				}
-				l.mu.Lock()
-				last := l.last
-				l.mu.Unlock()
-				if last == nil {
-					return fmt.Errorf("%s has not received a notification yet", a[0])
-				}
 				return count(fmt.Sprintf("%s's last notification", a[0]), last.data, a[2], a[1])
+			},
+		},
+		{
+			Pattern:    `^(?P<user>\S+)'s last notification matches:$`,
+			Doc:        `The message the user's last "receives" step took also matches the docstring (a partial document with placeholders; captures bind variables).`,
+			Example:    `And alice's last notification matches:`,
+			ExampleDoc: `{"referenceId": "{{alice.referenceId}}"}`,
+			DocString:  true,
+			run: func(ctx context.Context, w *World, a []string, doc string) error {
+				last, err := w.lastNotification(a[0])
+				if err != nil {
+					return err
+				}
+				return w.match(fmt.Sprintf("%s's last notification (on %s)", a[0], last.channel), doc, last.data)
+			},
+		},
+		{
+			Pattern: `^the variable (?P<variable>\S+) is greater than (?P<other>\S+)$`,
+			Doc:     `Both variables hold numbers (or strings of digits), and the first is the greater.`,
+			Example: `Then the variable alice.referenceId is greater than first`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.number(a[0])
+				if err != nil {
+					return err
+				}
+				y, err := w.number(a[1])
+				if err != nil {
+					return err
+				}
+				if x <= y {
+					return fmt.Errorf("expected %s (%v) to be greater than %s (%v)", a[0], x, a[1], y)
+				}
+				return nil
+			},
+		},
+		{
+			Pattern: `^(?P<user>[\w.@-]+)'s cookies are saved as (?P<variable>\S+)$`,
+			Doc: `Binds the variable to the cookies the user's cookie jar holds for the target ("NAME=VALUE; ..."), so that a later ` +
+				`step can put them back after the target cleared them.`,
+			Example: `Given alice's cookies are saved as old`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.saveCookies(a[0], a[1])
+			},
+		},
+		{
+			Pattern: `^(?P<user>[\w.@-]+)'s cookies are set back to (?P<variable>\S+)$`,
+			Doc:     `Puts the cookies saved in the variable back into the user's cookie jar, whatever the target said since.`,
+			Example: `When alice's cookies are set back to old`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.restoreCookies(a[0], a[1])
 			},
 		},
 		{
@@ -258,6 +303,42 @@ func count(what string, doc []byte, path, n string) error {
 		return fmt.Errorf("%s: expected %d elements in %s, got %d:\n%s", what, want, path, got, indent(clip(pretty([]byte(r.Raw)), 3000), "  "))
 	}
 	return nil
+}
+
+// lastNotification returns the message the user's last receive step took.
+func (w *World) lastNotification(user string) (received, error) {
+	l, err := w.listener(user)
+	if err != nil {
+		return received{}, err
+	}
+	l.mu.Lock()
+	last := l.last
+	l.mu.Unlock()
+	if last == nil {
+		return received{}, fmt.Errorf("%s has not received a notification yet", user)
+	}
+	return *last, nil
+}
+
+// number reads a variable that holds a number or a string of one.
+func (w *World) number(name string) (float64, error) {
+	v, ok := w.vars[name]
+	if !ok {
+		return 0, fmt.Errorf("the variable %s is not bound", name)
+	}
+	var x any
+	if err := json.Unmarshal(v, &x); err != nil {
+		return 0, fmt.Errorf("the variable %s: %w", name, err)
+	}
+	switch x := x.(type) {
+	case float64:
+		return x, nil
+	case string:
+		if f, err := strconv.ParseFloat(x, 64); err == nil {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("the variable %s is %s, not a number", name, v)
 }
 
 func (w *World) setVar(name, text string) error {

@@ -337,7 +337,10 @@ element unless their first element is "{{contains}}". Placeholders:
 Variables every scenario starts with: alice.userName, alice.password,
 alice.id (and the same for every user), queues.email-inbound (the target's
 name of the queue), workbins.alice-workbin and workbins.alice-workbin.id.
-Domain steps that create an interaction bind it (its id) and it.uri.
+Domain steps that create an interaction bind it (its id) and it.uri; the
+operation steps ("alice accepts it") bind alice.referenceId to the
+referenceId of the answer, which "alice's notification carries the
+referenceId of her last request" compares.
 
 Scenarios tagged @control need the test-control API (/control/v1); the
 target is reset before each of them. A listening user's notifications must

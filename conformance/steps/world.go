@@ -22,6 +22,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -250,6 +251,62 @@ func (w *World) client(user string) *http.Client {
 	c := &http.Client{Jar: jar, Transport: w.cfg.HTTP}
 	w.clients[user] = c
 	return c
+}
+
+// jar returns the cookie jar of a user and the URL of the target's root.
+func (w *World) jar(user string) (http.CookieJar, *url.URL, error) {
+	a, err := w.actor(user)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.user == "" {
+		return nil, nil, fmt.Errorf("%s has no cookie jar", user)
+	}
+	u, err := url.Parse(w.target + "/")
+	if err != nil {
+		return nil, nil, err
+	}
+	return w.client(a.user).Jar, u, nil
+}
+
+// saveCookies binds the variable to the cookies the user's jar holds for
+// the target, as "NAME=VALUE; NAME=VALUE".
+func (w *World) saveCookies(user, variable string) error {
+	jar, u, err := w.jar(user)
+	if err != nil {
+		return err
+	}
+	cs := jar.Cookies(u)
+	if len(cs) == 0 {
+		return fmt.Errorf("%s holds no cookie for %s yet: send a request as %s first", user, w.target, user)
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Name + "=" + c.Value
+	}
+	w.vars.SetString(variable, strings.Join(parts, "; "))
+	return nil
+}
+
+// restoreCookies puts the cookies saveCookies kept back into the user's jar.
+func (w *World) restoreCookies(user, variable string) error {
+	jar, u, err := w.jar(user)
+	if err != nil {
+		return err
+	}
+	text, err := jsonmatch.Expand("{{"+variable+"}}", w.vars)
+	if err != nil {
+		return err
+	}
+	cs, err := http.ParseCookie(text)
+	if err != nil {
+		return fmt.Errorf("the variable %s holds no cookies: %w", variable, err)
+	}
+	for _, c := range cs {
+		c.Path = "/"
+	}
+	jar.SetCookies(u, cs)
+	return nil
 }
 
 func (a actor) header() http.Header {

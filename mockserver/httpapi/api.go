@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gorilla/mux"
 
 	"github.com/gwsmock/gwsmock/internal/jsondepth"
@@ -62,7 +63,7 @@ type kind int
 
 const (
 	resource  kind = iota // {"statusCode","statusMessage"}
-	operation             // {"status":"error","errorDescription"}
+	operation             // {"status":"error","errorDescription","statusCode","statusMessage"}
 )
 
 type route struct {
@@ -79,6 +80,9 @@ type request struct {
 	user contactcenter.User
 	body []byte
 	vars map[string]string
+	// minted is the session token of the cookie set on this answer, "" if
+	// none was.
+	minted string
 }
 
 var (
@@ -88,6 +92,7 @@ var (
 
 var routes = []route{
 	{http.MethodGet, "/me", resource, agentOnly, (*API).getMe},
+	{http.MethodPost, "/me", operation, agentOnly, (*API).postMe},
 	{http.MethodGet, "/me/channels", resource, agentOnly, (*API).getChannels},
 	{http.MethodPost, "/me/channels/{channel}", operation, agentOnly, (*API).postChannel},
 	{http.MethodGet, "/me/interactions", resource, agentOnly, (*API).getMyInteractions},
@@ -189,8 +194,10 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 	// A client that sends Basic credentials along with its session cookie
 	// (a browser, a client with a cookie jar) keeps that session: minting a
 	// new one per request would fill the session table for nothing.
+	minted := ""
 	if !fromCookie && !a.hasSession(r, u.ID) {
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		minted = a.cfg.Auth.Sessions.New(u.ID)
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: minted, Path: cookiePath, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
 		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
@@ -232,12 +239,34 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 	}
 	if a.cfg.Validator != nil {
 		if err := a.cfg.Validator.Request(r); err != nil {
-			fail(w, http.StatusBadRequest, specvalidate.Describe(err))
+			fail(w, http.StatusBadRequest, refusal(err))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
-	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
+	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r), minted: minted})
+}
+
+// refusal describes a request the spec refuses. A value outside an enum
+// is named too, so that "channels":["fax"] is refused naming fax
+// (docs/behavior.md B4.15: the text names the field or value at fault).
+func refusal(err error) string {
+	msg := specvalidate.Describe(err)
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return msg
+	}
+	for {
+		var inner *openapi3.SchemaError
+		if se.Origin == nil || !errors.As(se.Origin, &inner) || inner == se {
+			break
+		}
+		se = inner
+	}
+	if s, ok := se.Value.(string); ok && se.SchemaField == "enum" {
+		return fmt.Sprintf("%s (got %q)", msg, s)
+	}
+	return msg
 }
 
 // hasSession reports whether r carries a session cookie of userID.

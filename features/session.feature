@@ -1,0 +1,243 @@
+@session
+Feature: The agent's session
+  GET /me is the user; GET /me?subresources=* (or a list among channels and
+  devices) adds the user's channel objects and its devices, as the
+  published "query agent state" page shows. POST /me starts or ends the
+  contact-center session (StartContactCenterSession,
+  EndContactCenterSession) or changes readiness on every channel (Ready,
+  NotReady), with the answers of every operation. Each change of readiness
+  is told on /v2/me/channels with the request's referenceId. An agent
+  without a contact-center session gets no new offers, and
+  EndContactCenterSession also ends the HTTP session: its cookie no longer
+  authenticates.
+
+  Scenario: GET /me is the user without its channels
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}", "roles": ["{{contains}}", "agent"], "channels": "{{absent}}", "devices": "{{absent}}"}
+      }
+      """
+
+  @control
+  Scenario: GET /me?subresources=* adds the channel objects and the devices
+    Given alice is made NotReady on chat
+    When alice sends GET /api/v2/me?subresources=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {
+        "statusCode": 0,
+        "user": {
+          "id": "{{alice.id}}",
+          "userName": "{{alice.userName}}",
+          "channels": [
+            "{{contains}}",
+            {"channel": "email", "userState": {"state": "Ready", "displayName": "Ready"}},
+            {"channel": "chat", "userState": {"state": "NotReady", "displayName": "NotReady"}}
+          ],
+          "devices": []
+        }
+      }
+      """
+    And the response has 2 user.channels
+
+  Scenario Outline: GET /me?subresources=<list> adds only what it names
+    When alice sends GET /api/v2/me?subresources=<list>
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}", "channels": <channels>, "devices": <devices>}}
+      """
+
+    Examples:
+      | list             | channels      | devices       |
+      | channels         | "{{array}}"   | "{{absent}}"  |
+      | devices          | "{{absent}}"  | []            |
+      | channels,devices | "{{array}}"   | []            |
+
+  Scenario: An unknown subresource is refused with 400
+    When alice sends GET /api/v2/me?subresources=channels,settings
+    Then the read is refused with status 400 and statusCode 1
+    And the response matches:
+      """
+      {"statusMessage": "{{regex:settings}}"}
+      """
+
+  @control
+  Scenario: Starting a session on some channels makes the agent Ready there and NotReady elsewhere
+    Given alice is listening
+    When alice starts a contact-center session on email
+    Then alice is notified that she is NotReady on chat
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+    And alice's readiness is email Ready and chat NotReady
+
+  @control
+  Scenario: Starting a session without channels makes the agent Ready on all of its channels
+    Given alice is made NotReady on email
+    And alice is made NotReady on chat
+    And alice is listening
+    When alice starts a contact-center session
+    Then alice is notified that she is Ready on email
+    And alice's notification carries the referenceId of her last request
+    And alice is notified that she is Ready on chat
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+    And alice's readiness is email Ready and chat Ready
+
+  @control
+  Scenario: Ending the session makes the agent NotReady everywhere
+    Given alice is listening
+    When alice ends her contact-center session
+    Then alice is notified that she is NotReady on email
+    And alice's notification carries the referenceId of her last request
+    And alice is notified that she is NotReady on chat
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+    And alice's readiness is email NotReady and chat NotReady
+
+  @control
+  Scenario: Ending the session ends the HTTP session: its cookie no longer authenticates
+    Given alice is listening
+    And alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as session
+    When alice ends her contact-center session
+    Then the response header Set-Cookie matches "^JSESSIONID=;"
+    And the response header Set-Cookie matches "Max-Age=0"
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice's cookies are set back to session
+    And alice by cookie sends GET /api/v2/me
+    Then the response status is 401
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And no one else is notified
+
+  @control
+  Scenario: Routing passes an agent without a session by
+    Given alice and bob are listening
+    And alice ends her contact-center session
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When a chat arrives in queue chat-inbound
+    Then bob is notified that it is Invited
+    And bob's notification carries no referenceId
+    And no one else is notified
+
+  @control
+  Scenario: The control API may not offer an interaction to an agent without a session
+    Given alice is listening
+    And alice ends her contact-center session
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email", "agent": "{{alice.userName}}", "email_object": {"subject": "Hello", "from": "jane.doe@example.com"}}
+      """
+    Then the response status is 409
+    And no one else is notified
+    And alice has no interactions
+
+  @control
+  Scenario Outline: A direct offer to an agent without a session is refused with 409 (<operation>)
+    Given alice and bob are listening
+    And bob ends his contact-center session
+    And bob is notified that he is NotReady on email
+    And bob is notified that he is NotReady on chat
+    And an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When alice tries to <operation>
+    Then the request is refused with status 409, naming "session"
+    And no one else is notified
+    And alice sees it as Processing
+    And bob has no interactions
+
+    Examples:
+      | operation                          |
+      | transfer it to bob                 |
+      | invite bob to a conference on it   |
+
+  @control
+  Scenario: What the agent holds stays after the session ends
+    Given alice is listening
+    And an email is routed to alice
+    And alice ends her contact-center session
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice accepts it
+    Then alice is notified that it is Processing
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+
+  @control
+  Scenario: Ready everywhere logs the agent in again, and routing offers to it
+    Given alice and bob are listening
+    And alice ends her contact-center session
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice goes Ready everywhere
+    Then alice is notified that she is Ready on email
+    And alice's notification carries the referenceId of her last request
+    And alice is notified that she is Ready on chat
+    And alice's notification carries the referenceId of her last request
+    When a chat arrives in queue chat-inbound
+    Then alice is notified that it is Invited
+    And alice's notification carries no referenceId
+    And no one else is notified
+
+  @control
+  Scenario: Ready on one channel logs the agent in again
+    Given alice is listening
+    And alice ends her contact-center session
+    And alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice becomes Ready on chat
+    Then alice is notified that she is Ready on chat
+    When an email is routed to alice
+    Then alice has it among her interactions
+    And no one else is notified
+
+  @control
+  Scenario: NotReady everywhere keeps the session, and only what changed is told
+    Given alice is listening
+    And alice is made NotReady on chat
+    And alice is notified that she is NotReady on chat
+    When alice goes NotReady everywhere
+    Then alice is notified that she is NotReady on email
+    And alice's notification carries the referenceId of her last request
+    And no one else is notified
+    And alice's readiness is email NotReady and chat NotReady
+    When an email is routed to alice
+    Then alice has it among her interactions
+
+  @control
+  Scenario Outline: A session operation that cannot be done is refused (<case>)
+    Given alice is listening
+    When alice sends POST /api/v2/me with:
+      """
+      <body>
+      """
+    Then the request is refused with status 400, naming "<names>"
+    And no one else is notified
+    And alice's readiness is email Ready and chat Ready
+
+    Examples:
+      | case                          | body                                                                        | names          |
+      | an unknown operationName      | {"operationName": "GoHome"}                                                 | GoHome         |
+      | no operationName              | {"channels": ["email"]}                                                     | operationName  |
+      | an empty list of channels     | {"operationName": "StartContactCenterSession", "channels": []}              | channels       |
+      | a channel that does not exist | {"operationName": "StartContactCenterSession", "channels": ["email", "fax"]} | fax            |
+      | a channel alice does not use  | {"operationName": "StartContactCenterSession", "channels": ["workitem"]}    | workitem       |
+
+  @control
+  Scenario: A refused session operation takes effect nowhere
+    Given alice is listening
+    When alice tries to start a contact-center session on fax
+    Then the request is refused with status 400, naming "fax"
+    And no one else is notified
