@@ -15,12 +15,12 @@
 //
 // Each flow takes two free agents A and B and runs six operations:
 //
-//  1. control create, offered directly to A      -> A: StateChange Invited
-//  2. A Accept (once A saw the offer)             -> A: StateChange Processing
+//  1. control create, offered directly to A      -> A: StatusChange Invited
+//  2. A Accept (once A saw the offer)             -> A: StatusChange Processing
 //  3. A UpdateProperties                          -> A: PropertiesUpdated
-//  4. A Transfer to B                             -> A: StateChange Transferred, B: StateChange Invited
-//  5. B Accept (once B saw the offer)             -> B: StateChange Processing
-//  6. B StopProcessing                            -> B: StateChange Completed
+//  4. A Transfer to B                             -> A: StatusChange Transferred, B: StatusChange Invited
+//  5. B Accept (once B saw the offer)             -> B: StatusChange Processing
+//  6. B StopProcessing                            -> B: StatusChange Completed
 //
 // Steps 2-4 and 5-6 are sent as soon as the previous answer is 200, so the
 // order of their notifications is checked too. Every interaction carries a
@@ -393,8 +393,8 @@ func (r *run) flow(ctx context.Context, a, b int, measured bool) {
 
 	// 1. A customer's email arrives, offered to A.
 	t0 := time.Now()
-	offerA := f.expect(a, "StateChange", "Invited", t0)
-	body := fmt.Sprintf(`{"channel":%q,"agent":%q,"properties":{"loadgen":%q},%s}`, r.cfg.Channel, A.UserName, token, channelObject(r.cfg.Channel, token))
+	offerA := f.expect(a, "StatusChange", "Invited", t0)
+	body := fmt.Sprintf(`{"channel":%q,"agent":%q,"userData":{"loadgen":%q},%s}`, r.cfg.Channel, A.UserName, token, channelObject(r.cfg.Channel, token))
 	status, resp, err := r.timed(ctx, measured, http.MethodPost, r.cfg.Target+"/control/v1/interactions", r.controlAuth(), []byte(body), t0)
 	if !r.ok("control create", status, resp, err, http.StatusCreated) {
 		f.cancel(offerA)
@@ -432,9 +432,9 @@ func (r *run) flow(ctx context.Context, a, b int, measured bool) {
 	}
 
 	// 2-4. A works on it and hands it to B.
-	if !op("Accept", A, `{"operationName":"Accept"}`, want{a, "StateChange", "Processing"}) ||
+	if !op("Accept", A, `{"operationName":"Accept"}`, want{a, "StatusChange", "Processing"}) ||
 		!op("UpdateProperties", A, `{"operationName":"UpdateProperties","properties":{"step":"updated"}}`, want{a, "PropertiesUpdated", "Processing"}) ||
-		!op("Transfer", A, fmt.Sprintf(`{"operationName":"Transfer","targetId":%q}`, B.UserName), want{a, "StateChange", "Transferred"}, want{b, "StateChange", "Invited"}) {
+		!op("Transfer", A, fmt.Sprintf(`{"operationName":"Transfer","targetId":%q}`, B.UserName), want{a, "StatusChange", "Transferred"}, want{b, "StatusChange", "Invited"}) {
 		finish()
 		return
 	}
@@ -444,8 +444,8 @@ func (r *run) flow(ctx context.Context, a, b int, measured bool) {
 		return
 	}
 	// 5-6. B accepts and completes it.
-	_ = op("Accept", B, `{"operationName":"Accept"}`, want{b, "StateChange", "Processing"}) &&
-		op("StopProcessing", B, `{"operationName":"StopProcessing"}`, want{b, "StateChange", "Completed"})
+	_ = op("Accept", B, `{"operationName":"Accept"}`, want{b, "StatusChange", "Processing"}) &&
+		op("StopProcessing", B, `{"operationName":"StopProcessing"}`, want{b, "StatusChange", "Completed"})
 	finish()
 }
 

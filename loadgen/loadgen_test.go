@@ -82,21 +82,21 @@ func TestTrackerClassifiesMessages(t *testing.T) {
 	msg := func(ntype, state, token string) bayeux.Message {
 		b, _ := json.Marshal(map[string]any{
 			"messageTypeName": "InteractionStateMessage", "notificationType": ntype, "state": state,
-			"id": "00009a8T8Y130123", "properties": map[string]any{"loadgen": token},
+			"id": "00009a8T8Y130123", "userData": map[string]any{"loadgen": token},
 		})
 		return bayeux.Message{Channel: "/v2/me/interactions", Data: b}
 	}
-	invited := f.expect(0, "StateChange", "Invited", t0)
-	processing := f.expect(0, "StateChange", "Processing", t0)
+	invited := f.expect(0, "StatusChange", "Invited", t0)
+	processing := f.expect(0, "StatusChange", "Processing", t0)
 	updated := f.expect(0, "PropertiesUpdated", "Processing", t0)
-	other := f.expect(1, "StateChange", "Invited", t0)
+	other := f.expect(1, "StatusChange", "Invited", t0)
 
-	tr.message(0, msg("StateChange", "Invited", "run-1"), t0.Add(time.Millisecond))
-	tr.message(0, msg("StateChange", "Invited", "run-1"), t0.Add(time.Millisecond))            // duplicate
+	tr.message(0, msg("StatusChange", "Invited", "run-1"), t0.Add(time.Millisecond))
+	tr.message(0, msg("StatusChange", "Invited", "run-1"), t0.Add(time.Millisecond))           // duplicate
 	tr.message(0, msg("PropertiesUpdated", "Processing", "run-1"), t0.Add(2*time.Millisecond)) // before Processing
-	tr.message(0, msg("StateChange", "Processing", "run-1"), t0.Add(3*time.Millisecond))       // in order now
-	tr.message(0, msg("StateChange", "Completed", "run-1"), t0.Add(3*time.Millisecond))        // unexpected
-	tr.message(0, msg("StateChange", "Invited", "another-run"), t0.Add(3*time.Millisecond))    // foreign
+	tr.message(0, msg("StatusChange", "Processing", "run-1"), t0.Add(3*time.Millisecond))      // in order now
+	tr.message(0, msg("StatusChange", "Completed", "run-1"), t0.Add(3*time.Millisecond))       // unexpected
+	tr.message(0, msg("StatusChange", "Invited", "another-run"), t0.Add(3*time.Millisecond))   // foreign
 	tr.message(0, bayeux.Message{Channel: "/v2/me/channels", Data: json.RawMessage(`{"messageTypeName":"ChannelStateMessage"}`)}, t0)
 
 	for _, e := range []*expectation{invited, processing, updated} {
@@ -107,7 +107,7 @@ func TestTrackerClassifiesMessages(t *testing.T) {
 	if tr.await(other, time.Millisecond) {
 		t.Errorf("agent 1's message counted as received")
 	}
-	tr.message(1, msg("StateChange", "Invited", "run-1"), time.Now()) // late
+	tr.message(1, msg("StatusChange", "Invited", "run-1"), time.Now()) // late
 
 	var rep Report
 	tr.fill(&rep)

@@ -107,14 +107,14 @@ func (t *tracker) message(agent int, m bayeux.Message, at time.Time) {
 		NotificationType string `json:"notificationType"`
 		State            string `json:"state"`
 		ID               string `json:"id"`
-		Properties       struct {
+		UserData         struct {
 			Loadgen any `json:"loadgen"`
-		} `json:"properties"`
+		} `json:"userData"`
 	}
 	if json.Unmarshal(m.Data, &d) != nil {
 		return
 	}
-	token, _ := d.Properties.Loadgen.(string)
+	token, _ := d.UserData.Loadgen.(string)
 	if token == "" {
 		return // not an interaction of this run
 	}

@@ -28,9 +28,10 @@ var setups = map[string]func(h *harness) string{
 	},
 }
 
-// TestOperationRefusals: every refusal of behavior.md §4 over HTTP answers
-// the right status with an errorDescription naming the problem, and changes
-// nothing.
+// TestOperationRefusals: every refusal of docs/behavior.md §4 over HTTP
+// answers the right status with an errorDescription naming the problem, the
+// GWS statusCode of that status and the same text as statusMessage, and
+// changes nothing.
 func TestOperationRefusals(t *testing.T) {
 	tests := []struct {
 		name, setup, user, id, body string
@@ -85,8 +86,11 @@ func TestOperationRefusals(t *testing.T) {
 				if r.json().Get("statusCode").Int() != 20 || r.header.Get("WWW-Authenticate") == "" {
 					t.Errorf("401 body/header = %s %v", r.body, r.header)
 				}
-			} else if r.json().Get("status").String() != "error" {
-				t.Errorf("body = %s, want status error", r.body)
+			} else {
+				j := r.json()
+				if j.Get("status").String() != "error" || j.Get("statusMessage").String() != desc || j.Get("statusCode").Int() != gwsCodes[tt.wantStatus] {
+					t.Errorf("body = %s, want status error, statusCode %d and statusMessage = errorDescription", r.body, gwsCodes[tt.wantStatus])
+				}
 			}
 			if desc == "" || !strings.Contains(desc, tt.wantText) {
 				t.Errorf("error text %q does not name %q", desc, tt.wantText)
@@ -98,6 +102,13 @@ func TestOperationRefusals(t *testing.T) {
 	}
 }
 
+// gwsCodes are the GWS statusCodes of the HTTP statuses of operation
+// errors (docs/behavior.md B4.15).
+// aliceChannels is alice's channels as channel objects in the default fixture.
+const aliceChannels = `[{"channel":"email","userState":{"state":"Ready","displayName":"Ready"}},{"channel":"chat","userState":{"state":"Ready","displayName":"Ready"}}]`
+
+var gwsCodes = map[int]int64{400: 1, 409: 2, 403: 5, 404: 6, 413: 1, 500: 4}
+
 func TestResourceEndpoints(t *testing.T) {
 	h := newHarness(t)
 	id := setups["owned by alice"](h)
@@ -108,7 +119,8 @@ func TestResourceEndpoints(t *testing.T) {
 		check            func(t *testing.T, r response)
 	}{
 		{"me", "alice", "/api/v2/me", 200, func(t *testing.T, r response) {
-			if r.json().Get("user.userName").String() != "alice" || r.json().Get("user.password").Exists() {
+			u := r.json().Get("user")
+			if u.Get("userName").String() != "alice" || u.Get("password").Exists() || u.Get("channels").Exists() || u.Get("devices").Exists() {
 				t.Errorf("GET /me = %s", r.body)
 			}
 		}},
@@ -157,8 +169,33 @@ func TestResourceEndpoints(t *testing.T) {
 			}
 		}},
 		{"channels", "alice", "/api/v2/me/channels", 200, func(t *testing.T, r response) {
-			if got := r.json().Get("channels").Raw; got != `[{"channel":"email","state":"Ready"},{"channel":"chat","state":"Ready"}]` {
+			if got := r.json().Get("channels").Raw; got != aliceChannels {
 				t.Errorf("channels = %s", got)
+			}
+		}},
+		{"me with every subresource", "alice", "/api/v2/me?subresources=*", 200, func(t *testing.T, r response) {
+			if got := r.json().Get("user.channels").Raw + " " + r.json().Get("user.devices").Raw; got != aliceChannels+" []" {
+				t.Errorf("channels, devices = %s", got)
+			}
+		}},
+		{"me with channels", "alice", "/api/v2/me?subresources=channels", 200, func(t *testing.T, r response) {
+			if r.json().Get("user.channels").Raw != aliceChannels || r.json().Get("user.devices").Exists() {
+				t.Errorf("GET /me = %s", r.body)
+			}
+		}},
+		{"me with devices", "alice", "/api/v2/me?subresources=devices", 200, func(t *testing.T, r response) {
+			if r.json().Get("user.channels").Exists() || r.json().Get("user.devices").Raw != "[]" {
+				t.Errorf("GET /me = %s", r.body)
+			}
+		}},
+		{"me with both, listed", "alice", "/api/v2/me?subresources=devices,channels", 200, func(t *testing.T, r response) {
+			if r.json().Get("user.channels").Raw != aliceChannels || r.json().Get("user.devices").Raw != "[]" {
+				t.Errorf("GET /me = %s", r.body)
+			}
+		}},
+		{"me with an unknown subresource", "alice", "/api/v2/me?subresources=channels,settings", 400, func(t *testing.T, r response) {
+			if r.json().Get("statusCode").Int() != 1 || !strings.Contains(r.json().Get("statusMessage").String(), "settings") {
+				t.Errorf("body = %s", r.body)
 			}
 		}},
 		{"no credentials", "", "/api/v2/me", 401, nil},
@@ -188,6 +225,7 @@ func TestChannelDataPut(t *testing.T) {
 		{"read-only field", "alice", `{"email_object":{"from":"eve@example.com"}}`, 400, "Refund"},
 		{"two objects", "alice", `{"email_object":{"subject":"a"},"chat_object":{}}`, 400, "Refund"},
 		{"stranger", "bob", `{"email_object":{"subject":"x"}}`, 403, "Refund"},
+		{"the derived interactionId", "alice", `{"email_object":{"interactionId":"0000000000000000"}}`, 400, "Refund"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,8 +235,12 @@ func TestChannelDataPut(t *testing.T) {
 			if r.status != tt.wantStatus {
 				t.Fatalf("status = %d %s, want %d", r.status, r.body, tt.wantStatus)
 			}
-			if got := h.seenAs("alice", id).Get("email_object.subject").String(); got != tt.wantSubject {
+			seen := h.seenAs("alice", id)
+			if got := seen.Get("email_object.subject").String(); got != tt.wantSubject {
 				t.Errorf("subject = %q, want %q", got, tt.wantSubject)
+			}
+			if got := seen.Get("email_object.interactionId").String(); got != id {
+				t.Errorf("email_object.interactionId = %q, want the id %q", got, id)
 			}
 		})
 	}

@@ -21,7 +21,7 @@ import (
 // request can lack the right to it, generated from the spec (its paths,
 // methods, example bodies and the roles its descriptions state), plus the
 // CometD handshake and subscriptions. Every refusal answers as
-// behavior.md §2 says and shows nothing of anyone else.
+// docs/behavior.md §2 says and shows nothing of anyone else.
 
 // restEndpoint is one operation of the Interactions API.
 type restEndpoint struct {
@@ -75,14 +75,15 @@ func exampleBody(t *testing.T, mt *openapi3.MediaType) string {
 	return string(marshal(t, v))
 }
 
-// TestRolesMatchBehavior pins the roles read from the spec to behavior.md
-// §2, so that the matrix below cannot drift with a reworded description.
+// TestRolesMatchBehavior pins the roles read from the spec to
+// docs/behavior.md §2, so that the matrix below cannot drift with a reworded description.
 func TestRolesMatchBehavior(t *testing.T) {
 	want := map[string]string{
 		"GET /interactions":           "agent,admin",
 		"GET /interactions/{id}":      "agent,admin",
 		"PUT /interactions/{id}":      "agent",
 		"GET /me":                     "agent",
+		"POST /me":                    "agent",
 		"GET /me/channels":            "agent",
 		"POST /me/channels/{channel}": "agent",
 		"GET /me/interactions":        "agent",
@@ -164,7 +165,7 @@ func matrixHarness(t *testing.T) (*harness, string) {
 	if r := h.request("", "PUT", "/control/v1/state", string(marshal(t, d))); r.status != 200 {
 		t.Fatalf("add sam: %d %s", r.status, r.body)
 	}
-	id := h.create(`{"channel":"email","agent":"alice","email_object":{"subject":"` + secretSubject + `"},"properties":{"note":"` + secretProperty + `"}}`)
+	id := h.create(`{"channel":"email","agent":"alice","email_object":{"subject":"` + secretSubject + `"},"userData":{"note":"` + secretProperty + `"}}`)
 	h.op("alice", id, `{"operationName":"Accept"}`)
 	return h, id
 }
@@ -330,9 +331,9 @@ func TestCometDAuthMatrix(t *testing.T) {
 	})
 	alice := h.cometd("alice", bayeux.LongPolling)
 	id := h.create(`{"channel":"email","agent":"alice","email_object":{"subject":"` + secretSubject + `"}}`)
-	alice.want("StateChange", "Invited", `["Accept","Reject"]`)
+	alice.want("StatusChange", "Invited", `["Accept","Reject"]`)
 	h.op("alice", id, `{"operationName":"Accept"}`)
-	alice.want("StateChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+	alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
 	h.op("alice", id, `{"operationName":"UpdateProperties","properties":{"note":"`+secretProperty+`"}}`)
 	alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
 	h.request("alice", "POST", "/api/v2/me/channels/email", `{"operationName":"NotReady"}`)

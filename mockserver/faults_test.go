@@ -102,7 +102,7 @@ func TestFaultHoldAndDropNotifications(t *testing.T) {
 	h := newHarness(t)
 	alice := h.cometd("alice", bayeux.LongPolling)
 	id := h.create(newEmail)
-	alice.want("StateChange", "Invited", `["Accept","Reject"]`)
+	alice.want("StatusChange", "Invited", `["Accept","Reject"]`)
 
 	// Drop: the Accept works, its notification never comes.
 	h.faults(`{"rules":[{"match":{"operationName":"Accept"},"action":{"dropNotifications":true}}]}`)
@@ -116,10 +116,10 @@ func TestFaultHoldAndDropNotifications(t *testing.T) {
 	if r := h.request("", "DELETE", "/control/v1/faults", ""); r.status != 200 {
 		t.Fatalf("DELETE = %d", r.status)
 	}
-	if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("properties.a").Int() != 1 {
+	if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("userData.a").Int() != 1 {
 		t.Fatalf("released message = %s", m.Raw)
 	}
 	// Requests that fire no rule are delivered as usual.
 	h.op("alice", id, `{"operationName":"StopProcessing"}`)
-	alice.want("StateChange", "Completed", `[]`)
+	alice.want("StatusChange", "Completed", `[]`)
 }

@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -95,13 +96,22 @@ func (h *harness) create(body string) string {
 	return r.json().Get("id").String()
 }
 
-// op performs an operation that must succeed.
-func (h *harness) op(user, id, body string) {
+// op performs an operation that must succeed and returns its referenceId.
+func (h *harness) op(user, id, body string) int64 {
 	h.t.Helper()
-	r := h.request(user, "POST", "/api/v2/me/interactions/"+id, body)
-	if r.status != http.StatusOK || string(r.body) != `{"status":"ok"}` {
-		h.t.Fatalf("%s %s on %s = %d %s", user, body, id, r.status, r.body)
+	return h.operate(user, "POST", "/api/v2/me/interactions/"+id, body)
+}
+
+// operate sends a request to an operation endpoint that must succeed and
+// returns its referenceId.
+func (h *harness) operate(user, method, path, body string) int64 {
+	h.t.Helper()
+	r := h.request(user, method, path, body)
+	ref := r.json().Get("referenceId").Int()
+	if r.status != http.StatusOK || string(r.body) != fmt.Sprintf(`{"status":"ok","statusCode":0,"referenceId":%d}`, ref) || ref < 1 {
+		h.t.Fatalf("%s %s %s %s = %d %s", user, method, path, body, r.status, r.body)
 	}
+	return ref
 }
 
 // state returns the whole state document.

@@ -97,34 +97,34 @@ func TestNotificationsFollowTheInteraction(t *testing.T) {
 			carol := h.cometd("carol", transport)
 
 			id := h.create(newEmail)
-			m := alice.want("StateChange", "Invited", `["Accept","Reject"]`)
+			m := alice.want("StatusChange", "Invited", `["Accept","Reject"]`)
 			if m.Get("id").String() != id || m.Get("email_object.subject").String() != "Refund" {
 				t.Fatalf("invite = %s", m.Raw)
 			}
 			h.op("alice", id, `{"operationName":"Accept"}`)
-			alice.want("StateChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+			alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
 			h.op("alice", id, `{"operationName":"UpdateProperties","properties":{"note":"vip"}}`)
-			if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("properties.note").String() != "vip" {
-				t.Fatalf("properties = %s", m.Raw)
+			if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("userData.note").String() != "vip" {
+				t.Fatalf("userData = %s", m.Raw)
 			}
 			h.op("alice", id, `{"operationName":"Transfer","targetId":"bob"}`)
-			alice.want("StateChange", "Transferred", `[]`)
-			bob.want("StateChange", "Invited", `["Accept","Reject"]`)
+			alice.want("StatusChange", "Transferred", `[]`)
+			bob.want("StatusChange", "Invited", `["Accept","Reject"]`)
 			h.op("bob", id, `{"operationName":"Accept"}`)
-			bob.want("StateChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+			bob.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
 			h.op("bob", id, `{"operationName":"StartConference","agentId":"carol"}`)
-			carol.want("StateChange", "InvitedConference", `["Accept","Reject"]`)
+			carol.want("StatusChange", "InvitedConference", `["Accept","Reject"]`)
 			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference"]`)
 			h.op("carol", id, `{"operationName":"Accept"}`)
-			carol.want("StateChange", "Processing", `["UpdateProperties","EndConference"]`)
+			carol.want("StatusChange", "Processing", `["UpdateProperties","EndConference"]`)
 			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference","EndConference"]`)
 			h.op("carol", id, `{"operationName":"LeaveConference"}`)
-			carol.want("StateChange", "LeftConference", `[]`)
+			carol.want("StatusChange", "LeftConference", `[]`)
 			if m := bob.want("ParticipantsUpdated", "LeftConference", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("leftAgentId").String() == "" {
 				t.Fatalf("no leftAgentId: %s", m.Raw)
 			}
 			h.op("bob", id, `{"operationName":"StopProcessing"}`)
-			bob.want("StateChange", "Completed", `[]`)
+			bob.want("StatusChange", "Completed", `[]`)
 
 			// Readiness goes to /v2/me/channels, to the user only.
 			if r := h.request("carol", "POST", "/api/v2/me/channels/chat", `{"operationName":"NotReady"}`); r.status != 200 {

@@ -202,7 +202,7 @@ func (a *soakAgent) record(m bayeux.Message, parked chan<- string) {
 				a.view[id] = heldInteraction{state: state, channel: d.Get("channel").String(), caps: caps}
 			} else {
 				delete(a.view, id)
-				if state == "InWorkbin" && d.Get("notificationType").String() == "StateChange" {
+				if state == "InWorkbin" && d.Get("notificationType").String() == "StatusChange" {
 					select {
 					case parked <- id:
 					default:

@@ -199,8 +199,8 @@ func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 			}
 			// A message that arrives proves the connect loop runs; the
 			// connect after it is held, the queue being empty.
-			if r := httpDo(t, "alice", "POST", srv.URL()+"/api/v2/me/channels/email", `{"operationName":"Ready"}`); r.status != 200 {
-				t.Fatalf("ready = %d", r.status)
+			if r := httpDo(t, "alice", "POST", srv.URL()+"/api/v2/me/channels/email", `{"operationName":"NotReady"}`); r.status != 200 {
+				t.Fatalf("NotReady = %d", r.status)
 			}
 			if _, err := c.Receive(ctx); err != nil {
 				t.Fatal(err)

@@ -58,6 +58,15 @@ const (
 	ChannelChannels     = "/v2/me/channels"
 )
 
+// The same channels under the names the 8.5.0 notification pages use,
+// without /v2 (docs/behavior.md B6.4). x-cometd lists them with the same
+// payloads and messages as their /v2 names, so ValidateNotification takes
+// either name; the message schemas' x-cometd-channel names the /v2 one.
+const (
+	ChannelInteractionsAlias = "/me/interactions"
+	ChannelChannelsAlias     = "/me/channels"
+)
+
 // Load parses and validates the Interactions API document.
 func Load() (*openapi3.T, error) { return load("openapi.yaml", OpenAPIYAML) }
 

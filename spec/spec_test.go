@@ -277,8 +277,26 @@ func TestBrokenExampleIsRejected(t *testing.T) {
 		{
 			name: "media type example: GET /me role",
 			src:  spec.OpenAPIYAML,
-			old:  "                  roles: [agent]\n                  channels: [email, chat]\n        '401':",
-			new:  "                  roles: [boss]\n                  channels: [email, chat]\n        '401':",
+			old:  "                      roles: [agent]\n                all:",
+			new:  "                      roles: [boss]\n                all:",
+		},
+		{
+			name: "media type example: operation answer without referenceId",
+			src:  spec.OpenAPIYAML,
+			old:  "            statusCode: 0\n            referenceId: 7\n",
+			new:  "            statusCode: 0\n",
+		},
+		{
+			name: "schema example: notification with properties",
+			src:  spec.OpenAPIYAML,
+			old:  "        userData:\n          field1: value1",
+			new:  "        properties:\n          field1: value1",
+		},
+		{
+			name: "control: state interaction with properties",
+			src:  spec.ControlYAML,
+			old:  "                    userData: {}\n                    channelData:",
+			new:  "                    properties: {}\n                    channelData:",
 		},
 		{
 			name: "request example: unknown operationName",
@@ -359,7 +377,13 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"interaction example", api, "Interaction", ix(nil), false},
 		{"interaction short id", api, "Interaction", ix(func(m map[string]any) { m["id"] = "0009a8T8Y13012" }), true},
 		{"interaction id with dash", api, "Interaction", ix(func(m map[string]any) { m["id"] = "00009a8T8Y13012-" }), true},
-		{"interaction with notificationType", api, "Interaction", ix(func(m map[string]any) { m["notificationType"] = "StateChange" }), true},
+		{"interaction with notificationType", api, "Interaction", ix(func(m map[string]any) { m["notificationType"] = "StatusChange" }), true},
+		{"interaction with referenceId", api, "Interaction", ix(func(m map[string]any) { m["referenceId"] = 1 }), true},
+		{"interaction with properties instead of userData", api, "Interaction", ix(func(m map[string]any) { m["properties"] = m["userData"]; delete(m, "userData") }), true},
+		{"interaction without userData", api, "Interaction", ix(func(m map[string]any) { delete(m, "userData") }), true},
+		{"interaction userData not an object", api, "Interaction", ix(func(m map[string]any) { m["userData"] = "x" }), true},
+		{"interaction email without interactionId", api, "Interaction", ix(func(m map[string]any) { delete(m["email_object"].(map[string]any), "interactionId") }), true},
+		{"interaction email bad interactionId", api, "Interaction", ix(func(m map[string]any) { m["email_object"].(map[string]any)["interactionId"] = "x" }), true},
 		{"interaction unknown field", api, "Interaction", ix(func(m map[string]any) { m["priority"] = 1 }), true},
 		{"interaction without capabilities", api, "Interaction", ix(func(m map[string]any) { delete(m, "capabilities") }), true},
 		{"interaction without receivedDate", api, "Interaction", ix(func(m map[string]any) { delete(m, "receivedDate") }), true},
@@ -373,7 +397,11 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"interaction party role Boss", api, "Interaction", ix(func(m map[string]any) {
 			m["participants"] = j(`[{"userId":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","role":"Boss"}]`)
 		}), true},
-		{"interaction email cc", api, "Interaction", ix(func(m map[string]any) { m["email_object"] = j(`{"cc":"x@example.com"}`) }), true},
+		{"interaction email cc", api, "Interaction", ix(func(m map[string]any) {
+			m["email_object"] = j(`{"interactionId":"00009a8T8Y130123","cc":"x@example.com"}`)
+		}), true},
+		{"email object without interactionId", api, "EmailObject", j(`{"subject":"x"}`), true},
+		{"email object minimal", api, "EmailObject", j(`{"interactionId":"00009a8T8Y130123"}`), false},
 		{"interaction workitem free", api, "Interaction", ix(func(m map[string]any) {
 			delete(m, "email_object")
 			m["channel"] = "workitem"
@@ -388,13 +416,24 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"list statusCode 1", api, "InteractionListResponse", j(`{"statusCode":1,"uris":[]}`), true},
 		{"list bad uri", api, "InteractionListResponse", j(`{"statusCode":0,"uris":["http://h/api/v2/interactions/x"]}`), true},
 
-		{"ok", api, "OperationOk", j(`{"status":"ok"}`), false},
-		{"ok with extra", api, "OperationOk", j(`{"status":"ok","detail":1}`), true},
+		{"ok", api, "OperationOk", j(`{"status":"ok","statusCode":0,"referenceId":1}`), false},
+		{"ok without referenceId", api, "OperationOk", j(`{"status":"ok","statusCode":0}`), true},
+		{"ok seed form only", api, "OperationOk", j(`{"status":"ok"}`), true},
+		{"ok without statusCode", api, "OperationOk", j(`{"status":"ok","referenceId":1}`), true},
+		{"ok referenceId 0", api, "OperationOk", j(`{"status":"ok","statusCode":0,"referenceId":0}`), true},
+		{"ok referenceId string", api, "OperationOk", j(`{"status":"ok","statusCode":0,"referenceId":"1"}`), true},
+		{"ok referenceId fraction", api, "OperationOk", j(`{"status":"ok","statusCode":0,"referenceId":1.5}`), true},
+		{"ok statusCode 1", api, "OperationOk", j(`{"status":"ok","statusCode":1,"referenceId":1}`), true},
+		{"ok with extra", api, "OperationOk", j(`{"status":"ok","statusCode":0,"referenceId":1,"detail":1}`), true},
 		{"ok empty", api, "OperationOk", j(`{}`), true},
-		{"ok says error", api, "OperationOk", j(`{"status":"error"}`), true},
-		{"error", api, "OperationError", j(`{"status":"error","errorDescription":"x"}`), false},
-		{"error without description", api, "OperationError", j(`{"status":"error"}`), true},
-		{"error empty description", api, "OperationError", j(`{"status":"error","errorDescription":""}`), true},
+		{"ok says error", api, "OperationOk", j(`{"status":"error","statusCode":0,"referenceId":1}`), true},
+		{"error", api, "OperationError", j(`{"status":"error","errorDescription":"x","statusCode":2,"statusMessage":"x"}`), false},
+		{"error seed form only", api, "OperationError", j(`{"status":"error","errorDescription":"x"}`), true},
+		{"error without statusMessage", api, "OperationError", j(`{"status":"error","errorDescription":"x","statusCode":2}`), true},
+		{"error statusCode 0", api, "OperationError", j(`{"status":"error","errorDescription":"x","statusCode":0,"statusMessage":"x"}`), true},
+		{"error statusCode 20", api, "OperationError", j(`{"status":"error","errorDescription":"x","statusCode":20,"statusMessage":"x"}`), true},
+		{"error without description", api, "OperationError", j(`{"status":"error","statusCode":2,"statusMessage":"x"}`), true},
+		{"error empty description", api, "OperationError", j(`{"status":"error","errorDescription":"","statusCode":2,"statusMessage":"x"}`), true},
 		{"status error 20", api, "StatusError", j(`{"statusCode":20,"statusMessage":"x"}`), false},
 		{"status error 7", api, "StatusError", j(`{"statusCode":7,"statusMessage":"x"}`), true},
 		{"status error 0", api, "StatusError", j(`{"statusCode":0,"statusMessage":"x"}`), true},
@@ -418,6 +457,7 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"put email subject", api, "ChannelDataUpdate", j(`{"email_object":{"subject":"x"}}`), false},
 		{"put email delete body", api, "ChannelDataUpdate", j(`{"email_object":{"body":null}}`), false},
 		{"put email from", api, "ChannelDataUpdate", j(`{"email_object":{"from":"x@example.com"}}`), true},
+		{"put email interactionId", api, "ChannelDataUpdate", j(`{"email_object":{"interactionId":"00009a8T8Y130123"}}`), true},
 		{"put email empty", api, "ChannelDataUpdate", j(`{"email_object":{}}`), true},
 		{"put two objects", api, "ChannelDataUpdate", j(`{"email_object":{"subject":"x"},"chat_object":{"nickname":"y"}}`), true},
 		{"put nothing", api, "ChannelDataUpdate", j(`{}`), true},
@@ -427,21 +467,67 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"channel op Ready", api, "ChannelOperation", j(`{"operationName":"Ready"}`), false},
 		{"channel op Busy", api, "ChannelOperation", j(`{"operationName":"Busy"}`), true},
 		{"channel state Busy", api, "ChannelStateMessage", j(`{"messageTypeName":"ChannelStateMessage","channel":"email","state":"Busy"}`), true},
-		{"channels answer voice", api, "ChannelsResponse", j(`{"statusCode":0,"channels":[{"channel":"voice","state":"Ready"}]}`), true},
-		{"me with password", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":[],"password":"x"}}`), true},
+		{"channel state with referenceId", api, "ChannelStateMessage", j(`{"messageTypeName":"ChannelStateMessage","channel":"email","state":"Ready","referenceId":3}`), false},
+		{"channel state referenceId 0", api, "ChannelStateMessage", j(`{"messageTypeName":"ChannelStateMessage","channel":"email","state":"Ready","referenceId":0}`), true},
+		{"channels answer", api, "ChannelsResponse", j(`{"statusCode":0,"channels":[{"channel":"chat","userState":{"state":"NotReady","displayName":"NotReady"}}]}`), false},
+		{"channels answer voice", api, "ChannelsResponse", j(`{"statusCode":0,"channels":[{"channel":"voice","userState":{"state":"Ready","displayName":"Ready"}}]}`), true},
+		{"channels answer old readiness shape", api, "ChannelsResponse", j(`{"statusCode":0,"channels":[{"channel":"email","state":"Ready"}]}`), true},
+		{"channel object without displayName", api, "ChannelObject", j(`{"channel":"email","userState":{"state":"Ready"}}`), true},
+		{"channel object state Busy", api, "ChannelObject", j(`{"channel":"email","userState":{"state":"Busy","displayName":"Busy"}}`), true},
+		{"channel object extra", api, "ChannelObject", j(`{"channel":"email","userState":{"state":"Ready","displayName":"Ready"},"x":1}`), true},
+		{"me", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"]}}`), false},
+		{"me with password", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"password":"x"}}`), true},
+		{"me with channel names", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":["email"]}}`), true},
+		{"me with subresources", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"channels":[{"channel":"email","userState":{"state":"Ready","displayName":"Ready"}}],"devices":[]}}`), false},
+		{"me with a device", api, "MeResponse", j(`{"statusCode":0,"user":{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","firstName":"A","lastName":"B","roles":["agent"],"devices":[{"id":"d1"}]}}`), true},
+
+		{"session start", api, "SessionOperation", j(`{"operationName":"StartContactCenterSession"}`), false},
+		{"session start on channels", api, "SessionOperation", j(`{"operationName":"StartContactCenterSession","channels":["email","chat"]}`), false},
+		{"session start on no channel", api, "SessionOperation", j(`{"operationName":"StartContactCenterSession","channels":[]}`), true},
+		{"session start on voice", api, "SessionOperation", j(`{"operationName":"StartContactCenterSession","channels":["voice"]}`), true},
+		{"session start channels string", api, "SessionOperation", j(`{"operationName":"StartContactCenterSession","channels":"email"}`), true},
+		{"session end", api, "SessionOperation", j(`{"operationName":"EndContactCenterSession"}`), false},
+		{"session ready", api, "SessionOperation", j(`{"operationName":"Ready"}`), false},
+		{"session not ready", api, "SessionOperation", j(`{"operationName":"NotReady"}`), false},
+		{"session unknown", api, "SessionOperation", j(`{"operationName":"Logout"}`), true},
+		{"session without name", api, "SessionOperation", j(`{}`), true},
 
 		{"left conference without leftAgentId", api, "LeftConferenceNotification",
 			exampleWith(t, api, "LeftConferenceNotification", func(m map[string]any) { delete(m, "leftAgentId") }), true},
-		{"left conference as StateChange", api, "LeftConferenceNotification",
-			exampleWith(t, api, "LeftConferenceNotification", func(m map[string]any) { m["notificationType"] = "StateChange" }), true},
-		{"state change with other type", api, "StateChangeNotification",
-			exampleWith(t, api, "StateChangeNotification", func(m map[string]any) { m["notificationType"] = "PropertiesUpdated" }), true},
+		{"left conference as StatusChange", api, "LeftConferenceNotification",
+			exampleWith(t, api, "LeftConferenceNotification", func(m map[string]any) { m["notificationType"] = "StatusChange" }), true},
+		{"status change with other type", api, "StatusChangeNotification",
+			exampleWith(t, api, "StatusChangeNotification", func(m map[string]any) { m["notificationType"] = "PropertiesUpdated" }), true},
+		{"status change with the seed name StateChange", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["notificationType"] = "StateChange" }), true},
+		{"notification with properties instead of userData", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["properties"] = m["userData"]; delete(m, "userData") }), true},
+		{"notification with properties besides userData", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["properties"] = map[string]any{} }), true},
+		{"notification with referenceId", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["referenceId"] = 12 }), false},
+		{"notification referenceId 0", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["referenceId"] = 0 }), true},
+		{"notification email without interactionId", api, "InteractionNotification",
+			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { delete(m["email_object"].(map[string]any), "interactionId") }), true},
+		{"workbin content without referenceId", api, "WorkbinContentNotification",
+			exampleWith(t, api, "WorkbinContentNotification", func(m map[string]any) { delete(m, "referenceId") }), true},
+		{"workbin content without workbin", api, "WorkbinContentNotification",
+			exampleWith(t, api, "WorkbinContentNotification", func(m map[string]any) { delete(m, "workbin") }), true},
+		{"workbin content with capabilities", api, "WorkbinContentNotification",
+			exampleWith(t, api, "WorkbinContentNotification", func(m map[string]any) { m["capabilities"] = []any{"Accept"} }), true},
+		{"workbin content Processing", api, "WorkbinContentNotification",
+			exampleWith(t, api, "WorkbinContentNotification", func(m map[string]any) { m["state"] = "Processing" }), true},
+		{"me/interactions workbin content Processing", api, "MeInteractionsMessage",
+			exampleWith(t, api, "WorkbinContentNotification", func(m map[string]any) { m["state"] = "Processing" }), true},
+		{"me/interactions status change", api, "MeInteractionsMessage", exampleWith(t, api, "StatusChangeNotification", nil), false},
+		{"me/interactions left conference", api, "MeInteractionsMessage", exampleWith(t, api, "LeftConferenceNotification", nil), false},
 		{"notification without type", api, "InteractionNotification",
 			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { delete(m, "notificationType") }), true},
 		{"notification type unknown", api, "InteractionNotification",
 			exampleWith(t, api, "InteractionNotification", func(m map[string]any) { m["notificationType"] = "Moved" }), true},
 		{"me/interactions unknown message", api, "MeInteractionsMessage", j(`{"messageTypeName":"Foo"}`), true},
-		{"workbin content extra", api, "WorkbinContentMessage", j(`{"messageTypeName":"WorkbinContent","workbin":"w","interactions":[],"x":1}`), true},
+		{"me/interactions old workbin content message", api, "MeInteractionsMessage", j(`{"messageTypeName":"WorkbinContent","workbin":"w","interactions":[]}`), true},
 
 		{"control ok", control, "Ok", j(`{"status":"ok"}`), false},
 		{"control ok extra", control, "Ok", j(`{"status":"ok","id":"x"}`), true},
@@ -450,6 +536,13 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"control new voice", control, "NewInteraction", j(`{"channel":"voice"}`), true},
 		{"control new with id", control, "NewInteraction", j(`{"channel":"email","id":"00009a8T8Y130123"}`), true},
 		{"control new minimal", control, "NewInteraction", j(`{"channel":"chat"}`), false},
+		{"control new with userData", control, "NewInteraction", j(`{"channel":"chat","userData":{"a":1}}`), false},
+		{"control new with properties", control, "NewInteraction", j(`{"channel":"chat","properties":{"a":1}}`), true},
+		{"control new email with interactionId", control, "NewInteraction", j(`{"channel":"email","email_object":{"interactionId":"00009a8T8Y130123"}}`), true},
+		{"state interaction with userData", control, "StateInteraction", j(`{"id":"00009a8T8Y130123","channel":"email","state":"Queued","userData":{}}`), false},
+		{"state interaction with properties", control, "StateInteraction", j(`{"id":"00009a8T8Y130123","channel":"email","state":"Queued","properties":{}}`), true},
+		{"state user logged out", control, "StateUser", j(`{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","password":"p","roles":["agent"],"loggedOut":true}`), false},
+		{"state user loggedOut string", control, "StateUser", j(`{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","password":"p","roles":["agent"],"loggedOut":"yes"}`), true},
 		{"control readiness string", control, "Readiness", j(`{"ready":"yes"}`), true},
 		{"control reset empty", control, "ResetRequest", j(`{}`), false},
 		{"state version 2", control, "StateDocument", j(`{"version":2,"users":[],"queues":[],"workbins":[]}`), true},
@@ -601,7 +694,8 @@ func TestEndpoints(t *testing.T) {
 		{api, "GET", "/interactions/{id}", "getInteraction", []int{200, 401, 403, 404, 500}, kindResource, "InteractionResponse"},
 		{api, "PUT", "/interactions/{id}", "updateInteractionChannelData", []int{200, 400, 401, 403, 404, 409, 413, 500}, kindOperation, "OperationOk"},
 		{api, "POST", "/me/interactions/{id}", "operateOnMyInteraction", []int{200, 400, 401, 403, 404, 409, 413, 500}, kindOperation, "OperationOk"},
-		{api, "GET", "/me", "getMe", []int{200, 401, 403, 500}, kindResource, "MeResponse"},
+		{api, "GET", "/me", "getMe", []int{200, 400, 401, 403, 500}, kindResource, "MeResponse"},
+		{api, "POST", "/me", "operateOnMe", []int{200, 400, 401, 403, 413, 500}, kindOperation, "OperationOk"},
 		{api, "GET", "/me/channels", "getMyChannels", []int{200, 401, 403, 500}, kindResource, "ChannelsResponse"},
 		{api, "POST", "/me/channels/{channel}", "changeMyChannelState", []int{200, 400, 401, 403, 413, 500}, kindOperation, "OperationOk"},
 
@@ -668,14 +762,12 @@ func TestEndpoints(t *testing.T) {
 						t.Error("401 without a required WWW-Authenticate header")
 					}
 				case code == 401 || tt.kind == kindResource:
-					checkStatusError(t, code, body.Schema)
+					checkErrorCode(t, code, body.Schema, "StatusError", resourceCodes)
 					if code == 401 && !requiredHeader(resp, "WWW-Authenticate") {
 						t.Error("401 without a required WWW-Authenticate header")
 					}
 				default:
-					if want := "#/components/schemas/OperationError"; body.Schema.Ref != want {
-						t.Errorf("%d: schema %q, want %q", code, body.Schema.Ref, want)
-					}
+					checkErrorCode(t, code, body.Schema, "OperationError", operationCodes)
 					if code == 403 && resp.Content.Get("text/plain") == nil {
 						t.Error("403 of an operation endpoint lacks the text/plain CSRF refusal")
 					}
@@ -700,26 +792,41 @@ func requiredHeader(r *openapi3.Response, name string) bool {
 	return h != nil && h.Value != nil && h.Value.Required
 }
 
-// checkStatusError checks that a resource error body is StatusError
-// narrowed to the GWS statusCode of the HTTP status.
-func checkStatusError(t *testing.T, code int, s *openapi3.SchemaRef) {
+// The GWS statusCode of each HTTP error status (docs/behavior.md B4.15,
+// B4.29): resource reads, and 401 everywhere, answer StatusError; the
+// operation endpoints answer OperationError.
+var (
+	resourceCodes  = map[int][]any{400: {1.0}, 401: {20.0}, 403: {3.0, 5.0}, 404: {6.0}, 500: {4.0}}
+	operationCodes = map[int][]any{400: {1.0}, 403: {3.0, 5.0}, 404: {6.0}, 409: {2.0}, 413: {1.0}, 500: {4.0}}
+)
+
+// checkErrorCode checks that an error body is the component base narrowed
+// to the GWS statusCode of the HTTP status, and refuses another code.
+func checkErrorCode(t *testing.T, code int, s *openapi3.SchemaRef, base string, codes map[int][]any) {
 	t.Helper()
-	want := map[int][]any{400: {1.0}, 401: {20.0}, 403: {3.0, 5.0}, 404: {6.0}, 500: {4.0}}[code]
+	want := codes[code]
 	if want == nil {
-		t.Errorf("%d: unexpected status for a StatusError", code)
+		t.Errorf("%d: unexpected status for a %s", code, base)
 		return
 	}
 	all := s.Value.AllOf
-	if len(all) != 2 || all[0].Ref != "#/components/schemas/StatusError" {
-		t.Errorf("%d: want allOf [StatusError, narrowing], got %+v", code, all)
+	if len(all) != 2 || all[0].Ref != "#/components/schemas/"+base {
+		t.Errorf("%d: want allOf [%s, narrowing], got %+v", code, base, all)
 		return
 	}
 	if got := all[1].Value.Properties["statusCode"].Value.Enum; !reflect.DeepEqual(got, want) {
 		t.Errorf("%d: statusCode enum %v, want %v", code, got, want)
 	}
-	other := map[string]any{"statusCode": 2.0, "statusMessage": "x"}
-	if err := s.Value.VisitJSON(other); err == nil {
-		t.Errorf("%d: accepts statusCode 2", code)
+	other := 2.0
+	if code == 409 {
+		other = 6.0
+	}
+	body := map[string]any{"status": "error", "errorDescription": "x", "statusCode": other, "statusMessage": "x"}
+	if base == "StatusError" {
+		body = map[string]any{"statusCode": other, "statusMessage": "x"}
+	}
+	if err := s.Value.VisitJSON(body); err == nil {
+		t.Errorf("%d: accepts statusCode %v", code, other)
 	}
 }
 
@@ -749,14 +856,21 @@ func TestNotifications(t *testing.T) {
 	api, _ := docs(t)
 	want := map[string]string{
 		"InteractionNotification":         spec.ChannelInteractions,
-		"StateChangeNotification":         spec.ChannelInteractions,
+		"StatusChangeNotification":        spec.ChannelInteractions,
 		"PropertiesUpdatedNotification":   spec.ChannelInteractions,
 		"ParticipantsUpdatedNotification": spec.ChannelInteractions,
 		"ChannelDataUpdatedNotification":  spec.ChannelInteractions,
+		"WorkbinContentNotification":      spec.ChannelInteractions,
 		"LeftConferenceNotification":      spec.ChannelInteractions,
-		"WorkbinContentMessage":           spec.ChannelInteractions,
 		"MeInteractionsMessage":           spec.ChannelInteractions,
 		"ChannelStateMessage":             spec.ChannelChannels,
+	}
+	// The names without /v2 carry the same messages (docs/behavior.md B6.4).
+	primary := map[string]string{
+		spec.ChannelInteractions:      spec.ChannelInteractions,
+		spec.ChannelChannels:          spec.ChannelChannels,
+		spec.ChannelInteractionsAlias: spec.ChannelInteractions,
+		spec.ChannelChannelsAlias:     spec.ChannelChannels,
 	}
 	got := map[string]string{}
 	for _, n := range spec.Notifications(api) {
@@ -773,15 +887,30 @@ func TestNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(chans) != 2 {
-		t.Errorf("x-cometd lists %d channels, want 2", len(chans))
+	if len(chans) != len(primary) {
+		t.Errorf("x-cometd lists %d channels, want %d", len(chans), len(primary))
+	}
+	refs := func(ch spec.CometDChannel) []string {
+		var out []string
+		for _, m := range append([]*openapi3.SchemaRef{ch.Payload}, ch.Messages...) {
+			out = append(out, m.Ref)
+		}
+		return out
 	}
 	listed := map[string]bool{}
 	for name, ch := range chans {
+		p, ok := primary[name]
+		if !ok {
+			t.Errorf("x-cometd lists channel %s, which is neither a /v2 channel nor its alias", name)
+			continue
+		}
+		if got, want := refs(ch), refs(chans[p]); !slices.Equal(got, want) {
+			t.Errorf("x-cometd %s lists %v, want the same as %s: %v", name, got, p, want)
+		}
 		for _, m := range append([]*openapi3.SchemaRef{ch.Payload}, ch.Messages...) {
 			n, _ := strings.CutPrefix(m.Ref, "#/components/schemas/")
 			listed[n] = true
-			if got := want[n]; got != name {
+			if got := want[n]; got != p {
 				t.Errorf("x-cometd lists %s under %s, but its x-cometd-channel is %q", n, name, got)
 			}
 		}
@@ -808,7 +937,7 @@ func TestNotifications(t *testing.T) {
 			}
 		})
 	}
-	wantTypes := []any{"StateChange", "PropertiesUpdated", "ParticipantsUpdated", "ChannelDataUpdated"}
+	wantTypes := []any{"StatusChange", "PropertiesUpdated", "ParticipantsUpdated", "ChannelDataUpdated", "WorkbinContent"}
 	if got := api.Components.Schemas["NotificationType"].Value.Enum; !reflect.DeepEqual(got, wantTypes) {
 		t.Errorf("NotificationType enum = %v, want %v", got, wantTypes)
 	}
@@ -817,6 +946,10 @@ func TestNotifications(t *testing.T) {
 func TestValidateNotification(t *testing.T) {
 	api, _ := docs(t)
 	channelMsg := `{"messageTypeName":"ChannelStateMessage","channel":"chat","state":"Ready"}`
+	workbin, err := json.Marshal(api.Components.Schemas["WorkbinContentNotification"].Value.Example)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		channel string
@@ -826,8 +959,12 @@ func TestValidateNotification(t *testing.T) {
 		{"decoded", spec.ChannelChannels, mustJSON(t, channelMsg), false},
 		{"raw bytes", spec.ChannelChannels, []byte(channelMsg), false},
 		{"raw message", spec.ChannelChannels, json.RawMessage(channelMsg), false},
-		{"workbin content", spec.ChannelInteractions, []byte(`{"messageTypeName":"WorkbinContent","workbin":"w1","interactions":[]}`), false},
+		{"alias", spec.ChannelChannelsAlias, []byte(channelMsg), false},
+		{"workbin content", spec.ChannelInteractions, workbin, false},
+		{"workbin content on the alias", spec.ChannelInteractionsAlias, workbin, false},
+		{"old workbin content message", spec.ChannelInteractions, []byte(`{"messageTypeName":"WorkbinContent","workbin":"w1","interactions":[]}`), true},
 		{"wrong channel", spec.ChannelInteractions, []byte(channelMsg), true},
+		{"wrong alias channel", spec.ChannelInteractionsAlias, []byte(channelMsg), true},
 		{"unknown channel", "/v2/me/foo", []byte(channelMsg), true},
 		{"bad JSON", spec.ChannelChannels, []byte(`{`), true},
 		{"trailing data", spec.ChannelChannels, []byte(channelMsg + ` {}`), true},

@@ -119,8 +119,8 @@ func TestServeWalksAnInteraction(t *testing.T) {
 	c.do("alice", "POST", "/api/v2/me/interactions/"+id, `{"operationName":"Accept"}`, 409)
 
 	c.op("alice", id, `{"operationName":"UpdateProperties","properties":{"priority":"high","tags":{"vip":true}}}`)
-	if got := c.state("alice", id).Get("properties.tags.vip").Bool(); !got {
-		t.Fatalf("properties not merged: %s", c.state("alice", id).Raw)
+	if got := c.state("alice", id).Get("userData.tags.vip").Bool(); !got {
+		t.Fatalf("userData not merged: %s", c.state("alice", id).Raw)
 	}
 
 	c.op("alice", id, `{"operationName":"Transfer","targetId":"bob"}`)

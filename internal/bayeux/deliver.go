@@ -1,6 +1,7 @@
 package bayeux
 
-// Fan-out: Deliver and Broadcast queue messages for the subscribed sessions.
+// Fan-out: Deliver, DeliverAs and Broadcast queue messages for the
+// subscribed sessions.
 
 import (
 	"bytes"
@@ -16,14 +17,33 @@ import (
 // It returns the number of sessions the message was queued for; invalid
 // JSON data is not delivered.
 func (s *Server) Deliver(principal, channel string, data json.RawMessage) int {
+	return s.DeliverAs(principal, []string{channel}, data)
+}
+
+// DeliverAs is Deliver under several names for one message: channels[0]
+// is its channel and the rest are aliases, names under which it also
+// reaches sessions (the application decides what is an alias of what).
+// Each session of principal gets the message at most once: on channels[0]
+// if one of its subscriptions matches it, else on the first alias one of
+// its subscriptions matches, with "channel" set to that name. It returns
+// the number of sessions reached; with no channels, or invalid JSON data,
+// nothing is delivered.
+func (s *Server) DeliverAs(principal string, channels []string, data json.RawMessage) int {
 	s.init()
-	raw, err := deliveryJSON(channel, data)
-	if err != nil {
-		s.log().Error("bayeux: deliver: invalid data", "channel", channel, "err", err)
+	if len(channels) == 0 {
 		return 0
 	}
+	raws := make([]json.RawMessage, len(channels))
+	for i, ch := range channels {
+		raw, err := deliveryJSON(ch, data)
+		if err != nil {
+			s.log().Error("bayeux: deliver: invalid data", "channel", ch, "err", err)
+			return 0
+		}
+		raws[i] = raw
+	}
 	s.mu.RLock()
-	n, dropped := s.enqueueAll(s.byPrincipal[principal], channel, raw)
+	n, dropped := s.enqueueAs(s.byPrincipal[principal], channels, raws)
 	s.mu.RUnlock()
 	s.drop(dropped)
 	return n
@@ -54,18 +74,28 @@ func (s *Server) Broadcast(channel string, data json.RawMessage) int {
 }
 
 func (s *Server) enqueueAll(list []*session, channel string, raw json.RawMessage) (n int, dropped []*session) {
+	return s.enqueueAs(list, []string{channel}, []json.RawMessage{raw})
+}
+
+// enqueueAs queues raws[i] for each session of list whose subscriptions
+// match channels[i], for the first such i.
+func (s *Server) enqueueAs(list []*session, channels []string, raws []json.RawMessage) (n int, dropped []*session) {
 	now := s.now()
 	limit, maxBytes := s.maxQueue(), s.maxQueueBytes()
 	for _, ss := range list {
 		ss.mu.Lock()
-		if ss.subscribed(channel) {
-			ok, drop := ss.enqueue(raw, limit, maxBytes, now)
+		for i, ch := range channels {
+			if !ss.subscribed(ch) {
+				continue
+			}
+			ok, drop := ss.enqueue(raws[i], limit, maxBytes, now)
 			if ok {
 				n++
 			}
 			if drop {
 				dropped = append(dropped, ss)
 			}
+			break
 		}
 		ss.mu.Unlock()
 	}

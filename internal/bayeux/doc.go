@@ -6,7 +6,8 @@
 // embedding application authenticates handshakes (Server.Authenticate),
 // decides who may subscribe and publish (Server.CanSubscribe,
 // Server.CanPublish) and hands messages to the sessions of one principal
-// (Server.Deliver).
+// (Server.Deliver, or Server.DeliverAs for a message that also travels
+// under alias channel names).
 //
 // # Protocol decisions
 //

@@ -265,7 +265,7 @@ func wantData(t testing.TB, msgs []Message, want ...string) {
 
 // TestTranscripts runs each script and compares its transcript with
 // testdata/<name>.golden. The connect_* scripts are the release rules of
-// bayeux.md §6, one rule each.
+// docs/bayeux.md rule 6, one rule each.
 func TestTranscripts(t *testing.T) {
 	tests := []struct {
 		name string

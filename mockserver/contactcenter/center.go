@@ -27,7 +27,7 @@ type Config struct {
 	// (the oldest are dropped first); 0 means 1000, negative means none.
 	RetainCompleted int
 	// MaxValueBytes bounds the size, in bytes of JSON, of an interaction's
-	// properties and of its channel data, each, as Create, UpdateProperties
+	// userData and of its channel data, each, as Create, UpdateProperties
 	// and UpdateChannelData would leave them: more is Invalid, so that
 	// merge patches cannot grow an interaction (and every notification
 	// about it) without bound. 0 means DefaultMaxValueBytes, negative means
@@ -56,6 +56,15 @@ const DefaultMaxValueBytes = 1 << 20
 // them to the Sink after releasing the lock, in the order the transitions
 // happened. A refused transition changes nothing and emits nothing.
 //
+// An agent's operation (Accept ... UpdateChannelData, SetReady,
+// SetReadyAll, StartContactCenterSession, EndContactCenterSession) returns
+// ref, its referenceId: per user, 1 for the user's first successful
+// operation and one more for each further one; a refused operation takes no
+// number (docs/behavior.md B4.16). Every event of that transition addressed
+// to the caller carries it as Event.ReferenceID. The counters are not part
+// of the state: Restore leaves them alone. Control-API transitions and
+// timeouts take no number.
+//
 // Errors are *Error values. When several things are wrong with a request,
 // the first of these is reported:
 //
@@ -71,8 +80,8 @@ const DefaultMaxValueBytes = 1 << 20
 //  5. Conflict: the operation is not valid in the current state: Accept or
 //     Reject without an open offer (e.g. a second Accept), PlaceInQueue,
 //     PlaceInWorkbin or Transfer while a conference is on or being set up,
-//     EndConference without a conference, a target who already takes part
-//     or has no free capacity on the channel.
+//     EndConference without a conference, a target who already takes part,
+//     has no contact-center session or no free capacity on the channel.
 type Center struct {
 	now           func() time.Time
 	newID         func() string
@@ -90,7 +99,8 @@ type Center struct {
 	pubCond *sync.Cond
 	pubTurn uint64
 
-	// guards w, seq, nextTicket, offerGen, pending and version: all domain state
+	// guards w, seq, nextTicket, offerGen, pending, version and refs: all
+	// domain state
 	mu         sync.Mutex
 	version    uint64 // counts the changes: successful transitions and Restores
 	w          *world
@@ -98,6 +108,9 @@ type Center struct {
 	nextTicket uint64         // ticket of the next batch of events
 	offerGen   uint64         // token of the last offer
 	pending    []pendingEvent // events of the transition under way
+	// refs is the last referenceId per user id. It lives outside the world,
+	// so Restore never sets a counter back (docs/behavior.md B4.16).
+	refs map[string]int64
 }
 
 // New returns a Center holding the state of snap, which is validated first
@@ -113,6 +126,7 @@ func New(cfg Config, snap Snapshot) (*Center, error) {
 		retain:        cfg.RetainCompleted,
 		maxValue:      cfg.MaxValueBytes,
 		onChange:      cfg.OnChange,
+		refs:          make(map[string]int64),
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -257,25 +271,123 @@ func (c *Center) Readiness(userID string) ([]Readiness, error) {
 	return out, nil
 }
 
-// SetReady makes the user Ready or NotReady on a channel. The user always
-// gets a ChannelStateEvent, also when nothing changed, so a client can rely
-// on one answer per request. Going Ready routes the interactions waiting for
-// an agent in the same transition.
+// SetReady makes the user Ready or NotReady on a channel; Ready also logs
+// a logged-out agent in again. The user gets a ChannelStateEvent when its
+// readiness changed, nothing otherwise. Going Ready routes the interactions
+// waiting for an agent in the same transition. ref is the request's
+// referenceId.
 //
 // Errors: NotFound for an unknown user, Invalid for a channel the user does
 // not handle.
-func (c *Center) SetReady(userID string, ch Channel, ready bool) error {
-	return c.transition(func(w *world) error {
+func (c *Center) SetReady(userID string, ch Channel, ready bool) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error { return c.setReady(w, userID, ch, ready) })
+}
+
+// ChangeReadiness is the control API's SetReady: the same change, caused by
+// no user request, so it takes no referenceId.
+//
+// Errors: as SetReady.
+func (c *Center) ChangeReadiness(userID string, ch Channel, ready bool) error {
+	return c.transition(func(w *world) error { return c.setReady(w, userID, ch, ready) })
+}
+
+func (c *Center) setReady(w *world, userID string, ch Channel, ready bool) error {
+	u := w.userByID[userID]
+	if u == nil {
+		return Errorf(NotFound, "user %q not found", userID)
+	}
+	if !slices.Contains(u.Channels, ch) {
+		return Errorf(Invalid, "channel %q is not a channel of %s", ch, u.UserName)
+	}
+	if ready {
+		u.LoggedOut = false
+	}
+	c.ready(u, ch, ready)
+	c.dispatch()
+	return nil
+}
+
+// ready sets u's readiness on ch and tells u when it changed.
+func (c *Center) ready(u *user, ch Channel, ready bool) {
+	if u.ready[ch] == ready {
+		return
+	}
+	u.ready[ch] = ready
+	c.pending = append(c.pending, pendingEvent{kind: ChannelStateEvent, userID: u.ID, channel: ch, ready: ready})
+}
+
+// SetReadyAll makes the user Ready or NotReady on every one of its
+// channels, as SetReady does for one.
+//
+// Errors: NotFound for an unknown user.
+func (c *Center) SetReadyAll(userID string, ready bool) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		u := w.userByID[userID]
 		if u == nil {
 			return Errorf(NotFound, "user %q not found", userID)
 		}
-		if !slices.Contains(u.Channels, ch) {
-			return Errorf(Invalid, "channel %q is not a channel of %s", ch, u.UserName)
+		if ready {
+			u.LoggedOut = false
 		}
-		u.ready[ch] = ready
-		c.pending = append(c.pending, pendingEvent{kind: ChannelStateEvent, userID: u.ID, channel: ch, ready: ready})
+		for _, ch := range u.Channels {
+			c.ready(u, ch, ready)
+		}
 		c.dispatch()
+		return nil
+	})
+}
+
+// StartContactCenterSession logs the agent in, Ready on channels (nil: on
+// every channel of the user) and NotReady on its other channels; waiting
+// interactions are routed in the same transition.
+//
+// Errors: NotFound for an unknown user, Invalid for an empty (non-nil)
+// list, an unknown channel or one the user does not handle.
+func (c *Center) StartContactCenterSession(userID string, channels []Channel) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
+		u := w.userByID[userID]
+		if u == nil {
+			return Errorf(NotFound, "user %q not found", userID)
+		}
+		if channels == nil {
+			channels = u.Channels
+		}
+		if len(channels) == 0 {
+			return Errorf(Invalid, "channels must name at least one channel")
+		}
+		for _, ch := range channels {
+			if !validChannel(ch) {
+				return Errorf(Invalid, "channels: unknown channel %q", ch)
+			}
+			if !slices.Contains(u.Channels, ch) {
+				return Errorf(Invalid, "channels: channel %q is not a channel of %s", ch, u.UserName)
+			}
+		}
+		u.LoggedOut = false
+		for _, ch := range u.Channels {
+			c.ready(u, ch, slices.Contains(channels, ch))
+		}
+		c.dispatch()
+		return nil
+	})
+}
+
+// EndContactCenterSession makes the agent NotReady on every channel and
+// logs it out: routing passes it by and direct offers naming it are
+// refused until it starts a session or goes Ready again. What it holds
+// stays.
+//
+// Errors: NotFound for an unknown user.
+func (c *Center) EndContactCenterSession(userID string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
+		u := w.userByID[userID]
+		if u == nil {
+			return Errorf(NotFound, "user %q not found", userID)
+		}
+		u.LoggedOut = true
+		for _, ch := range u.Channels {
+			c.ready(u, ch, false)
+		}
 		return nil
 	})
 }
@@ -320,34 +432,48 @@ func (c *Center) Interaction(viewerID, id string) (View, error) {
 	return c.view(it, viewerID), nil
 }
 
-// transition runs fn under the state lock as one transition and publishes
-// the events it collected. fn must return an error before it changes
-// anything, or change state and return nil.
+// transition runs fn under the state lock as one transition caused by no
+// user request and publishes the events it collected. fn must return an
+// error before it changes anything, or change state and return nil.
 func (c *Center) transition(fn func(w *world) error) error {
-	events, ticket, err := c.locked(fn)
+	_, err := c.operation("", fn)
+	return err
+}
+
+// operation is transition for a request of user caller: on success the
+// caller's referenceId counter grows by one and every event for the caller
+// carries the new number, which is returned. A failed operation takes no
+// number. caller "" is no user: no number, ref 0.
+func (c *Center) operation(caller string, fn func(w *world) error) (ref int64, err error) {
+	events, ticket, ref, err := c.locked(caller, fn)
 	c.publish(events, ticket)
 	if err == nil {
 		c.changed()
 	}
-	return err
+	return ref, err
 }
 
-func (c *Center) locked(fn func(w *world) error) ([]Event, uint64, error) {
+func (c *Center) locked(caller string, fn func(w *world) error) ([]Event, uint64, int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pending = c.pending[:0]
 	if err := fn(c.w); err != nil {
 		c.pending = c.pending[:0]
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	c.version++
-	events := c.flush()
+	var ref int64
+	if caller != "" {
+		ref = c.refs[caller] + 1
+		c.refs[caller] = ref
+	}
+	events := c.flush(caller, ref)
 	if len(events) == 0 {
-		return nil, 0, nil
+		return nil, 0, ref, nil
 	}
 	ticket := c.nextTicket
 	c.nextTicket++
-	return events, ticket, nil
+	return events, ticket, ref, nil
 }
 
 // publish hands a batch to the sink once every batch with a smaller ticket

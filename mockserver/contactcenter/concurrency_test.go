@@ -84,7 +84,7 @@ func TestConcurrentOperations(t *testing.T) {
 	wg.Go(func() { // the outside world
 		r := rand.New(rand.NewPCG(1, 1))
 		for i := range 80 {
-			n := NewInteraction{Channel: Email, Properties: map[string]any{"i": float64(i)}}
+			n := NewInteraction{Channel: Email, UserData: map[string]any{"i": float64(i)}}
 			if i%2 == 1 {
 				n.Channel = Chat
 			}
@@ -114,13 +114,13 @@ func TestConcurrentOperations(t *testing.T) {
 			if r.IntN(2) == 0 {
 				ch = Chat
 			}
-			if err := c.SetReady(agents[r.IntN(4)], ch, r.IntN(3) != 0); err != nil {
+			if err := errOf(c.SetReady(agents[r.IntN(4)], ch, r.IntN(3) != 0)); err != nil {
 				t.Errorf("SetReady: %v", err)
 			}
 		}
 		for _, a := range agents {
 			for _, ch := range []Channel{Email, Chat} {
-				if err := c.SetReady(a, ch, true); err != nil {
+				if err := errOf(c.SetReady(a, ch, true)); err != nil {
 					t.Errorf("SetReady: %v", err)
 				}
 			}
@@ -149,13 +149,13 @@ func TestConcurrentOperations(t *testing.T) {
 					}
 					switch r.IntN(4) {
 					case 0:
-						allowed(c.Accept(me, id))
+						allowed(errOf(c.Accept(me, id)))
 					case 1:
-						allowed(c.Reject(me, id))
+						allowed(errOf(c.Reject(me, id)))
 					case 2:
-						allowed(c.Transfer(me, id, other()))
+						allowed(errOf(c.Transfer(me, id, other())))
 					case 3:
-						allowed(c.StopProcessing(me, id))
+						allowed(errOf(c.StopProcessing(me, id)))
 					}
 					continue
 				}
@@ -163,38 +163,38 @@ func TestConcurrentOperations(t *testing.T) {
 				switch v.State {
 				case Invited, InvitedConference:
 					if r.IntN(3) == 0 {
-						allowed(c.Reject(me, v.ID))
+						allowed(errOf(c.Reject(me, v.ID)))
 					} else {
-						allowed(c.Accept(me, v.ID))
+						allowed(errOf(c.Accept(me, v.ID)))
 					}
 				case Processing:
 					if v.OwnerID != me {
 						if r.IntN(2) == 0 {
-							allowed(c.EndConference(me, v.ID, ""))
+							allowed(errOf(c.EndConference(me, v.ID, "")))
 						} else {
-							allowed(c.UpdateProperties(me, v.ID, map[string]any{"by": me}))
+							allowed(errOf(c.UpdateProperties(me, v.ID, map[string]any{"by": me})))
 						}
 						continue
 					}
 					switch r.IntN(10) {
 					case 0, 1:
-						allowed(c.StopProcessing(me, v.ID))
+						allowed(errOf(c.StopProcessing(me, v.ID)))
 					case 2, 3:
-						allowed(c.Transfer(me, v.ID, other()))
+						allowed(errOf(c.Transfer(me, v.ID, other())))
 					case 4:
 						q := "email-inbound"
 						if v.Channel == Chat {
 							q = "chat-inbound"
 						}
-						allowed(c.PlaceInQueue(me, v.ID, q))
+						allowed(errOf(c.PlaceInQueue(me, v.ID, q)))
 					case 5, 6:
-						allowed(c.StartConference(me, v.ID, other()))
+						allowed(errOf(c.StartConference(me, v.ID, other())))
 					case 7:
-						allowed(c.EndConference(me, v.ID, other()))
+						allowed(errOf(c.EndConference(me, v.ID, other())))
 					case 8:
-						allowed(c.UpdateProperties(me, v.ID, map[string]any{"n": map[string]any{"by": me}}))
+						allowed(errOf(c.UpdateProperties(me, v.ID, map[string]any{"n": map[string]any{"by": me}})))
 					case 9:
-						allowed(c.PlaceInWorkbin(me, v.ID, "team-workbin"))
+						allowed(errOf(c.PlaceInWorkbin(me, v.ID, "team-workbin")))
 					}
 				}
 			}
@@ -253,7 +253,7 @@ func TestConcurrentOperations(t *testing.T) {
 
 	// Each agent's last event about an interaction says whether the agent
 	// still takes part and shows what the agent sees now.
-	ending := []State{Rejected, Revoked, Completed, Queued, InWorkbin, Transferred, LeftConference}
+	ending := []State{Revoked, Completed, Queued, InWorkbin, Transferred, LeftConference}
 	last := map[string]map[string]Event{}
 	events := sink.take()
 	kinds := map[State]int{}
@@ -277,7 +277,7 @@ func TestConcurrentOperations(t *testing.T) {
 	for i, a := range agents {
 		want := map[string]View{}
 		for id, e := range last[a] {
-			if e.Notification == StateChange && slices.Contains(ending, e.Interaction.State) {
+			if e.Notification == StatusChange && slices.Contains(ending, e.Interaction.State) {
 				if len(e.Interaction.Capabilities) != 0 {
 					t.Errorf("%s: ending message with capabilities %v", names[i], e.Interaction.Capabilities)
 				}

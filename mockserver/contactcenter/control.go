@@ -1,6 +1,7 @@
 package contactcenter
 
-// The test-control API's transitions (control-api.md).
+// The test-control API's transitions (docs/control-api.md). None is a
+// user's request: they take no referenceId.
 
 // NewInteraction describes an inbound interaction arriving through the
 // control API.
@@ -8,7 +9,7 @@ type NewInteraction struct {
 	Channel     Channel
 	Queue       string // name or id; default: the first queue of the channel
 	Agent       string // user id or userName: offer it to this agent directly
-	Properties  map[string]any
+	UserData    map[string]any
 	ChannelData map[string]any
 }
 
@@ -19,7 +20,9 @@ type NewInteraction struct {
 //
 // Errors: Invalid (unknown channel; Queue unknown or of another channel;
 // Agent unknown, not an agent or not on the channel; no Agent and no queue
-// for the channel; properties or channel data over Config.MaxValueBytes), Conflict (Agent has no free capacity on the channel),
+// for the channel; userData or channel data over Config.MaxValueBytes),
+// Conflict (Agent has no contact-center session or no free capacity on the
+// channel),
 // Internal (the id source gives no usable id).
 func (c *Center) Create(n NewInteraction) (View, error) {
 	var v View
@@ -52,11 +55,16 @@ func (c *Center) Create(n NewInteraction) (View, error) {
 		} else if queue == "" {
 			return Errorf(Invalid, "queue: there is no queue for channel %s", n.Channel)
 		}
-		if err := c.checkSize("properties", n.Properties); err != nil {
+		if err := c.checkSize("userData", n.UserData); err != nil {
 			return err
 		}
 		if err := c.checkSize("channel data", n.ChannelData); err != nil {
 			return err
+		}
+		if agent != nil {
+			if err := sessionConflict(agent); err != nil {
+				return err
+			}
 		}
 		if agent != nil && !c.hasRoom(agent, n.Channel) {
 			return Errorf(Conflict, "agent: %s has no free %s capacity", agent.UserName, n.Channel)
@@ -71,7 +79,7 @@ func (c *Center) Create(n NewInteraction) (View, error) {
 			typ:         "Inbound",
 			subType:     "InboundNew",
 			queue:       queue,
-			properties:  deepCopyMap(n.Properties),
+			userData:    deepCopyMap(n.UserData),
 			channelData: deepCopyMap(n.ChannelData),
 			receivedAt:  c.now(),
 		}
@@ -110,8 +118,8 @@ func (c *Center) freshID(w *world) (string, error) {
 // waits in the queue.
 //
 // Errors: NotFound, Invalid (queue or agent unknown or of another channel),
-// Conflict (not waiting in a queue or a workbin; agent without free
-// capacity).
+// Conflict (not waiting in a queue or a workbin; agent without a
+// contact-center session or free capacity).
 func (c *Center) Route(id, queue, agent string) error {
 	return c.transition(func(w *world) error {
 		it, err := w.find(id)
@@ -132,6 +140,11 @@ func (c *Center) Route(id, queue, agent string) error {
 		}
 		if it.state != Queued && it.state != InWorkbin {
 			return Errorf(Conflict, "interaction %s is %s, not waiting in a queue or a workbin", id, it.state)
+		}
+		if a != nil {
+			if err := sessionConflict(a); err != nil {
+				return err
+			}
 		}
 		if a != nil && !c.hasRoom(a, it.channel) {
 			return Errorf(Conflict, "agent: %s has no free %s capacity", a.UserName, it.channel)

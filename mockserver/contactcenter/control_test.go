@@ -10,7 +10,7 @@ func TestCreate(t *testing.T) {
 		h := newHarness(t)
 		v, err := h.c.Create(NewInteraction{
 			Channel:     Chat,
-			Properties:  map[string]any{"k": "v"},
+			UserData:    map[string]any{"k": "v"},
 			ChannelData: map[string]any{"nickname": "Cust"},
 		})
 		h.must(err)
@@ -22,7 +22,7 @@ func TestCreate(t *testing.T) {
 			ID: v.ID, Channel: Chat, Type: "Inbound", SubType: "InboundNew",
 			State: Invited, Capabilities: []Operation{}, CurrentQueue: "chat-inbound",
 			Participants: []Participant{{UserID: aliceID, UserName: "alice", Role: PartyInvited}},
-			Properties:   map[string]any{"k": "v"}, ChannelData: map[string]any{"nickname": "Cust"},
+			UserData:     map[string]any{"k": "v"}, ChannelData: map[string]any{"nickname": "Cust"},
 			ReceivedAt: t0.Add(2 * time.Second),
 		})
 		checkLines(t, "events", h.events(), []string{invited("alice", "i1")})
@@ -54,8 +54,8 @@ func TestCreate(t *testing.T) {
 		checkLines(t, "events", h.events(), []string{invited("dave", l)})
 		checkEqual(t, "queue", h.view(l).CurrentQueue, "")
 		// Rejected, it has no queue to be routed from: it waits.
-		h.must(h.c.Reject(daveID, h.id(l)))
-		checkLines(t, "events", h.events(), []string{"dave i1 StateChange Rejected []"})
+		h.ok(h.c.Reject(daveID, h.id(l)))
+		checkLines(t, "events", h.events(), []string{"dave i1 StatusChange Completed []"})
 		checkEqual(t, "state", h.see("admin", l), "Queued []")
 		_, err := h.c.Create(NewInteraction{Channel: Workitem})
 		checkEqual(t, "code without an agent", CodeOf(err), Invalid)
@@ -118,12 +118,12 @@ func revoke(h *harness, id string) error { return h.c.Revoke(id) }
 func TestRoute(t *testing.T) {
 	inWorkbin := func(h *harness) string {
 		l := h.owned(Email, "alice")
-		h.must(h.c.PlaceInWorkbin(aliceID, h.id(l), "alice-workbin"))
+		h.ok(h.c.PlaceInWorkbin(aliceID, h.id(l), "alice-workbin"))
 		return l
 	}
 	rejectedByOnlyAgent := func(h *harness) string {
 		l := h.create(NewInteraction{Channel: Email})
-		h.must(h.c.Reject(aliceID, h.id(l)))
+		h.ok(h.c.Reject(aliceID, h.id(l)))
 		return l
 	}
 	runOpCases(t, []opCase{
@@ -165,7 +165,7 @@ func TestRoute(t *testing.T) {
 			name: "a completed interaction",
 			setup: func(h *harness) string {
 				l := h.owned(Email, "alice")
-				h.must(h.c.StopProcessing(aliceID, h.id(l)))
+				h.ok(h.c.StopProcessing(aliceID, h.id(l)))
 				return l
 			},
 			op: route("", ""), code: Conflict,
@@ -185,7 +185,7 @@ func TestRevoke(t *testing.T) {
 			name:    "an offer is taken back and routed without that agent",
 			setup:   offeredTo("alice"),
 			op:      revoke,
-			events:  []string{"alice i1 StateChange Revoked []", invited("bob", "i1")},
+			events:  []string{"alice i1 StatusChange Revoked []", invited("bob", "i1")},
 			parties: []string{"bob:Invited"},
 			mine:    map[string][]string{"alice": {}},
 		},
@@ -193,7 +193,7 @@ func TestRevoke(t *testing.T) {
 			name: "nobody else: it waits", opts: []option{onlyReady("alice")},
 			setup:  func(h *harness) string { return h.create(NewInteraction{Channel: Email}) },
 			op:     revoke,
-			events: []string{"alice i1 StateChange Revoked []"},
+			events: []string{"alice i1 StatusChange Revoked []"},
 			see:    map[string]string{"admin": "Queued []"},
 		},
 		{
@@ -201,8 +201,8 @@ func TestRevoke(t *testing.T) {
 			setup: pending("alice", []string{"dave"}, "bob", "carol"),
 			op:    revoke,
 			events: []string{
-				"bob i1 StateChange Revoked []",
-				"carol i1 StateChange Revoked []",
+				"bob i1 StatusChange Revoked []",
+				"carol i1 StatusChange Revoked []",
 				"alice i1 ParticipantsUpdated Processing " + ownerConfCaps,
 				"dave i1 ParticipantsUpdated Processing " + memberCaps,
 			},

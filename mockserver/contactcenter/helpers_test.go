@@ -183,6 +183,15 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	return h
 }
 
+// ok fails the test when an agent's operation fails.
+func (h *harness) ok(_ int64, err error) {
+	h.t.Helper()
+	h.must(err)
+}
+
+// errOf drops the referenceId of an agent's operation.
+func errOf(_ int64, err error) error { return err }
+
 // must fails the test on err.
 func (h *harness) must(err error) {
 	h.t.Helper()
@@ -214,7 +223,7 @@ func (h *harness) offer(ch Channel, name string) string {
 func (h *harness) owned(ch Channel, name string) string {
 	h.t.Helper()
 	l := h.offer(ch, name)
-	h.must(h.c.Accept(userIDs[name], h.id(l)))
+	h.ok(h.c.Accept(userIDs[name], h.id(l)))
 	return l
 }
 
@@ -224,8 +233,8 @@ func (h *harness) conference(owner string, members ...string) string {
 	h.t.Helper()
 	l := h.owned(Email, owner)
 	for _, m := range members {
-		h.must(h.c.StartConference(userIDs[owner], h.id(l), m))
-		h.must(h.c.Accept(userIDs[m], h.id(l)))
+		h.ok(h.c.StartConference(userIDs[owner], h.id(l), m))
+		h.ok(h.c.Accept(userIDs[m], h.id(l)))
 	}
 	return l
 }
@@ -265,12 +274,6 @@ func (h *harness) fmtEvent(e Event) string {
 			s += " left=" + userNames[e.LeftAgentID]
 		}
 		return s
-	case WorkbinContentEvent:
-		var items []string
-		for _, v := range e.Interactions {
-			items = append(items, fmt.Sprintf("%s %s %s", h.label(v.ID), v.State, capsString(v.Capabilities)))
-		}
-		return fmt.Sprintf("%s WorkbinContent %s [%s]", name, workbinNames[e.WorkbinID], strings.Join(items, ", "))
 	case ChannelStateEvent:
 		state := "NotReady"
 		if e.Ready {

@@ -42,18 +42,18 @@ func TestValuesStayBounded(t *testing.T) {
 		do   func(h *harness, id string) error
 	}{
 		{"one big property", func(h *harness, id string) error {
-			return h.c.UpdateProperties(userIDs["alice"], id, map[string]any{"k": strings.Repeat("x", limit)})
+			return errOf(h.c.UpdateProperties(userIDs["alice"], id, map[string]any{"k": strings.Repeat("x", limit)}))
 		}},
 		{"properties grown by small patches", func(h *harness, id string) error {
 			for i := range 20 {
-				if err := h.c.UpdateProperties(userIDs["alice"], id, map[string]any{string(rune('a' + i)): "0123456789"}); err != nil {
+				if err := errOf(h.c.UpdateProperties(userIDs["alice"], id, map[string]any{string(rune('a' + i)): "0123456789"})); err != nil {
 					return err
 				}
 			}
 			return nil
 		}},
 		{"workitem data", func(h *harness, id string) error {
-			return h.c.UpdateChannelData(userIDs["alice"], id, Workitem, map[string]any{"notes": strings.Repeat("x", limit)})
+			return errOf(h.c.UpdateChannelData(userIDs["alice"], id, Workitem, map[string]any{"notes": strings.Repeat("x", limit)}))
 		}},
 	}
 	for _, tt := range tests {
@@ -66,8 +66,8 @@ func TestValuesStayBounded(t *testing.T) {
 				t.Fatalf("err = %v, want Invalid naming the limit", err)
 			}
 			v := h.view(h.label(id))
-			if jsonSize(v.Properties, 0) > limit || jsonSize(v.ChannelData, 0) > limit {
-				t.Fatalf("values grew past the limit: %v %v", v.Properties, v.ChannelData)
+			if jsonSize(v.UserData, 0) > limit || jsonSize(v.ChannelData, 0) > limit {
+				t.Fatalf("values grew past the limit: %v %v", v.UserData, v.ChannelData)
 			}
 			before := h.c.Snapshot()
 			h.sink.take()
@@ -81,7 +81,7 @@ func TestValuesStayBounded(t *testing.T) {
 	}
 	t.Run("create", func(t *testing.T) {
 		h := newHarness(t, maxValueBytes(limit))
-		_, err := h.c.Create(NewInteraction{Channel: Email, Properties: map[string]any{"k": strings.Repeat("x", limit)}})
+		_, err := h.c.Create(NewInteraction{Channel: Email, UserData: map[string]any{"k": strings.Repeat("x", limit)}})
 		if CodeOf(err) != Invalid {
 			t.Fatalf("err = %v, want Invalid", err)
 		}

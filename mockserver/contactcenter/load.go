@@ -183,7 +183,7 @@ func (w *world) loadInteraction(i int, in InteractionRecord, now time.Time) erro
 		typ:         cmp.Or(in.Type, "Inbound"),
 		subType:     cmp.Or(in.SubType, "InboundNew"),
 		state:       in.State,
-		properties:  deepCopyMap(in.Properties),
+		userData:    deepCopyMap(in.UserData),
 		channelData: deepCopyMap(in.ChannelData),
 		receivedAt:  in.ReceivedAt,
 	}

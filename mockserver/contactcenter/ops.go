@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// The operations of behavior.md §4. Each is one transition; the error
+// The operations of docs/behavior.md §4. Each is one transition; the error
 // precedence is documented on Center.
 
 // find returns the interaction with that id. Errors: NotFound.
@@ -62,13 +62,13 @@ func (w *world) offered(userID, id string, op Operation) (*interaction, *party, 
 }
 
 // Accept takes an open offer: the invitee of an Invited interaction becomes
-// its owner, a conference invitee a member. The caller gets StateChange
+// its owner, a conference invitee a member. The caller gets StatusChange
 // Processing, the other parties ParticipantsUpdated.
 //
 // Errors: NotFound, Forbidden (not offered to the caller), Conflict (the
 // caller already takes part, e.g. a second Accept).
-func (c *Center) Accept(userID, id string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) Accept(userID, id string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, p, err := w.offered(userID, id, OpAccept)
 		if err != nil {
 			return err
@@ -83,26 +83,27 @@ func (c *Center) Accept(userID, id string) error {
 			w.joinGen++
 			p.joined = w.joinGen
 		}
-		c.emit(userID, StateChange, it)
+		c.emit(userID, StatusChange, it)
 		c.emitParties(it, ParticipantsUpdated, userID)
 		c.dispatch()
 		return nil
 	})
 }
 
-// Reject declines an open offer: the caller gets Rejected; an Invited
+// Reject declines an open offer: the caller gets Completed (the state the
+// published pages tell after a Reject, docs/behavior.md B4.5); an Invited
 // interaction is routed again without the caller, a conference invitation
 // lapses and the remaining parties get ParticipantsUpdated.
 //
 // Errors: NotFound, Forbidden (not offered to the caller), Conflict (the
 // caller already takes part).
-func (c *Center) Reject(userID, id string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) Reject(userID, id string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, p, err := w.offered(userID, id, OpReject)
 		if err != nil {
 			return err
 		}
-		c.endOffer(it, p, Rejected)
+		c.endOffer(it, p, Completed)
 		if p.role == PartyInvitedConference {
 			c.emitParties(it, ParticipantsUpdated, "")
 		}
@@ -115,8 +116,8 @@ func (c *Center) Reject(userID, id string) error {
 // members and invitees included; each gets Completed.
 //
 // Errors: NotFound, Forbidden (not the owner).
-func (c *Center) StopProcessing(userID, id string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) StopProcessing(userID, id string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpStopProcessing, PartyOwner)
 		if err != nil {
 			return err
@@ -139,8 +140,8 @@ func (c *Center) StopProcessing(userID, id string) error {
 // Errors: NotFound, Forbidden (not the owner), Invalid (queue missing,
 // unknown or of another channel), Conflict (a conference is on or being set
 // up).
-func (c *Center) PlaceInQueue(userID, id, queue string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) PlaceInQueue(userID, id, queue string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpPlaceInQueue, PartyOwner)
 		if err != nil {
 			return err
@@ -162,13 +163,14 @@ func (c *Center) PlaceInQueue(userID, id, queue string) error {
 	})
 }
 
-// UpdateProperties merges patch into the interaction's properties (JSON
-// Merge Patch, RFC 7386); every party gets PropertiesUpdated.
+// UpdateProperties merges patch (the request's properties) into the
+// interaction's userData (JSON Merge Patch, RFC 7386); every party gets
+// PropertiesUpdated.
 //
 // Errors: NotFound, Forbidden (not the owner or a member), Invalid (patch
-// is nil, or the properties would exceed Config.MaxValueBytes).
-func (c *Center) UpdateProperties(userID, id string, patch map[string]any) error {
-	return c.transition(func(w *world) error {
+// is nil, or the userData would exceed Config.MaxValueBytes).
+func (c *Center) UpdateProperties(userID, id string, patch map[string]any) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpUpdateProperties, PartyOwner, PartyMember)
 		if err != nil {
 			return err
@@ -176,11 +178,11 @@ func (c *Center) UpdateProperties(userID, id string, patch map[string]any) error
 		if patch == nil {
 			return Errorf(Invalid, "properties is required")
 		}
-		merged := MergePatch(it.properties, patch)
-		if err := c.checkSize("properties", merged); err != nil {
+		merged := MergePatch(it.userData, patch)
+		if err := c.checkSize("userData", merged); err != nil {
 			return err
 		}
-		it.properties = merged
+		it.userData = merged
 		c.emitParties(it, PropertiesUpdated, "")
 		c.dispatch()
 		return nil
@@ -193,8 +195,8 @@ func (c *Center) UpdateProperties(userID, id string, patch map[string]any) error
 // Errors: NotFound, Forbidden (not the owner; or a workbin the caller may
 // not use), Invalid (workbin missing or unknown), Conflict (a conference is
 // on or being set up).
-func (c *Center) PlaceInWorkbin(userID, id, workbin string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) PlaceInWorkbin(userID, id, workbin string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpPlaceInWorkbin, PartyOwner)
 		if err != nil {
 			return err
@@ -219,14 +221,15 @@ func (c *Center) PlaceInWorkbin(userID, id, workbin string) error {
 	})
 }
 
-// GetWorkbinContent sends the caller a WorkbinContentEvent with the
-// interactions in the workbin (id or name), as the caller sees them, by
-// receivedDate then id. Nothing changes.
+// GetWorkbinContent sends the caller one WorkbinContent InteractionEvent
+// per interaction in the workbin (id or name), by receivedDate then id,
+// each InWorkbin with no capabilities; an empty workbin sends nothing.
+// Nothing changes.
 //
 // Errors: Forbidden (unknown caller, or not the owner of an Agent workbin
 // nor a member of a Shared one), Invalid (workbin missing or unknown).
-func (c *Center) GetWorkbinContent(userID, workbin string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) GetWorkbinContent(userID, workbin string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		if w.userByID[userID] == nil {
 			return Errorf(Forbidden, "GetWorkbinContent: unknown user %q", userID)
 		}
@@ -243,12 +246,10 @@ func (c *Center) GetWorkbinContent(userID, workbin string) error {
 				its = append(its, it)
 			}
 		}
-		c.pending = append(c.pending, pendingEvent{
-			kind:      WorkbinContentEvent,
-			userID:    userID,
-			workbinID: wb.ID,
-			views:     c.views(its, userID),
-		})
+		sortInteractions(its)
+		for _, it := range its {
+			c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: userID, notif: WorkbinContent, it: it, state: InWorkbin, ending: true})
+		}
 		return nil
 	})
 }
@@ -260,10 +261,10 @@ func (c *Center) GetWorkbinContent(userID, workbin string) error {
 //
 // Errors: NotFound, Forbidden (not the owner), Invalid (target missing,
 // unknown, not an agent or not on the channel), Conflict (a conference is
-// on or being set up, the target already takes part or has no free
-// capacity on the channel).
-func (c *Center) Transfer(userID, id, target string) error {
-	return c.transition(func(w *world) error {
+// on or being set up, the target already takes part, has no
+// contact-center session or no free capacity on the channel).
+func (c *Center) Transfer(userID, id, target string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpTransfer, PartyOwner)
 		if err != nil {
 			return err
@@ -277,6 +278,8 @@ func (c *Center) Transfer(userID, id, target string) error {
 			return Errorf(Conflict, "Transfer: not while a conference is on in interaction %s", id)
 		case it.party(t.ID) != nil:
 			return Errorf(Conflict, "Transfer: %s already takes part in interaction %s", t.UserName, id)
+		case t.LoggedOut:
+			return sessionConflict(t)
 		case !c.hasRoom(t, it.channel):
 			return Errorf(Conflict, "Transfer: %s has no free %s capacity", t.UserName, it.channel)
 		}
@@ -296,9 +299,10 @@ func (c *Center) Transfer(userID, id, target string) error {
 //
 // Errors: NotFound, Forbidden (not the owner), Invalid (agent missing,
 // unknown, not an agent or not on the channel), Conflict (the agent already
-// takes part or has no free capacity on the channel).
-func (c *Center) StartConference(userID, id, agent string) error {
-	return c.transition(func(w *world) error {
+// takes part, has no contact-center session or no free capacity on the
+// channel).
+func (c *Center) StartConference(userID, id, agent string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, _, err := w.need(userID, id, OpStartConference, PartyOwner)
 		if err != nil {
 			return err
@@ -310,6 +314,8 @@ func (c *Center) StartConference(userID, id, agent string) error {
 		switch {
 		case it.party(t.ID) != nil:
 			return Errorf(Conflict, "StartConference: %s already takes part in interaction %s", t.UserName, id)
+		case t.LoggedOut:
+			return sessionConflict(t)
 		case !c.hasRoom(t, it.channel):
 			return Errorf(Conflict, "StartConference: %s has no free %s capacity", t.UserName, it.channel)
 		}
@@ -323,15 +329,15 @@ func (c *Center) StartConference(userID, id, agent string) error {
 // EndConference (LeaveConference) removes agent (user id or userName; ""
 // means the caller) from the conference; only the owner may name someone
 // else. If the owner leaves, the member who joined first becomes owner. The
-// leaver gets StateChange LeftConference; the remaining owner and members
+// leaver gets StatusChange LeftConference; the remaining owner and members
 // get ParticipantsUpdated with state LeftConference, LeftAgentID and their
 // own capabilities; pending conference invitees get ParticipantsUpdated.
 //
 // Errors: NotFound, Forbidden (caller not the owner or a member; a member
 // naming someone else), Invalid (unknown agent), Conflict (no conference
 // on, or the named agent is not in it).
-func (c *Center) EndConference(userID, id, agent string) error {
-	return c.transition(func(w *world) error {
+func (c *Center) EndConference(userID, id, agent string) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, p, err := w.need(userID, id, OpEndConference, PartyOwner, PartyMember)
 		if err != nil {
 			return err
@@ -369,7 +375,7 @@ func (c *Center) EndConference(userID, id, agent string) error {
 			next.role = PartyOwner
 			next.joined = 0
 		}
-		c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: leaver.userID, notif: StateChange, it: it, state: LeftConference, ending: true, left: leaver.userID})
+		c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: leaver.userID, notif: StatusChange, it: it, state: LeftConference, ending: true, left: leaver.userID})
 		for _, q := range it.parties {
 			if q.role == PartyOwner || q.role == PartyMember {
 				c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: q.userID, notif: ParticipantsUpdated, it: it, state: LeftConference, left: leaver.userID})
@@ -391,8 +397,8 @@ func (c *Center) EndConference(userID, id, agent string) error {
 // Errors: NotFound, Forbidden (not a party), Invalid (ch is not the
 // interaction's channel, patch is nil, a field is not writable or wrongly
 // typed, or the channel data would exceed Config.MaxValueBytes).
-func (c *Center) UpdateChannelData(userID, id string, ch Channel, patch map[string]any) error {
-	return c.transition(func(w *world) error {
+func (c *Center) UpdateChannelData(userID, id string, ch Channel, patch map[string]any) (ref int64, err error) {
+	return c.operation(userID, func(w *world) error {
 		it, err := w.find(id)
 		if err != nil {
 			return err

@@ -84,7 +84,7 @@ func pending(owner string, members []string, invitees ...string) func(*harness) 
 	return func(h *harness) string {
 		l := h.conference(owner, members...)
 		for _, inv := range invitees {
-			h.must(h.c.StartConference(userIDs[owner], h.id(l), inv))
+			h.ok(h.c.StartConference(userIDs[owner], h.id(l), inv))
 		}
 		return l
 	}
@@ -95,43 +95,43 @@ func none(*harness) string { return "" }
 // Operations.
 
 func accept(name string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.Accept(userIDs[name], id) }
+	return func(h *harness, id string) error { return errOf(h.c.Accept(userIDs[name], id)) }
 }
 
 func reject(name string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.Reject(userIDs[name], id) }
+	return func(h *harness, id string) error { return errOf(h.c.Reject(userIDs[name], id)) }
 }
 
 func stopProcessing(name string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.StopProcessing(userIDs[name], id) }
+	return func(h *harness, id string) error { return errOf(h.c.StopProcessing(userIDs[name], id)) }
 }
 
 func placeInQueue(name, queue string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.PlaceInQueue(userIDs[name], id, queue) }
+	return func(h *harness, id string) error { return errOf(h.c.PlaceInQueue(userIDs[name], id, queue)) }
 }
 
 func updateProperties(name string, patch map[string]any) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.UpdateProperties(userIDs[name], id, patch) }
+	return func(h *harness, id string) error { return errOf(h.c.UpdateProperties(userIDs[name], id, patch)) }
 }
 
 func placeInWorkbin(name, workbin string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.PlaceInWorkbin(userIDs[name], id, workbin) }
+	return func(h *harness, id string) error { return errOf(h.c.PlaceInWorkbin(userIDs[name], id, workbin)) }
 }
 
 func transfer(name, target string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.Transfer(userIDs[name], id, target) }
+	return func(h *harness, id string) error { return errOf(h.c.Transfer(userIDs[name], id, target)) }
 }
 
 func startConference(name, agent string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.StartConference(userIDs[name], id, agent) }
+	return func(h *harness, id string) error { return errOf(h.c.StartConference(userIDs[name], id, agent)) }
 }
 
 func endConference(name, agent string) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.EndConference(userIDs[name], id, agent) }
+	return func(h *harness, id string) error { return errOf(h.c.EndConference(userIDs[name], id, agent)) }
 }
 
 func updateChannelData(name string, ch Channel, patch map[string]any) func(*harness, string) error {
-	return func(h *harness, id string) error { return h.c.UpdateChannelData(userIDs[name], id, ch, patch) }
+	return func(h *harness, id string) error { return errOf(h.c.UpdateChannelData(userIDs[name], id, ch, patch)) }
 }
 
 func TestAccept(t *testing.T) {
@@ -140,7 +140,7 @@ func TestAccept(t *testing.T) {
 			name:    "the invitee becomes owner",
 			setup:   offeredTo("alice"),
 			op:      accept("alice"),
-			events:  []string{"alice i1 StateChange Processing " + ownerCaps},
+			events:  []string{"alice i1 StatusChange Processing " + ownerCaps},
 			see:     map[string]string{"alice": "Processing " + ownerCaps, "admin": "Processing []", "bob": "Processing []"},
 			parties: []string{"alice:Owner"},
 			mine:    map[string][]string{"alice": {"i1 Processing"}},
@@ -153,7 +153,7 @@ func TestAccept(t *testing.T) {
 			setup: pending("alice", nil, "bob"),
 			op:    accept("bob"),
 			events: []string{
-				"bob i1 StateChange Processing " + memberCaps,
+				"bob i1 StatusChange Processing " + memberCaps,
 				"alice i1 ParticipantsUpdated Processing " + ownerConfCaps,
 			},
 			see:     map[string]string{"alice": "Processing " + ownerConfCaps, "bob": "Processing " + memberCaps},
@@ -165,7 +165,7 @@ func TestAccept(t *testing.T) {
 			setup: pending("alice", []string{"bob"}, "carol"),
 			op:    accept("carol"),
 			events: []string{
-				"carol i1 StateChange Processing " + memberCaps,
+				"carol i1 StatusChange Processing " + memberCaps,
 				"alice i1 ParticipantsUpdated Processing " + ownerConfCaps,
 				"bob i1 ParticipantsUpdated Processing " + memberCaps,
 			},
@@ -192,8 +192,8 @@ func TestReject(t *testing.T) {
 			setup: func(h *harness) string { return h.create(NewInteraction{Channel: Email}) },
 			op:    reject("alice"),
 			events: []string{
-				"alice i1 StateChange Rejected []",
-				"bob i1 StateChange Invited " + offerCaps,
+				"alice i1 StatusChange Completed []",
+				"bob i1 StatusChange Invited " + offerCaps,
 			},
 			see:     map[string]string{"alice": "Invited []", "bob": "Invited " + offerCaps},
 			parties: []string{"bob:Invited"},
@@ -203,7 +203,7 @@ func TestReject(t *testing.T) {
 			name: "nobody else is eligible: it waits", opts: []option{onlyReady("alice")},
 			setup:   func(h *harness) string { return h.create(NewInteraction{Channel: Email}) },
 			op:      reject("alice"),
-			events:  []string{"alice i1 StateChange Rejected []"},
+			events:  []string{"alice i1 StatusChange Completed []"},
 			see:     map[string]string{"admin": "Queued []", "alice": "Queued []"},
 			parties: []string{},
 			mine:    map[string][]string{"alice": {}},
@@ -212,7 +212,7 @@ func TestReject(t *testing.T) {
 			name:    "a conference invitation lapses",
 			setup:   pending("alice", nil, "bob"),
 			op:      reject("bob"),
-			events:  []string{"bob i1 StateChange Rejected []", "alice i1 ParticipantsUpdated Processing " + ownerCaps},
+			events:  []string{"bob i1 StatusChange Completed []", "alice i1 ParticipantsUpdated Processing " + ownerCaps},
 			see:     map[string]string{"alice": "Processing " + ownerCaps},
 			parties: []string{"alice:Owner"},
 			mine:    map[string][]string{"bob": {}},
@@ -222,7 +222,7 @@ func TestReject(t *testing.T) {
 			setup: pending("alice", []string{"bob"}, "carol"),
 			op:    reject("carol"),
 			events: []string{
-				"carol i1 StateChange Rejected []",
+				"carol i1 StatusChange Completed []",
 				"alice i1 ParticipantsUpdated Processing " + ownerConfCaps,
 				"bob i1 ParticipantsUpdated Processing " + memberCaps,
 			},
@@ -241,7 +241,7 @@ func TestStopProcessing(t *testing.T) {
 			name:    "the owner completes it",
 			setup:   ownedBy("alice"),
 			op:      stopProcessing("alice"),
-			events:  []string{"alice i1 StateChange Completed []"},
+			events:  []string{"alice i1 StatusChange Completed []"},
 			see:     map[string]string{"alice": "Completed []", "admin": "Completed []"},
 			parties: []string{},
 			mine:    map[string][]string{"alice": {}},
@@ -254,9 +254,9 @@ func TestStopProcessing(t *testing.T) {
 			setup: pending("alice", []string{"bob"}, "carol"),
 			op:    stopProcessing("alice"),
 			events: []string{
-				"alice i1 StateChange Completed []",
-				"bob i1 StateChange Completed []",
-				"carol i1 StateChange Completed []",
+				"alice i1 StatusChange Completed []",
+				"bob i1 StatusChange Completed []",
+				"carol i1 StatusChange Completed []",
 			},
 			mine: map[string][]string{"alice": {}, "bob": {}, "carol": {}},
 		},
@@ -267,7 +267,7 @@ func TestStopProcessing(t *testing.T) {
 			name: "already completed",
 			setup: func(h *harness) string {
 				l := h.owned(Email, "alice")
-				h.must(h.c.StopProcessing(aliceID, h.id(l)))
+				h.ok(h.c.StopProcessing(aliceID, h.id(l)))
 				return l
 			},
 			op: stopProcessing("alice"), code: Forbidden,
@@ -291,7 +291,7 @@ func TestPlaceInQueue(t *testing.T) {
 			name:    "another agent is offered it",
 			setup:   ownedBy("alice"),
 			op:      placeInQueue("alice", "email-inbound"),
-			events:  []string{"alice i1 StateChange Queued []", "bob i1 StateChange Invited " + offerCaps},
+			events:  []string{"alice i1 StatusChange Queued []", "bob i1 StatusChange Invited " + offerCaps},
 			see:     map[string]string{"alice": "Invited []", "admin": "Invited []"},
 			parties: []string{"bob:Invited"},
 			mine:    map[string][]string{"alice": {}},
@@ -303,13 +303,13 @@ func TestPlaceInQueue(t *testing.T) {
 			name:   "queue by id",
 			setup:  ownedBy("alice"),
 			op:     placeInQueue("alice", emailQueueID),
-			events: []string{"alice i1 StateChange Queued []", "bob i1 StateChange Invited " + offerCaps},
+			events: []string{"alice i1 StatusChange Queued []", "bob i1 StatusChange Invited " + offerCaps},
 		},
 		{
 			name: "another queue of the channel", opts: []option{withVIPQueue},
 			setup:  ownedBy("alice"),
 			op:     placeInQueue("alice", "email-vip"),
-			events: []string{"alice i1 StateChange Queued []", "dave i1 StateChange Invited " + offerCaps},
+			events: []string{"alice i1 StatusChange Queued []", "dave i1 StatusChange Invited " + offerCaps},
 			check: func(t *testing.T, h *harness, l string) {
 				checkEqual(t, "currentQueue", h.view(l).CurrentQueue, "email-vip")
 			},
@@ -318,7 +318,7 @@ func TestPlaceInQueue(t *testing.T) {
 			name: "the caller is excluded: it waits", opts: []option{onlyReady("alice")},
 			setup:   ownedBy("alice"),
 			op:      placeInQueue("alice", "email-inbound"),
-			events:  []string{"alice i1 StateChange Queued []"},
+			events:  []string{"alice i1 StatusChange Queued []"},
 			see:     map[string]string{"admin": "Queued []"},
 			parties: []string{},
 		},
@@ -337,10 +337,10 @@ func TestPlaceInQueue(t *testing.T) {
 
 func TestUpdateProperties(t *testing.T) {
 	withProps := func(h *harness) string {
-		l := h.create(NewInteraction{Channel: Email, Agent: "alice", Properties: map[string]any{
+		l := h.create(NewInteraction{Channel: Email, Agent: "alice", UserData: map[string]any{
 			"a": 1.0, "n": map[string]any{"x": 1.0, "y": 2.0},
 		}})
-		h.must(h.c.Accept(aliceID, h.id(l)))
+		h.ok(h.c.Accept(aliceID, h.id(l)))
 		return l
 	}
 	runOpCases(t, []opCase{
@@ -350,7 +350,7 @@ func TestUpdateProperties(t *testing.T) {
 			op:     updateProperties("alice", map[string]any{"a": nil, "b": "two", "n": map[string]any{"x": nil, "z": true}}),
 			events: []string{"alice i1 PropertiesUpdated Processing " + ownerCaps},
 			check: func(t *testing.T, h *harness, l string) {
-				checkEqual(t, "properties", h.view(l).Properties, map[string]any{"b": "two", "n": map[string]any{"y": 2.0, "z": true}})
+				checkEqual(t, "properties", h.view(l).UserData, map[string]any{"b": "two", "n": map[string]any{"y": 2.0, "z": true}})
 			},
 		},
 		{
@@ -385,7 +385,7 @@ func TestPlaceInWorkbin(t *testing.T) {
 			name:    "the owner's workbin by name",
 			setup:   ownedBy("alice"),
 			op:      placeInWorkbin("alice", "alice-workbin"),
-			events:  []string{"alice i1 StateChange InWorkbin []"},
+			events:  []string{"alice i1 StatusChange InWorkbin []"},
 			see:     map[string]string{"alice": "InWorkbin []", "admin": "InWorkbin []"},
 			parties: []string{},
 			mine:    map[string][]string{"alice": {}},
@@ -400,7 +400,7 @@ func TestPlaceInWorkbin(t *testing.T) {
 			name:   "a shared workbin by id",
 			setup:  ownedBy("bob"),
 			op:     placeInWorkbin("bob", teamWorkbinID),
-			events: []string{"bob i1 StateChange InWorkbin []"},
+			events: []string{"bob i1 StatusChange InWorkbin []"},
 			check: func(t *testing.T, h *harness, l string) {
 				checkEqual(t, "workbin", h.view(l).Workbin, teamWorkbinID)
 			},
@@ -421,32 +421,32 @@ func TestGetWorkbinContent(t *testing.T) {
 	twoInWorkbin := func(h *harness) string {
 		for range 2 {
 			l := h.owned(Email, "alice")
-			h.must(h.c.PlaceInWorkbin(aliceID, h.id(l), "alice-workbin"))
+			h.ok(h.c.PlaceInWorkbin(aliceID, h.id(l), "alice-workbin"))
 		}
 		h.owned(Email, "alice") // not in the workbin
 		return ""
 	}
 	get := func(name, wb string) func(*harness, string) error {
-		return func(h *harness, _ string) error { return h.c.GetWorkbinContent(userIDs[name], wb) }
+		return func(h *harness, _ string) error { return errOf(h.c.GetWorkbinContent(userIDs[name], wb)) }
 	}
 	runOpCases(t, []opCase{
 		{
 			name:   "the owner of an Agent workbin",
 			setup:  twoInWorkbin,
 			op:     get("alice", "alice-workbin"),
-			events: []string{"alice WorkbinContent alice-workbin [i1 InWorkbin [], i2 InWorkbin []]"},
+			events: []string{"alice i1 WorkbinContent InWorkbin []", "alice i2 WorkbinContent InWorkbin []"},
 		},
 		{
 			name:   "by id",
 			setup:  twoInWorkbin,
 			op:     get("alice", aliceWorkbinID),
-			events: []string{"alice WorkbinContent alice-workbin [i1 InWorkbin [], i2 InWorkbin []]"},
+			events: []string{"alice i1 WorkbinContent InWorkbin []", "alice i2 WorkbinContent InWorkbin []"},
 		},
 		{
 			name:   "an empty shared workbin, by a member",
 			setup:  none,
 			op:     get("bob", "team-workbin"),
-			events: []string{"bob WorkbinContent team-workbin []"},
+			events: nil, // nothing to send
 		},
 		{name: "another agent's workbin", setup: twoInWorkbin, op: get("bob", "alice-workbin"), code: Forbidden},
 		{name: "a shared workbin the caller is not a member of", setup: none, op: get("dave", "team-workbin"), code: Forbidden},
@@ -463,7 +463,7 @@ func TestTransfer(t *testing.T) {
 			name:    "to a userName",
 			setup:   ownedBy("alice"),
 			op:      transfer("alice", "bob"),
-			events:  []string{"alice i1 StateChange Transferred []", "bob i1 StateChange Invited " + offerCaps},
+			events:  []string{"alice i1 StatusChange Transferred []", "bob i1 StatusChange Invited " + offerCaps},
 			see:     map[string]string{"alice": "Invited []", "bob": "Invited " + offerCaps, "admin": "Invited []"},
 			parties: []string{"bob:Invited"},
 			mine:    map[string][]string{"alice": {}, "bob": {"i1 Invited"}},
@@ -472,7 +472,7 @@ func TestTransfer(t *testing.T) {
 			name: "to a user id of an agent who is not Ready", opts: []option{onlyReady("alice")},
 			setup:  ownedBy("alice"),
 			op:     transfer("alice", carolID),
-			events: []string{"alice i1 StateChange Transferred []", "carol i1 StateChange Invited " + offerCaps},
+			events: []string{"alice i1 StatusChange Transferred []", "carol i1 StatusChange Invited " + offerCaps},
 		},
 		{name: "missing target", setup: ownedBy("alice"), op: transfer("alice", ""), code: Invalid},
 		{name: "unknown target", setup: ownedBy("alice"), op: transfer("alice", "nobody"), code: Invalid},
@@ -496,7 +496,7 @@ func TestStartConference(t *testing.T) {
 			setup: ownedBy("alice"),
 			op:    startConference("alice", "bob"),
 			events: []string{
-				"bob i1 StateChange InvitedConference " + offerCaps,
+				"bob i1 StatusChange InvitedConference " + offerCaps,
 				"alice i1 ParticipantsUpdated Processing " + ownerPendingCaps,
 			},
 			see:     map[string]string{"bob": "InvitedConference " + offerCaps, "admin": "Processing []"},
@@ -508,7 +508,7 @@ func TestStartConference(t *testing.T) {
 			setup: conferenceOf("alice", "bob"),
 			op:    startConference("alice", carolID),
 			events: []string{
-				"carol i1 StateChange InvitedConference " + offerCaps,
+				"carol i1 StatusChange InvitedConference " + offerCaps,
 				"alice i1 ParticipantsUpdated Processing " + ownerConfCaps,
 				"bob i1 ParticipantsUpdated Processing " + memberCaps,
 			},
@@ -518,7 +518,7 @@ func TestStartConference(t *testing.T) {
 			setup: ownedBy("alice"),
 			op:    startConference("alice", "dave"),
 			events: []string{
-				"dave i1 StateChange InvitedConference " + offerCaps,
+				"dave i1 StatusChange InvitedConference " + offerCaps,
 				"alice i1 ParticipantsUpdated Processing " + ownerPendingCaps,
 			},
 		},
@@ -542,7 +542,7 @@ func TestEndConference(t *testing.T) {
 			setup: conferenceOf("alice", "bob"),
 			op:    endConference("bob", ""),
 			events: []string{
-				"bob i1 StateChange LeftConference [] left=bob",
+				"bob i1 StatusChange LeftConference [] left=bob",
 				"alice i1 ParticipantsUpdated LeftConference " + ownerCaps + " left=bob",
 			},
 			see:     map[string]string{"alice": "Processing " + ownerCaps, "bob": "Processing []"},
@@ -554,7 +554,7 @@ func TestEndConference(t *testing.T) {
 			setup: conferenceOf("alice", "bob"),
 			op:    endConference("bob", "bob"),
 			events: []string{
-				"bob i1 StateChange LeftConference [] left=bob",
+				"bob i1 StatusChange LeftConference [] left=bob",
 				"alice i1 ParticipantsUpdated LeftConference " + ownerCaps + " left=bob",
 			},
 		},
@@ -563,7 +563,7 @@ func TestEndConference(t *testing.T) {
 			setup: conferenceOf("alice", "bob", "carol"),
 			op:    endConference("alice", bobID),
 			events: []string{
-				"bob i1 StateChange LeftConference [] left=bob",
+				"bob i1 StatusChange LeftConference [] left=bob",
 				"alice i1 ParticipantsUpdated LeftConference " + ownerConfCaps + " left=bob",
 				"carol i1 ParticipantsUpdated LeftConference " + memberCaps + " left=bob",
 			},
@@ -574,7 +574,7 @@ func TestEndConference(t *testing.T) {
 			setup: conferenceOf("alice", "bob"),
 			op:    endConference("alice", ""),
 			events: []string{
-				"alice i1 StateChange LeftConference [] left=alice",
+				"alice i1 StatusChange LeftConference [] left=alice",
 				"bob i1 ParticipantsUpdated LeftConference " + ownerCaps + " left=alice",
 			},
 			see:     map[string]string{"bob": "Processing " + ownerCaps},
@@ -588,7 +588,7 @@ func TestEndConference(t *testing.T) {
 			setup: conferenceOf("alice", "carol", "bob"),
 			op:    endConference("alice", "alice"),
 			events: []string{
-				"alice i1 StateChange LeftConference [] left=alice",
+				"alice i1 StatusChange LeftConference [] left=alice",
 				"carol i1 ParticipantsUpdated LeftConference " + ownerConfCaps + " left=alice",
 				"bob i1 ParticipantsUpdated LeftConference " + memberCaps + " left=alice",
 			},
@@ -599,7 +599,7 @@ func TestEndConference(t *testing.T) {
 			setup: pending("alice", []string{"bob"}, "carol"),
 			op:    endConference("bob", ""),
 			events: []string{
-				"bob i1 StateChange LeftConference [] left=bob",
+				"bob i1 StatusChange LeftConference [] left=bob",
 				"alice i1 ParticipantsUpdated LeftConference " + ownerPendingCaps + " left=bob",
 				"carol i1 ParticipantsUpdated InvitedConference " + offerCaps,
 			},
@@ -621,7 +621,7 @@ func TestUpdateChannelData(t *testing.T) {
 		l := h.create(NewInteraction{Channel: Email, Agent: "alice", ChannelData: map[string]any{
 			"subject": "Hello", "from": "customer@example.com", "to": "support@example.com", "body": "Hi",
 		}})
-		h.must(h.c.Accept(aliceID, h.id(l)))
+		h.ok(h.c.Accept(aliceID, h.id(l)))
 		return l
 	}
 	chat := func(h *harness) string { return h.owned(Chat, "alice") }
@@ -675,14 +675,14 @@ func TestUpdateChannelData(t *testing.T) {
 func TestUnchangedInputs(t *testing.T) {
 	h := newHarness(t)
 	props := map[string]any{"n": map[string]any{"x": 1.0}}
-	l := h.create(NewInteraction{Channel: Email, Agent: "alice", Properties: props})
-	h.must(h.c.Accept(aliceID, h.id(l)))
+	l := h.create(NewInteraction{Channel: Email, Agent: "alice", UserData: props})
+	h.ok(h.c.Accept(aliceID, h.id(l)))
 	patch := map[string]any{"m": map[string]any{"y": 2.0}}
-	h.must(h.c.UpdateProperties(aliceID, h.id(l), patch))
+	h.ok(h.c.UpdateProperties(aliceID, h.id(l), patch))
 	props["n"].(map[string]any)["x"] = 99.0
 	patch["m"].(map[string]any)["y"] = 99.0
 	v := h.view(l)
-	checkEqual(t, "properties", v.Properties, map[string]any{"n": map[string]any{"x": 1.0}, "m": map[string]any{"y": 2.0}})
-	v.Properties["n"].(map[string]any)["x"] = 7.0
-	checkEqual(t, "properties after changing a view", h.view(l).Properties, map[string]any{"n": map[string]any{"x": 1.0}, "m": map[string]any{"y": 2.0}})
+	checkEqual(t, "properties", v.UserData, map[string]any{"n": map[string]any{"x": 1.0}, "m": map[string]any{"y": 2.0}})
+	v.UserData["n"].(map[string]any)["x"] = 7.0
+	checkEqual(t, "properties after changing a view", h.view(l).UserData, map[string]any{"n": map[string]any{"x": 1.0}, "m": map[string]any{"y": 2.0}})
 }

@@ -2,10 +2,10 @@ package contactcenter
 
 import "slices"
 
-// Routing (behavior.md §5). An interaction that needs an agent waits in
+// Routing (docs/behavior.md §5). An interaction that needs an agent waits in
 // world.waiting; dispatch, run at the end of every transition, offers each
 // waiting interaction, oldest first, to the best eligible agent: one who
-// serves its queue, is Ready on its channel, is under capacity there and is
+// serves its queue, is logged in and Ready on its channel, is under capacity there and is
 // not excluded; the one holding fewest interactions wins, ties go to the
 // smaller userName. Offers only take capacity, so one pass suffices, and
 // after every transition no waiting interaction has an eligible agent.
@@ -52,6 +52,7 @@ func (c *Center) pick(it *interaction) *user {
 
 func (c *Center) eligible(u *user, it *interaction) bool {
 	return u.HasRole(RoleAgent) &&
+		!u.LoggedOut &&
 		slices.Contains(u.Queues, it.queue) &&
 		u.ready[it.channel] &&
 		c.hasRoom(u, it.channel) &&
@@ -90,7 +91,7 @@ func (c *Center) unwait(it *interaction) {
 func (c *Center) offer(it *interaction, userID string, role PartyRole) {
 	p := c.w.addParty(it, userID, role)
 	c.arm(it, p)
-	c.emit(userID, StateChange, it)
+	c.emit(userID, StatusChange, it)
 }
 
 // arm gives an open offer a fresh token and, with an invitation timeout,
@@ -114,8 +115,8 @@ func (c *Center) closeOffer(p *party) {
 	p.offer = 0
 }
 
-// endOffer withdraws an open offer: the invitee gets s (Rejected or
-// Revoked) and leaves; an Invited interaction waits again without that
+// endOffer withdraws an open offer: the invitee gets s (Completed after a
+// Reject, or Revoked) and leaves; an Invited interaction waits again without that
 // agent. The caller tells the remaining parties of a conference invitation.
 func (c *Center) endOffer(it *interaction, p *party, s State) {
 	c.closeOffer(p)

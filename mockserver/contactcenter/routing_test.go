@@ -56,7 +56,7 @@ func on(label string, op func(*harness, string) error) func(*harness) error {
 }
 
 func setReady(name string, ch Channel, ready bool) func(*harness) error {
-	return func(h *harness) error { return h.c.SetReady(userIDs[name], ch, ready) }
+	return func(h *harness) error { return errOf(h.c.SetReady(userIDs[name], ch, ready)) }
 }
 
 func fire(i int) func(*harness) error {
@@ -64,7 +64,7 @@ func fire(i int) func(*harness) error {
 }
 
 func invited(name, label string) string {
-	return name + " " + label + " StateChange Invited " + offerCaps
+	return name + " " + label + " StatusChange Invited " + offerCaps
 }
 
 func TestRouting(t *testing.T) {
@@ -83,7 +83,7 @@ func TestRouting(t *testing.T) {
 			name: "interactions of every channel count as held",
 			steps: []step{
 				{do: newChat, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 				{do: newEmail, events: []string{invited("bob", "i2")}},
 			},
 		},
@@ -94,8 +94,8 @@ func TestRouting(t *testing.T) {
 				{do: newEmail, events: []string{invited("alice", "i1")}},
 				{do: newEmail, events: nil},
 				{do: newChat, events: []string{invited("alice", "i3")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
-				{do: on("i1", stopProcessing("alice")), events: []string{"alice i1 StateChange Completed []", invited("alice", "i2")}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
+				{do: on("i1", stopProcessing("alice")), events: []string{"alice i1 StatusChange Completed []", invited("alice", "i2")}},
 			},
 		},
 		{
@@ -105,9 +105,9 @@ func TestRouting(t *testing.T) {
 				{do: newEmail, events: []string{invited("alice", "i1")}},
 				{do: newEmail, events: []string{invited("bob", "i2")}},
 				{do: newEmail, events: nil},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 				{do: on("i1", transfer("alice", "carol")), events: []string{
-					"alice i1 StateChange Transferred []", invited("carol", "i1"), invited("alice", "i3"),
+					"alice i1 StatusChange Transferred []", invited("carol", "i1"), invited("alice", "i3"),
 				}},
 			},
 		},
@@ -117,7 +117,7 @@ func TestRouting(t *testing.T) {
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
 				{do: newEmail, events: nil},
-				{do: on("i1", reject("alice")), events: []string{"alice i1 StateChange Rejected []", invited("alice", "i2")}},
+				{do: on("i1", reject("alice")), events: []string{"alice i1 StatusChange Completed []", invited("alice", "i2")}},
 			},
 		},
 		{
@@ -153,7 +153,7 @@ func TestRouting(t *testing.T) {
 				{do: newEmail, events: []string{invited("alice", "i1")}},
 				{do: setReady("alice", Email, false), events: []string{"alice Channel email NotReady"}},
 				{do: newEmail, events: []string{invited("bob", "i2")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 			},
 		},
 		{
@@ -161,8 +161,8 @@ func TestRouting(t *testing.T) {
 			opts: []option{onlyReady("alice", "bob")},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", reject("alice")), events: []string{"alice i1 StateChange Rejected []", invited("bob", "i1")}},
-				{do: on("i1", reject("bob")), events: []string{"bob i1 StateChange Rejected []", invited("alice", "i1")}},
+				{do: on("i1", reject("alice")), events: []string{"alice i1 StatusChange Completed []", invited("bob", "i1")}},
+				{do: on("i1", reject("bob")), events: []string{"bob i1 StatusChange Completed []", invited("alice", "i1")}},
 			},
 		},
 		{
@@ -170,8 +170,8 @@ func TestRouting(t *testing.T) {
 			opts: []option{onlyReady("alice")},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", reject("alice")), events: []string{"alice i1 StateChange Rejected []"}},
-				{do: setReady("alice", Email, true), events: []string{"alice Channel email Ready"}},
+				{do: on("i1", reject("alice")), events: []string{"alice i1 StatusChange Completed []"}},
+				{do: setReady("alice", Email, true), events: nil}, // already Ready: nothing changes, nothing is routed
 				{do: newEmail, events: []string{invited("alice", "i2")}},
 				{do: setReady("bob", Email, true), events: []string{"bob Channel email Ready", invited("bob", "i1")}},
 			},
@@ -184,8 +184,8 @@ func TestRouting(t *testing.T) {
 			opts: []option{onlyReady("alice")},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
-				{do: on("i1", placeInQueue("alice", "email-inbound")), events: []string{"alice i1 StateChange Queued []"}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
+				{do: on("i1", placeInQueue("alice", "email-inbound")), events: []string{"alice i1 StatusChange Queued []"}},
 				{do: setReady("carol", Email, true), events: []string{"carol Channel email Ready", invited("carol", "i1")}},
 			},
 		},
@@ -193,9 +193,9 @@ func TestRouting(t *testing.T) {
 			name: "a transfer target rejects: routed from the queue",
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
-				{do: on("i1", transfer("alice", "bob")), events: []string{"alice i1 StateChange Transferred []", invited("bob", "i1")}},
-				{do: on("i1", reject("bob")), events: []string{"bob i1 StateChange Rejected []", invited("alice", "i1")}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
+				{do: on("i1", transfer("alice", "bob")), events: []string{"alice i1 StatusChange Transferred []", invited("bob", "i1")}},
+				{do: on("i1", reject("bob")), events: []string{"bob i1 StatusChange Completed []", invited("alice", "i1")}},
 			},
 		},
 		{
@@ -218,8 +218,8 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(30 * time.Second)},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: fire(0), events: []string{"alice i1 StateChange Revoked []", invited("bob", "i1")}},
-				{do: fire(1), events: []string{"bob i1 StateChange Revoked []", invited("alice", "i1")}},
+				{do: fire(0), events: []string{"alice i1 StatusChange Revoked []", invited("bob", "i1")}},
+				{do: fire(1), events: []string{"bob i1 StatusChange Revoked []", invited("alice", "i1")}},
 			},
 			check: func(t *testing.T, h *harness) {
 				checkEqual(t, "timers", h.timers.count(), 3)
@@ -232,7 +232,7 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(time.Minute), onlyReady("alice")},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: fire(0), events: []string{"alice i1 StateChange Revoked []"}},
+				{do: fire(0), events: []string{"alice i1 StatusChange Revoked []"}},
 			},
 			check: func(t *testing.T, h *harness) {
 				checkEqual(t, "state", h.see("admin", "i1"), "Queued []")
@@ -243,7 +243,7 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(time.Minute)},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 				{do: fire(0), events: nil},
 			},
 			check: func(t *testing.T, h *harness) {
@@ -256,7 +256,7 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(time.Minute)},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", reject("alice")), events: []string{"alice i1 StateChange Rejected []", invited("bob", "i1")}},
+				{do: on("i1", reject("alice")), events: []string{"alice i1 StatusChange Completed []", invited("bob", "i1")}},
 				{do: fire(0), events: nil},
 			},
 			check: func(t *testing.T, h *harness) {
@@ -268,12 +268,12 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(time.Minute)},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 				{do: on("i1", startConference("alice", "bob")), events: []string{
-					"bob i1 StateChange InvitedConference " + offerCaps,
+					"bob i1 StatusChange InvitedConference " + offerCaps,
 					"alice i1 ParticipantsUpdated Processing " + ownerPendingCaps,
 				}},
-				{do: fire(1), events: []string{"bob i1 StateChange Revoked []", "alice i1 ParticipantsUpdated Processing " + ownerCaps}},
+				{do: fire(1), events: []string{"bob i1 StatusChange Revoked []", "alice i1 ParticipantsUpdated Processing " + ownerCaps}},
 			},
 		},
 		{
@@ -281,12 +281,12 @@ func TestInviteTimeout(t *testing.T) {
 			opts: []option{inviteTimeout(time.Minute)},
 			steps: []step{
 				{do: newEmail, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StateChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
 				{do: on("i1", startConference("alice", "bob")), events: []string{
-					"bob i1 StateChange InvitedConference " + offerCaps,
+					"bob i1 StatusChange InvitedConference " + offerCaps,
 					"alice i1 ParticipantsUpdated Processing " + ownerPendingCaps,
 				}},
-				{do: on("i1", stopProcessing("alice")), events: []string{"alice i1 StateChange Completed []", "bob i1 StateChange Completed []"}},
+				{do: on("i1", stopProcessing("alice")), events: []string{"alice i1 StatusChange Completed []", "bob i1 StatusChange Completed []"}},
 				{do: fire(1), events: nil},
 			},
 			check: func(t *testing.T, h *harness) {

@@ -30,10 +30,10 @@ func BenchmarkOfferAcceptStop(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Accept(aliceID, v.ID); err != nil {
+		if err := errOf(c.Accept(aliceID, v.ID)); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.StopProcessing(aliceID, v.ID); err != nil {
+		if err := errOf(c.StopProcessing(aliceID, v.ID)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,13 +47,13 @@ func BenchmarkUpdateProperties(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := c.Accept(aliceID, v.ID); err != nil {
+	if err := errOf(c.Accept(aliceID, v.ID)); err != nil {
 		b.Fatal(err)
 	}
 	patch := map[string]any{"step": "updated", "nested": map[string]any{"n": 1.0}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := c.UpdateProperties(aliceID, v.ID, patch); err != nil {
+		if err := errOf(c.UpdateProperties(aliceID, v.ID, patch)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -80,10 +80,10 @@ func BenchmarkRouteAmong1000Agents(b *testing.B) {
 			b.Fatalf("routed to %d agents, want 1", len(v.Participants))
 		}
 		owner := v.Participants[0].UserID
-		if err := c.Accept(owner, v.ID); err != nil {
+		if err := errOf(c.Accept(owner, v.ID)); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.StopProcessing(owner, v.ID); err != nil {
+		if err := errOf(c.StopProcessing(owner, v.ID)); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -99,7 +99,7 @@ func BenchmarkMyInteractions(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Accept(aliceID, v.ID); err != nil {
+		if err := errOf(c.Accept(aliceID, v.ID)); err != nil {
 			b.Fatal(err)
 		}
 	}

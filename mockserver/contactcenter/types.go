@@ -23,7 +23,7 @@ const (
 // Role is what a user may do.
 type Role string
 
-// The roles of behavior.md §1.
+// The roles of docs/behavior.md §1.
 const (
 	RoleAgent      Role = "agent"
 	RoleSupervisor Role = "supervisor"
@@ -33,7 +33,7 @@ const (
 // State is an interaction's state, either as a party sees it or its own.
 type State string
 
-// States of behavior.md §4.
+// States of docs/behavior.md §4.
 const (
 	Queued            State = "Queued"
 	Invited           State = "Invited"
@@ -41,7 +41,6 @@ const (
 	Processing        State = "Processing"
 	InWorkbin         State = "InWorkbin"
 	Completed         State = "Completed"
-	Rejected          State = "Rejected"
 	Revoked           State = "Revoked"
 	Transferred       State = "Transferred"
 	LeftConference    State = "LeftConference"
@@ -68,7 +67,7 @@ const (
 // PartyRole is how a user takes part in an interaction.
 type PartyRole string
 
-// Party roles of behavior.md §3.
+// Party roles of docs/behavior.md §3.
 const (
 	PartyOwner             PartyRole = "Owner"
 	PartyMember            PartyRole = "Member"
@@ -88,12 +87,13 @@ const (
 // NotificationType says what an interaction event reports.
 type NotificationType string
 
-// Notification types of behavior.md §3.
+// Notification types of docs/behavior.md B3.5.
 const (
-	StateChange         NotificationType = "StateChange"
+	StatusChange        NotificationType = "StatusChange"
 	PropertiesUpdated   NotificationType = "PropertiesUpdated"
 	ParticipantsUpdated NotificationType = "ParticipantsUpdated"
 	ChannelDataUpdated  NotificationType = "ChannelDataUpdated"
+	WorkbinContent      NotificationType = "WorkbinContent" // one per interaction, answering GetWorkbinContent
 )
 
 // User is a person of the contact center.
@@ -108,6 +108,9 @@ type User struct {
 	Queues    []string        // names of the queues served
 	Capacity  map[Channel]int // missing channel: DefaultCapacity
 	Ready     []Channel       // channels the user is Ready on
+	// LoggedOut is true after EndContactCenterSession until the agent
+	// starts a session or goes Ready again: no offers reach it.
+	LoggedOut bool
 }
 
 // DefaultCapacity is how many interactions of one channel an agent may hold
@@ -160,7 +163,7 @@ type View struct {
 	Workbin      string // workbin id while in a workbin
 	OwnerID      string
 	Participants []Participant // never nil
-	Properties   map[string]any
+	UserData     map[string]any
 	ChannelData  map[string]any
 	ReceivedAt   time.Time
 }
@@ -177,7 +180,7 @@ type InteractionRecord struct {
 	Workbin      string
 	OwnerID      string
 	Participants []Participant // UserName may be empty on input
-	Properties   map[string]any
+	UserData     map[string]any
 	ChannelData  map[string]any
 	ReceivedAt   time.Time
 	Excluded     []string // user ids not offered it again until someone else has been; optional
@@ -198,9 +201,8 @@ type EventKind int
 
 // Event kinds.
 const (
-	InteractionEvent    EventKind = iota + 1 // an InteractionStateMessage
-	WorkbinContentEvent                      // answer to GetWorkbinContent
-	ChannelStateEvent                        // a user's readiness changed
+	InteractionEvent  EventKind = iota + 1 // an InteractionStateMessage
+	ChannelStateEvent                      // a user's readiness changed
 )
 
 // Event is one message for one user, produced by a transition.
@@ -211,15 +213,14 @@ type Event struct {
 	// UserName is the recipient's userName when the event was made, so a
 	// Sink need not ask the Center ("" if the user no longer exists).
 	UserName string
+	// ReferenceID is the referenceId of the recipient's own request that
+	// caused the event, 0 when none did (docs/behavior.md B4.16).
+	ReferenceID int64
 
 	// InteractionEvent
 	Notification NotificationType
 	Interaction  View   // as UserID sees it after the transition
 	LeftAgentID  string // on LeftConference messages
-
-	// WorkbinContentEvent
-	WorkbinID    string
-	Interactions []View
 
 	// ChannelStateEvent
 	Channel Channel

@@ -14,10 +14,6 @@ type pendingEvent struct {
 	ending bool   // the recipient's involvement ended: capabilities []
 	left   string // LeftAgentID
 
-	// WorkbinContentEvent
-	workbinID string
-	views     []View
-
 	// ChannelStateEvent
 	channel Channel
 	ready   bool
@@ -28,9 +24,9 @@ func (c *Center) emit(userID string, n NotificationType, it *interaction) {
 	c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: userID, notif: n, it: it})
 }
 
-// emitEnd queues the StateChange that ends userID's involvement in it.
+// emitEnd queues the StatusChange that ends userID's involvement in it.
 func (c *Center) emitEnd(userID string, it *interaction, s State) {
-	c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: userID, notif: StateChange, it: it, state: s, ending: true})
+	c.pending = append(c.pending, pendingEvent{kind: InteractionEvent, userID: userID, notif: StatusChange, it: it, state: s, ending: true})
 }
 
 // emitParties queues an event to every party of it but except.
@@ -42,8 +38,9 @@ func (c *Center) emitParties(it *interaction, n NotificationType, except string)
 	}
 }
 
-// flush numbers the pending events and turns them into Events.
-func (c *Center) flush() []Event {
+// flush numbers the pending events and turns them into Events; those for
+// caller carry ref.
+func (c *Center) flush(caller string, ref int64) []Event {
 	if len(c.pending) == 0 {
 		return nil
 	}
@@ -51,6 +48,9 @@ func (c *Center) flush() []Event {
 	for _, p := range c.pending {
 		c.seq++
 		e := Event{Seq: c.seq, Kind: p.kind, UserID: p.userID}
+		if caller != "" && p.userID == caller {
+			e.ReferenceID = ref
+		}
 		if u := c.w.userByID[p.userID]; u != nil {
 			e.UserName = u.UserName
 		}
@@ -64,8 +64,6 @@ func (c *Center) flush() []Event {
 				v.Capabilities = []Operation{}
 			}
 			e.Notification, e.Interaction, e.LeftAgentID = p.notif, v, p.left
-		case WorkbinContentEvent:
-			e.WorkbinID, e.Interactions = p.workbinID, p.views
 		case ChannelStateEvent:
 			e.Channel, e.Ready = p.channel, p.ready
 		}
@@ -89,7 +87,7 @@ func (c *Center) view(it *interaction, viewerID string) View {
 		CurrentQueue: it.queue,
 		Workbin:      it.workbin,
 		Participants: c.w.participants(it),
-		Properties:   deepCopyMap(it.properties),
+		UserData:     deepCopyMap(it.userData),
 		ChannelData:  deepCopyMap(it.channelData),
 		ReceivedAt:   it.receivedAt,
 	}

@@ -85,7 +85,7 @@ type interaction struct {
 	queue       string // name of the queue it sits in or came from
 	workbin     string // workbin id while InWorkbin
 	parties     []*party
-	properties  map[string]any
+	userData    map[string]any
 	channelData map[string]any
 	receivedAt  time.Time
 	excluded    []string // user ids not offered it until someone else has been
@@ -170,7 +170,7 @@ func (w *world) snapshot() Snapshot {
 			State:       it.state,
 			Queue:       it.queue,
 			Workbin:     it.workbin,
-			Properties:  deepCopyMap(it.properties),
+			UserData:    deepCopyMap(it.userData),
 			ChannelData: deepCopyMap(it.channelData),
 			ReceivedAt:  it.receivedAt,
 			Excluded:    slices.Clone(it.excluded),
@@ -235,6 +235,15 @@ func (w *world) resolveAgent(field, ident string, ch Channel) (*user, error) {
 		return nil, Errorf(Invalid, "%s: %s does not handle channel %s", field, u.UserName, ch)
 	}
 	return u, nil
+}
+
+// sessionConflict is the Conflict of a direct offer to an agent who ended
+// its contact-center session, or nil.
+func sessionConflict(u *user) error {
+	if u.LoggedOut {
+		return Errorf(Conflict, "agent %s has no contact-center session", u.UserName)
+	}
+	return nil
 }
 
 // resolveQueue finds the queue named by ident (name or id) of channel ch.

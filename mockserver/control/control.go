@@ -1,7 +1,7 @@
-// Package control is the /control/v1 test-control API of control-api.md: it
-// plays the outside world (a customer's email arrives), routes and revokes,
-// flips readiness, reads and replaces the whole state, resets to a fixture,
-// and serves the journal. Errors answer {"error": "..."} with a 4xx; a
+// Package control is the /control/v1 test-control API of
+// docs/control-api.md: it plays the outside world (a customer's email
+// arrives), routes and revokes, flips readiness, reads and replaces the
+// whole state, resets to a fixture, and serves the journal. Errors answer {"error": "..."} with a 4xx; a
 // refused request changes nothing.
 package control
 
@@ -226,7 +226,7 @@ type createRequest struct {
 	Channel        string         `json:"channel"`
 	Queue          string         `json:"queue,omitempty"`
 	Agent          string         `json:"agent,omitempty"`
-	Properties     map[string]any `json:"properties,omitempty"`
+	UserData       map[string]any `json:"userData,omitempty"`
 	EmailObject    map[string]any `json:"email_object,omitempty"`
 	ChatObject     map[string]any `json:"chat_object,omitempty"`
 	WorkitemObject map[string]any `json:"workitem_object,omitempty"`
@@ -260,8 +260,12 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if _, ok := req.EmailObject["interactionId"]; ok {
+		writeError(w, http.StatusBadRequest, "email_object.interactionId is derived from the interaction's id; leave it out")
+		return
+	}
 	v, err := a.cfg.Center.Create(contactcenter.NewInteraction{
-		Channel: ch, Queue: req.Queue, Agent: req.Agent, Properties: req.Properties, ChannelData: data,
+		Channel: ch, Queue: req.Queue, Agent: req.Agent, UserData: req.UserData, ChannelData: data,
 	})
 	if err != nil {
 		writeError(w, statusOf(err), err.Error())
@@ -304,7 +308,7 @@ func (a *API) ready(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no user named %q", vars["userName"]))
 		return
 	}
-	writeDomain(w, a.cfg.Center.SetReady(u.ID, contactcenter.Channel(vars["channel"]), *req.Ready))
+	writeDomain(w, a.cfg.Center.ChangeReadiness(u.ID, contactcenter.Channel(vars["channel"]), *req.Ready))
 }
 
 func (a *API) getState(w http.ResponseWriter, r *http.Request) {

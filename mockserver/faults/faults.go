@@ -61,9 +61,11 @@ type Rule struct {
 // trace, and the spec-validating test wrapper, can tell it from a real one.
 const InjectedHeader = "X-Gwsmock-Fault"
 
-// Deliverer delivers one CometD message to a principal's sessions.
+// Deliverer delivers one CometD message to a principal's sessions, each
+// once, on the first of channels (a channel, then its aliases) one of its
+// subscriptions matches.
 type Deliverer interface {
-	Deliver(principal, channel string, data json.RawMessage) int
+	DeliverAs(principal string, channels []string, data json.RawMessage) int
 }
 
 type rule struct {
@@ -74,8 +76,9 @@ type rule struct {
 }
 
 type delivery struct {
-	principal, channel string
-	data               json.RawMessage
+	principal string
+	channels  []string
+	data      json.RawMessage
 }
 
 // capture is where the notifications of the request running alone go.
@@ -166,24 +169,24 @@ func (f *Injector) release(old []*rule) {
 		r.held = nil
 		f.mu.Unlock()
 		for _, d := range held {
-			f.out.Deliver(d.principal, d.channel, d.data)
+			f.out.DeliverAs(d.principal, d.channels, d.data)
 		}
 	}
 }
 
-// Deliver implements Deliverer: it passes messages on, or holds or drops
+// DeliverAs implements Deliverer: it passes messages on, or holds or drops
 // those of a request that fired a notification rule.
-func (f *Injector) Deliver(principal, channel string, data json.RawMessage) int {
+func (f *Injector) DeliverAs(principal string, channels []string, data json.RawMessage) int {
 	if c := f.current.Load(); c != nil {
 		if c.hold == nil {
 			return 0
 		}
 		f.mu.Lock()
-		c.hold.held = append(c.hold.held, delivery{principal, channel, data})
+		c.hold.held = append(c.hold.held, delivery{principal, channels, data})
 		f.mu.Unlock()
 		return 0
 	}
-	return f.out.Deliver(principal, channel, data)
+	return f.out.DeliverAs(principal, channels, data)
 }
 
 // fire finds the first rule that matches and fires for r.

@@ -62,7 +62,7 @@ type kind int
 
 const (
 	resource  kind = iota // {"statusCode","statusMessage"}
-	operation             // {"status":"error","errorDescription"}
+	operation             // {"status":"error","errorDescription","statusCode","statusMessage"}
 )
 
 type route struct {
@@ -79,6 +79,9 @@ type request struct {
 	user contactcenter.User
 	body []byte
 	vars map[string]string
+	// minted is the session token of the cookie set on this answer, "" if
+	// none was.
+	minted string
 }
 
 var (
@@ -88,6 +91,7 @@ var (
 
 var routes = []route{
 	{http.MethodGet, "/me", resource, agentOnly, (*API).getMe},
+	{http.MethodPost, "/me", operation, agentOnly, (*API).postMe},
 	{http.MethodGet, "/me/channels", resource, agentOnly, (*API).getChannels},
 	{http.MethodPost, "/me/channels/{channel}", operation, agentOnly, (*API).postChannel},
 	{http.MethodGet, "/me/interactions", resource, agentOnly, (*API).getMyInteractions},
@@ -189,8 +193,10 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 	// A client that sends Basic credentials along with its session cookie
 	// (a browser, a client with a cookie jar) keeps that session: minting a
 	// new one per request would fill the session table for nothing.
+	minted := ""
 	if !fromCookie && !a.hasSession(r, u.ID) {
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		minted = a.cfg.Auth.Sessions.New(u.ID)
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: minted, Path: cookiePath, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
 		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
@@ -237,7 +243,7 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 		}
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
-	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r)})
+	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r), minted: minted})
 }
 
 // hasSession reports whether r carries a session cookie of userID.

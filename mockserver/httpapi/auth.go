@@ -12,6 +12,9 @@ import (
 // SessionCookie is the name of the session cookie GWS uses.
 const SessionCookie = "JSESSIONID"
 
+// cookiePath is the Path the session cookie is set, and cleared, with.
+const cookiePath = "/"
+
 // DefaultMaxSessions bounds the session table.
 const DefaultMaxSessions = 100000
 
@@ -61,6 +64,13 @@ func (s *Sessions) New(userID string) string {
 		s.order = kept
 	}
 	return tok
+}
+
+// Forget ends the session of token; an unknown token is ignored.
+func (s *Sessions) Forget(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byToken, token) // s.order is compacted by New
 }
 
 // User returns the user id of token.

@@ -3,9 +3,10 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 )
 
-// GWS statusCode values of resource errors (behavior.md §4).
+// GWS statusCode values (docs/behavior.md B4.15, B4.29).
 const (
 	codeOK            = 0
 	codeMissingParam  = 1
@@ -18,10 +19,10 @@ const (
 	maxErrorTextBytes = 512
 )
 
-// gwsCodeOf maps an HTTP status to the GWS statusCode of resource errors.
+// gwsCodeOf maps an HTTP status to the GWS statusCode of an error.
 func gwsCodeOf(status int) int {
 	switch status {
-	case http.StatusBadRequest:
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
 		return codeMissingParam
 	case http.StatusConflict:
 		return codeInvalidState
@@ -40,9 +41,13 @@ type statusBody struct {
 	StatusMessage string `json:"statusMessage"`
 }
 
-type opResult struct {
+// opError is the failure answer of an operation: the seed page's status and
+// errorDescription, and the published statusCode and statusMessage.
+type opError struct {
 	Status           string `json:"status"`
-	ErrorDescription string `json:"errorDescription,omitempty"`
+	ErrorDescription string `json:"errorDescription"`
+	StatusCode       int    `json:"statusCode"`
+	StatusMessage    string `json:"statusMessage"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -68,13 +73,19 @@ func writeStatusError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, statusBody{StatusCode: gwsCodeOf(status), StatusMessage: clip(msg)})
 }
 
-// writeOpError answers an operation with {"status":"error","errorDescription"}.
+// writeOpError answers an operation with
+// {"status":"error","errorDescription","statusCode","statusMessage"}.
 func writeOpError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, opResult{Status: "error", ErrorDescription: clip(msg)})
+	msg = clip(msg)
+	writeJSON(w, status, opError{Status: "error", ErrorDescription: msg, StatusCode: gwsCodeOf(status), StatusMessage: msg})
 }
 
-func writeOK(w http.ResponseWriter) {
+// writeOK answers a successful operation with its referenceId.
+func writeOK(w http.ResponseWriter, ref int64) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(`{"status":"ok"}`))
+	b := make([]byte, 0, 64)
+	b = append(b, `{"status":"ok","statusCode":0,"referenceId":`...)
+	b = strconv.AppendInt(b, ref, 10)
+	_, _ = w.Write(append(b, '}'))
 }

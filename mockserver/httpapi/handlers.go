@@ -1,23 +1,59 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
 
-func (a *API) getMe(w http.ResponseWriter, r *request) {
-	writeJSON(w, http.StatusOK, struct {
-		StatusCode int       `json:"statusCode"`
-		User       wire.User `json:"user"`
-	}{codeOK, wire.FromUser(r.user)})
+// meAnswer is GET /me: the user, with the subresources asked for.
+type meAnswer struct {
+	StatusCode int       `json:"statusCode"`
+	User       wire.User `json:"user"`
 }
 
-type channelState struct {
-	Channel string `json:"channel"`
-	State   string `json:"state"`
+// subresources are the names GET /me?subresources= takes, in answer order.
+var subresources = []string{"channels", "devices"}
+
+func (a *API) getMe(w http.ResponseWriter, r *request) {
+	out := meAnswer{StatusCode: codeOK, User: wire.FromUser(r.user)}
+	query := r.URL.Query()
+	if !query.Has("subresources") {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	want := map[string]bool{}
+	if v := query.Get("subresources"); v == "*" {
+		for _, name := range subresources {
+			want[name] = true
+		}
+	} else {
+		for _, name := range strings.Split(v, ",") {
+			if !slices.Contains(subresources, name) {
+				writeStatusError(w, http.StatusBadRequest, fmt.Sprintf("query parameter subresources: %q is not a subresource of /me (use *, or a comma-separated list of channels, devices)", name))
+				return
+			}
+			want[name] = true
+		}
+	}
+	if want["channels"] {
+		rs, err := a.cfg.Center.Readiness(r.user.ID)
+		if err != nil {
+			writeStatusError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
+			return
+		}
+		channels := wire.FromReadiness(rs)
+		out.User.Channels = &channels
+	}
+	if want["devices"] {
+		out.User.Devices = &[]struct{}{}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) getChannels(w http.ResponseWriter, r *request) {
@@ -26,25 +62,31 @@ func (a *API) getChannels(w http.ResponseWriter, r *request) {
 		writeStatusError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
 		return
 	}
-	out := make([]channelState, 0, len(rs))
-	for _, c := range rs {
-		out = append(out, channelState{Channel: string(c.Channel), State: wire.ReadyState(c.Ready)})
-	}
 	writeJSON(w, http.StatusOK, struct {
-		StatusCode int            `json:"statusCode"`
-		Channels   []channelState `json:"channels"`
-	}{codeOK, out})
+		StatusCode int                  `json:"statusCode"`
+		Channels   []wire.ChannelObject `json:"channels"`
+	}{codeOK, wire.FromReadiness(rs)})
 }
 
-func (a *API) postChannel(w http.ResponseWriter, r *request) {
+// operationName reads the body of an operation request and its
+// operationName, or answers 400.
+func operationName(w http.ResponseWriter, r *request) (map[string]json.RawMessage, string, bool) {
 	m, err := decodeObject(r.body)
 	if err != nil {
 		writeOpError(w, http.StatusBadRequest, err.Error())
-		return
+		return nil, "", false
 	}
 	op, err := stringField(m, "operationName", true)
 	if err != nil {
 		writeOpError(w, http.StatusBadRequest, err.Error())
+		return nil, "", false
+	}
+	return m, op, true
+}
+
+func (a *API) postChannel(w http.ResponseWriter, r *request) {
+	_, op, ok := operationName(w, r)
+	if !ok {
 		return
 	}
 	var ready bool
@@ -56,16 +98,70 @@ func (a *API) postChannel(w http.ResponseWriter, r *request) {
 		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not one of Ready, NotReady", op))
 		return
 	}
-	a.answer(w, a.cfg.Center.SetReady(r.user.ID, contactcenter.Channel(r.vars["channel"]), ready))
+	answer(w)(a.cfg.Center.SetReady(r.user.ID, contactcenter.Channel(r.vars["channel"]), ready))
 }
 
-// answer writes an operation's outcome.
-func (a *API) answer(w http.ResponseWriter, err error) {
-	if err != nil {
-		writeOpError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
+// postMe runs the session operations of POST /me (docs/behavior.md B4.26).
+func (a *API) postMe(w http.ResponseWriter, r *request) {
+	m, op, ok := operationName(w, r)
+	if !ok {
 		return
 	}
-	writeOK(w)
+	c, uid := a.cfg.Center, r.user.ID
+	switch op {
+	case "StartContactCenterSession":
+		var channels []contactcenter.Channel
+		if raw, ok := m["channels"]; ok && string(raw) != "null" {
+			var names []string
+			if err := json.Unmarshal(raw, &names); err != nil {
+				writeOpError(w, http.StatusBadRequest, "StartContactCenterSession: channels must be a list of channel names")
+				return
+			}
+			channels = make([]contactcenter.Channel, 0, len(names))
+			for _, n := range names {
+				channels = append(channels, contactcenter.Channel(n))
+			}
+		}
+		answer(w)(c.StartContactCenterSession(uid, channels))
+	case "EndContactCenterSession":
+		ref, err := c.EndContactCenterSession(uid)
+		if err == nil {
+			a.endHTTPSession(w, r)
+		}
+		answer(w)(ref, err)
+	case "Ready":
+		answer(w)(c.SetReadyAll(uid, true))
+	case "NotReady":
+		answer(w)(c.SetReadyAll(uid, false))
+	default:
+		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not an operation of /me (StartContactCenterSession, EndContactCenterSession, Ready, NotReady)", op))
+	}
+}
+
+// endHTTPSession forgets the request's cookie session (and one this answer
+// would have set) and tells the client to drop the cookie: "This request
+// also invalidates the client HTTP session" (docs/behavior.md B2.4).
+func (a *API) endHTTPSession(w http.ResponseWriter, r *request) {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		a.cfg.Auth.Sessions.Forget(c.Value)
+	}
+	if r.minted != "" {
+		a.cfg.Auth.Sessions.Forget(r.minted)
+	}
+	w.Header().Del("Set-Cookie")
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: cookiePath, MaxAge: -1, HttpOnly: true})
+}
+
+// answer returns the writer of an operation's outcome, which takes what
+// the contact center returned: answer(w)(center.Accept(...)).
+func answer(w http.ResponseWriter) func(ref int64, err error) {
+	return func(ref int64, err error) {
+		if err != nil {
+			writeOpError(w, wire.StatusOf(contactcenter.CodeOf(err)), err.Error())
+			return
+		}
+		writeOK(w, ref)
+	}
 }
 
 // writeList answers a list endpoint in its two shapes: uris, or with
@@ -182,7 +278,7 @@ func (a *API) putInteraction(w http.ResponseWriter, r *request) {
 		writeOpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a.answer(w, a.cfg.Center.UpdateChannelData(r.user.ID, r.vars["id"], found[0], patch))
+	answer(w)(a.cfg.Center.UpdateChannelData(r.user.ID, r.vars["id"], found[0], patch))
 }
 
 func (a *API) postOperation(w http.ResponseWriter, r *request) {
@@ -208,14 +304,14 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 	}
 	switch contactcenter.Operation(name) {
 	case contactcenter.OpAccept:
-		a.answer(w, c.Accept(uid, id))
+		answer(w)(c.Accept(uid, id))
 	case contactcenter.OpReject:
-		a.answer(w, c.Reject(uid, id))
+		answer(w)(c.Reject(uid, id))
 	case contactcenter.OpStopProcessing:
-		a.answer(w, c.StopProcessing(uid, id))
+		answer(w)(c.StopProcessing(uid, id))
 	case contactcenter.OpPlaceInQueue:
 		if q, ok := param("queue"); ok {
-			a.answer(w, c.PlaceInQueue(uid, id, q))
+			answer(w)(c.PlaceInQueue(uid, id, q))
 		}
 	case contactcenter.OpUpdateProperties:
 		props, err := objectField(m, "properties")
@@ -223,22 +319,22 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
 			return
 		}
-		a.answer(w, c.UpdateProperties(uid, id, props))
+		answer(w)(c.UpdateProperties(uid, id, props))
 	case contactcenter.OpPlaceInWorkbin:
 		if wb, ok := param("workbin"); ok {
-			a.answer(w, c.PlaceInWorkbin(uid, id, wb))
+			answer(w)(c.PlaceInWorkbin(uid, id, wb))
 		}
 	case contactcenter.OpGetWorkbinContent:
 		if wb, ok := param("workbin"); ok {
-			a.answer(w, c.GetWorkbinContent(uid, wb))
+			answer(w)(c.GetWorkbinContent(uid, wb))
 		}
 	case contactcenter.OpTransfer:
 		if t, ok := param("targetId"); ok {
-			a.answer(w, c.Transfer(uid, id, t))
+			answer(w)(c.Transfer(uid, id, t))
 		}
 	case contactcenter.OpStartConference:
 		if ag, ok := param("agentId"); ok {
-			a.answer(w, c.StartConference(uid, id, ag))
+			answer(w)(c.StartConference(uid, id, ag))
 		}
 	case contactcenter.OpEndConference, "LeaveConference":
 		ag, err := stringField(m, "agentId", false)
@@ -246,7 +342,7 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
 			return
 		}
-		a.answer(w, c.EndConference(uid, id, ag))
+		answer(w)(c.EndConference(uid, id, ag))
 	default:
 		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not an operation of /me/interactions/{id}", name))
 	}

@@ -17,7 +17,7 @@ func TestFastListIsWriteJSON(t *testing.T) {
 		State: contactcenter.Processing, Capabilities: []contactcenter.Operation{contactcenter.OpStopProcessing},
 		CurrentQueue: "email-inbound", OwnerID: "c9e053a7a19626b5b05b478b4fdcc0ab",
 		Participants: []contactcenter.Participant{{UserID: "c9e053a7a19626b5b05b478b4fdcc0ab", UserName: "alice", Role: contactcenter.PartyOwner}},
-		Properties:   map[string]any{"a": 1.5, "<b>": []any{"x", nil, true}},
+		UserData:     map[string]any{"a": 1.5, "<b>": []any{"x", nil, true}},
 		ChannelData:  map[string]any{"subject": "Where is my order? é"},
 		ReceivedAt:   time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("", 7200)),
 	}

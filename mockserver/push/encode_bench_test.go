@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkEncodeEvent measures one notification payload: an email in a
-// conference seen by its owner, with two participants, properties and
+// conference seen by its owner, with two participants, userData and
 // channel data (the view of mockserver/wire's BenchmarkInteractionJSON).
 func BenchmarkEncodeEvent(b *testing.B) {
 	e := contactcenter.Event{
@@ -26,7 +26,7 @@ func BenchmarkEncodeEvent(b *testing.B) {
 				{UserID: "c9e053a7a19626b5b05b478b4fdcc0ab", UserName: "alice", Role: contactcenter.PartyOwner},
 				{UserID: "5e3c8667fd514b811346bced276e8ab5", UserName: "bob", Role: contactcenter.PartyMember},
 			},
-			Properties:  map[string]any{"priority": "high", "customer": map[string]any{"tier": "gold", "since": 2019.0}},
+			UserData:    map[string]any{"priority": "high", "customer": map[string]any{"tier": "gold", "since": 2019.0}},
 			ChannelData: map[string]any{"subject": "Where is my order?", "from": "pat@example.com", "to": "support@example.com", "body": "Hello, my order 1234 has not arrived."},
 			ReceivedAt:  time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC),
 		},

@@ -22,6 +22,10 @@ func (w *Interaction) AppendJSON(dst []byte) (out []byte, ok bool) {
 		b = append(b, `,"notificationType":`...)
 		b = appendString(b, w.NotificationType)
 	}
+	if w.ReferenceID != 0 {
+		b = append(b, `,"referenceId":`...)
+		b = strconv.AppendInt(b, w.ReferenceID, 10)
+	}
 	b = append(b, `,"id":`...)
 	b = appendString(b, w.ID)
 	b = append(b, `,"channel":`...)
@@ -73,8 +77,8 @@ func (w *Interaction) AppendJSON(dst []byte) (out []byte, ok bool) {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, `,"properties":`...)
-	if b, ok = appendObject(b, w.Properties, 1); !ok {
+	b = append(b, `,"userData":`...)
+	if b, ok = appendObject(b, w.UserData, 1); !ok {
 		return dst, false
 	}
 	for _, f := range [...]struct {

@@ -72,10 +72,13 @@ func randInteraction(r *rand.Rand) Interaction {
 	w := Interaction{
 		MessageTypeName: "InteractionStateMessage", ID: randString(r), Channel: randString(r),
 		InteractionType: randString(r), InteractionSubType: randString(r), State: randString(r),
-		Properties: randObject(r, 0), ReceivedDate: randString(r), URI: randString(r), Path: randString(r),
+		UserData: randObject(r, 0), ReceivedDate: randString(r), URI: randString(r), Path: randString(r),
 	}
 	if r.IntN(2) == 0 {
 		w.NotificationType = randString(r)
+	}
+	if r.IntN(2) == 0 {
+		w.ReferenceID = r.Int64N(1<<40) - 1<<20 // negative ones too: the encoding must not care
 	}
 	if r.IntN(5) > 0 {
 		w.Capabilities = []string{}
@@ -140,7 +143,7 @@ func TestAppendJSONLeavesTheRestToJSONMarshal(t *testing.T) {
 		"nested": {"a": []any{map[string]any{"n": int64(2)}}},
 		"deep":   deep,
 	} {
-		w := Interaction{Properties: props}
+		w := Interaction{UserData: props}
 		got, ok := w.AppendJSON([]byte("x"))
 		if ok || string(got) != "x" {
 			t.Errorf("%s: AppendJSON = %q, %v; want it to refuse and leave dst", name, got, ok)

@@ -3,11 +3,11 @@
 // "the same message format as comes via cometD notifications") and its fast
 // encoder, the participant and user objects, the interaction's uri and path,
 // the receivedDate layout, the channel-data member's name, readiness on the
-// wire, the API prefix, and the mapping of domain error codes to HTTP
+// wire (the channel objects of the session surface), the API prefix, and the mapping of domain error codes to HTTP
 // statuses that every HTTP edge answers with. Both mockserver/httpapi and
 // mockserver/push encode through it, so the two cannot drift apart;
 // spec/openapi.yaml describes every shape here. What only CometD sends (the
-// channel names, the WorkbinContent and ChannelStateMessage messages, the
+// channel names, the ChannelStateMessage message, the
 // encoding of an event) belongs to mockserver/push.
 package wire
 
@@ -27,6 +27,7 @@ const APIPrefix = "/api/v2"
 type Interaction struct {
 	MessageTypeName    string         `json:"messageTypeName"`
 	NotificationType   string         `json:"notificationType,omitempty"`
+	ReferenceID        int64          `json:"referenceId,omitempty"`
 	ID                 string         `json:"id"`
 	Channel            string         `json:"channel"`
 	InteractionType    string         `json:"interactionType"`
@@ -38,7 +39,7 @@ type Interaction struct {
 	OwnerID            string         `json:"ownerId,omitempty"`
 	LeftAgentID        string         `json:"leftAgentId,omitempty"`
 	Participants       []Participant  `json:"participants"`
-	Properties         map[string]any `json:"properties"`
+	UserData           map[string]any `json:"userData"`
 	EmailObject        map[string]any `json:"email_object,omitempty"`
 	ChatObject         map[string]any `json:"chat_object,omitempty"`
 	WorkitemObject     map[string]any `json:"workitem_object,omitempty"`
@@ -63,7 +64,8 @@ func URI(baseURL, id string) string {
 	return strings.TrimSuffix(baseURL, "/") + APIPrefix + Path(id)
 }
 
-// FromView encodes v; baseURL makes uri absolute.
+// FromView encodes v; baseURL makes uri absolute. An email's email_object
+// gets interactionId, the interaction's id.
 func FromView(v contactcenter.View, baseURL string) Interaction {
 	w := Interaction{
 		MessageTypeName:    "InteractionStateMessage",
@@ -77,7 +79,7 @@ func FromView(v contactcenter.View, baseURL string) Interaction {
 		Workbin:            v.Workbin,
 		OwnerID:            v.OwnerID,
 		Participants:       make([]Participant, 0, len(v.Participants)),
-		Properties:         v.Properties,
+		UserData:           v.UserData,
 		ReceivedDate:       v.ReceivedAt.Format(DateLayout),
 		URI:                URI(baseURL, v.ID),
 		Path:               Path(v.ID),
@@ -88,8 +90,8 @@ func FromView(v contactcenter.View, baseURL string) Interaction {
 	for _, p := range v.Participants {
 		w.Participants = append(w.Participants, Participant{UserID: p.UserID, UserName: p.UserName, Role: string(p.Role)})
 	}
-	if w.Properties == nil {
-		w.Properties = map[string]any{}
+	if w.UserData == nil {
+		w.UserData = map[string]any{}
 	}
 	data := v.ChannelData
 	if data == nil {
@@ -97,7 +99,14 @@ func FromView(v contactcenter.View, baseURL string) Interaction {
 	}
 	switch v.Channel {
 	case contactcenter.Email:
-		w.EmailObject = data
+		// interactionId is derived, not stored (docs/behavior.md B3.3):
+		// a shallow copy, so the view's map stays as it was.
+		email := make(map[string]any, len(data)+1)
+		for k, x := range data {
+			email[k] = x
+		}
+		email["interactionId"] = v.ID
+		w.EmailObject = email
 	case contactcenter.Chat:
 		w.ChatObject = data
 	case contactcenter.Workitem:
@@ -119,24 +128,48 @@ func ReadyState(ready bool) string {
 	return "NotReady"
 }
 
-// User is the user object of GET /me.
+// User is the user object of GET /me. Channels and Devices are set only
+// when GET /me?subresources= asks for them (docs/behavior.md B4.23).
 type User struct {
-	ID        string   `json:"id"`
-	UserName  string   `json:"userName"`
-	FirstName string   `json:"firstName"`
-	LastName  string   `json:"lastName"`
-	Roles     []string `json:"roles"`
-	Channels  []string `json:"channels"`
+	ID        string           `json:"id"`
+	UserName  string           `json:"userName"`
+	FirstName string           `json:"firstName"`
+	LastName  string           `json:"lastName"`
+	Roles     []string         `json:"roles"`
+	Channels  *[]ChannelObject `json:"channels,omitempty"`
+	Devices   *[]struct{}      `json:"devices,omitempty"` // always empty: gwsmock has no voice
 }
 
 // FromUser encodes u without its password.
 func FromUser(u contactcenter.User) User {
-	w := User{ID: u.ID, UserName: u.UserName, FirstName: u.FirstName, LastName: u.LastName, Roles: []string{}, Channels: []string{}}
+	w := User{ID: u.ID, UserName: u.UserName, FirstName: u.FirstName, LastName: u.LastName, Roles: []string{}}
 	for _, r := range u.Roles {
 		w.Roles = append(w.Roles, string(r))
 	}
-	for _, c := range u.Channels {
-		w.Channels = append(w.Channels, string(c))
-	}
 	return w
+}
+
+// ChannelObject is one channel of a user with its readiness, as GET
+// /me?subresources=channels and GET /me/channels show it.
+type ChannelObject struct {
+	Channel   string    `json:"channel"`
+	UserState UserState `json:"userState"`
+}
+
+// UserState is a user's readiness on one channel: state and displayName
+// are the same word, Ready or NotReady.
+type UserState struct {
+	State       string `json:"state"`
+	DisplayName string `json:"displayName"`
+}
+
+// FromReadiness encodes a user's readiness per channel, in its order;
+// never nil.
+func FromReadiness(rs []contactcenter.Readiness) []ChannelObject {
+	out := make([]ChannelObject, 0, len(rs))
+	for _, r := range rs {
+		s := ReadyState(r.Ready)
+		out = append(out, ChannelObject{Channel: string(r.Channel), UserState: UserState{State: s, DisplayName: s}})
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // benchView is an email in a conference seen by its owner: two
-// participants, properties and channel data, as GET /me/interactions and
+// participants, userData and channel data, as GET /me/interactions and
 // the notifications carry it (mockserver/push's BenchmarkEncodeEvent
 // encodes the same view).
 func benchView() contactcenter.View {
@@ -26,7 +26,7 @@ func benchView() contactcenter.View {
 			{UserID: "c9e053a7a19626b5b05b478b4fdcc0ab", UserName: "alice", Role: contactcenter.PartyOwner},
 			{UserID: "5e3c8667fd514b811346bced276e8ab5", UserName: "bob", Role: contactcenter.PartyMember},
 		},
-		Properties:  map[string]any{"priority": "high", "customer": map[string]any{"tier": "gold", "since": 2019.0}},
+		UserData:    map[string]any{"priority": "high", "customer": map[string]any{"tier": "gold", "since": 2019.0}},
 		ChannelData: map[string]any{"subject": "Where is my order?", "from": "pat@example.com", "to": "support@example.com", "body": "Hello, my order 1234 has not arrived."},
 		ReceivedAt:  time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC),
 	}
