@@ -143,7 +143,8 @@ export class Desktop {
     return this.operation(`/me/interactions/${id}`, operationName, params);
   }
 
-  // readState reads the user and its channels (GET /me?subresources=*).
+  // readState reads the user with its channels and devices
+  // (GET /me?subresources=*).
   async readState() {
     const r = await this.request("GET", "/me?subresources=*");
     if (r.json?.statusCode !== 0) throw new Error(`GET /me?subresources=*: ${r.status} ${r.text}`);

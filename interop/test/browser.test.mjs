@@ -221,7 +221,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
         checkAnswer("GET", "/me", again);
         assert.equal(again.json?.user?.id, aliceId);
         assert.deepEqual(
-          again.json.channels,
+          again.json.user.channels,
           ["email", "chat"].map((channel) => ({ channel, userState: { state: "Ready", displayName: "Ready" } })),
           "the channel objects of subresources=*",
         );

@@ -142,10 +142,10 @@ for (const { transport, topics } of VARIANTS) {
     });
 
     step("reads GET /me?subresources=* with the cookie alone: the user, its channels with userState, no devices", async () => {
-      const me = await desktop.readState();
-      assert.equal(me.user?.userName, "alice");
-      assert.deepEqual(me.channels, channelObjects("Ready"));
-      assert.deepEqual(me.devices, []);
+      const { user } = await desktop.readState();
+      assert.equal(user?.userName, "alice");
+      assert.deepEqual(user.channels, channelObjects("Ready"));
+      assert.deepEqual(user.devices, []);
     });
 
     step(`handshakes with the cookie over ${transport} and subscribes to ${topics.join(", ")}`, async () => {
@@ -238,8 +238,8 @@ for (const { transport, topics } of VARIANTS) {
       assert.equal(r.json?.statusCode, 0, `GET /me/channels: ${r.text}`);
       assert.deepEqual(r.json.channels, channelObjects("NotReady"));
       await stateMessages(newRef(await desktop.setState("Ready"), "Ready"), "Ready");
-      const me = await desktop.readState();
-      assert.deepEqual(me.channels, channelObjects("Ready"));
+      const { user } = await desktop.readState();
+      assert.deepEqual(user.channels, channelObjects("Ready"));
     });
 
     let oldCookie;
