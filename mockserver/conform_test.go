@@ -162,9 +162,11 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 			feature: acceptedEmail + `    When alice tries to accept it
     Then the request is refused with status 409
 `,
+			// A 400 whose body says 400 too (statusCode 1), so that only the
+			// status is wrong, not the body's agreement with it.
 			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				if status == http.StatusConflict {
-					return http.StatusBadRequest, body
+					return http.StatusBadRequest, bytes.Replace(body, []byte(`"statusCode":2`), []byte(`"statusCode":1`), 1)
 				}
 				return status, body
 			}},

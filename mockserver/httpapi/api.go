@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gorilla/mux"
 
 	"github.com/gwsmock/gwsmock/internal/jsondepth"
@@ -238,12 +239,34 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 	}
 	if a.cfg.Validator != nil {
 		if err := a.cfg.Validator.Request(r); err != nil {
-			fail(w, http.StatusBadRequest, specvalidate.Describe(err))
+			fail(w, http.StatusBadRequest, refusal(err))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r), minted: minted})
+}
+
+// refusal describes a request the spec refuses. A value outside an enum
+// is named too, so that "channels":["fax"] is refused naming fax
+// (docs/behavior.md B4.15: the text names the field or value at fault).
+func refusal(err error) string {
+	msg := specvalidate.Describe(err)
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return msg
+	}
+	for {
+		var inner *openapi3.SchemaError
+		if se.Origin == nil || !errors.As(se.Origin, &inner) || inner == se {
+			break
+		}
+		se = inner
+	}
+	if s, ok := se.Value.(string); ok && se.SchemaField == "enum" {
+		return fmt.Sprintf("%s (got %q)", msg, s)
+	}
+	return msg
 }
 
 // hasSession reports whether r carries a session cookie of userID.
