@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { loadSpec } from "./spec.mjs";
 
 export { sleep };
 
@@ -98,7 +99,10 @@ export async function startServer({ args = [], startMs = 10000 } = {}) {
   };
 }
 
-async function request(url, { method = "GET", headers = {}, body } = {}) {
+// request performs one HTTP request with a JSON body (a string is sent as
+// is) and answers {status, headers, text, json}; json is undefined when
+// the body is not JSON.
+export async function request(url, { method = "GET", headers = {}, body } = {}) {
   const init = { method, headers: { ...headers }, signal: AbortSignal.timeout(5000) };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
@@ -125,19 +129,36 @@ export function control(base, method, path, body) {
   return request(base + "/control/v1" + path, { method, body });
 }
 
-// createEmail makes a customer's email arrive; answers its id.
-export async function createEmail(base, subject) {
-  const r = await control(base, "POST", "/interactions", { channel: "email", email_object: { subject } });
+// createEmail makes a customer's email arrive, with userData if given;
+// answers its id.
+export async function createEmail(base, subject, userData) {
+  const r = await control(base, "POST", "/interactions", { channel: "email", email_object: { subject }, ...(userData && { userData }) });
   assert.equal(r.status, 201, `control create: ${r.status} ${r.text}`);
   assert.match(r.json?.id ?? "", /^[0-9A-Za-z]{16}$/, `control create answered ${r.text}`);
   return r.json.id;
 }
 
-// operate performs one operation as user and expects {"status":"ok"}.
+let answerSpec;
+
+// assertAnswer checks that a REST answer r of method on path (after
+// /api/v2) matches the spec.
+export function assertAnswer(method, path, r) {
+  answerSpec ??= loadSpec();
+  const problems = answerSpec.validateAnswer(method, path, r.status, r.headers.get("content-type"), r.json ?? r.text);
+  assert.deepEqual(problems, [], `${method} ${path} answered ${r.status} ${r.text}`);
+}
+
+// operate performs one operation as user, expects
+// {"status":"ok","statusCode":0,"referenceId":n} and answers n.
 export async function operate(base, user, id, op) {
-  const r = await api(base, user, "POST", `/me/interactions/${id}`, op);
+  const path = `/me/interactions/${id}`;
+  const r = await api(base, user, "POST", path, op);
   assert.equal(r.status, 200, `${user} ${op.operationName} on ${id}: ${r.status} ${r.text}`);
-  assert.deepEqual(r.json, { status: "ok" }, `${user} ${op.operationName} on ${id}`);
+  assertAnswer("POST", path, r);
+  const { referenceId } = r.json;
+  assert.ok(Number.isInteger(referenceId) && referenceId > 0, `${user} ${op.operationName} on ${id}: referenceId in ${r.text}`);
+  assert.deepEqual(r.json, { status: "ok", statusCode: 0, referenceId }, `${user} ${op.operationName} on ${id}`);
+  return referenceId;
 }
 
 // sessionCookie logs in through the REST API and answers "JSESSIONID=...".
@@ -228,26 +249,12 @@ export class TcpProxy {
   }
 }
 
-// Inbox records what one client session receives and checks each payload
-// against the spec. take() insists that the next message is the expected
-// one, so order and exactly-once are checked as messages are consumed.
-export class Inbox {
+// Wakeup lets waiters sleep until something arrives: wait(ms) resolves at
+// the next wake() or after ms, whichever comes first.
+export class Wakeup {
   #waiters = new Set();
 
-  constructor(name, spec) {
-    this.name = name;
-    this.spec = spec;
-    this.messages = []; // {channel, data, problems}
-    this.cursor = 0;
-  }
-
-  push(channel, data) {
-    const problems = this.spec.validate(channel, data);
-    this.messages.push({ channel, data, problems });
-    for (const w of this.#waiters) w();
-  }
-
-  #wait(ms) {
+  wait(ms) {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -259,6 +266,30 @@ export class Inbox {
     });
   }
 
+  wake() {
+    for (const w of this.#waiters) w();
+  }
+}
+
+// Inbox records what one client session receives and checks each payload
+// against the spec. take() insists that the next message is the expected
+// one, so order and exactly-once are checked as messages are consumed.
+export class Inbox {
+  #arrived = new Wakeup();
+
+  constructor(name, spec) {
+    this.name = name;
+    this.spec = spec;
+    this.messages = []; // {channel, data, problems}
+    this.cursor = 0;
+  }
+
+  push(channel, data) {
+    const problems = this.spec.validate(channel, data);
+    this.messages.push({ channel, data, problems });
+    this.#arrived.wake();
+  }
+
   // take waits for the next message and checks it: channel, that it
   // matches the spec, and check(data) (assertions).
   async take(what, channel, check, ms = 5000) {
@@ -268,7 +299,7 @@ export class Inbox {
       if (left <= 0) {
         throw new Error(`${this.name}: no message within ${ms} ms, expected ${what}; received so far: ${this.describe()}`);
       }
-      await this.#wait(left);
+      await this.#arrived.wait(left);
     }
     const m = this.messages[this.cursor++];
     try {
@@ -300,6 +331,6 @@ export class Inbox {
 // comparing whole sequences.
 export function summary(channel, data) {
   if (data?.messageTypeName !== "InteractionStateMessage") return `${channel} ${data?.messageTypeName}`;
-  const step = data.notificationType === "PropertiesUpdated" && data.properties?.step !== undefined ? ` step=${data.properties.step}` : "";
+  const step = data.notificationType === "PropertiesUpdated" && data.userData?.step !== undefined ? ` step=${data.userData.step}` : "";
   return `${data.id} ${data.notificationType}/${data.state}${step}`;
 }

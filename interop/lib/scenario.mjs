@@ -1,10 +1,14 @@
 // The agent walkthrough every real client goes through (issue 4, item 3):
 // handshake with credentials, subscribe, an interaction injected through
-// /control/v1 arrives as Invited, Accept gives Processing, UpdateProperties
-// gives PropertiesUpdated, Transfer reaches the other agent, the session
-// survives dropped polls without losing a message, disconnect. Every
-// payload is checked against the spec's schema for its channel, and no
-// session receives another user's messages.
+// /control/v1 arrives as StatusChange Invited, Accept gives Processing,
+// UpdateProperties gives PropertiesUpdated (userData), the session survives
+// dropped polls without losing a message, Transfer reaches the other agent,
+// whose Reject leaves it Completed and offers the email back, PlaceInWorkbin
+// gives InWorkbin and GetWorkbinContent one WorkbinContent message per
+// interaction, disconnect. Each operation answers a referenceId that the
+// notifications it caused for the caller repeat (behavior.md B4.16). Every
+// payload and operation answer is checked against the spec, and no session
+// receives another user's messages.
 //
 // Each test file runs it with its own client and its own gwsmock process,
 // so files are independent and node --test runs them in parallel.
@@ -114,7 +118,8 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
 
     let alice, bob, carol, aliceId, id, aliceClientId;
     const expected = []; // what alice must have received, in order
-    let props = {};
+    const userData = { orderId: "1042", source: "web-form" };
+    let props = { ...userData };
 
     step("alice handshakes with her credentials", async () => {
       alice = session({ user: "alice", inbox: new Inbox("alice", spec), base: proxy.url });
@@ -154,42 +159,46 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
       }
     });
 
-    step("an email injected through /control/v1 arrives as Invited", async () => {
-      id = await createEmail(base, "Order 1042 arrived damaged");
+    step("an email injected through /control/v1 with userData arrives as StatusChange Invited", async () => {
+      id = await createEmail(base, "Order 1042 arrived damaged", userData);
       await alice.inbox.take("Invited", ME_INTERACTIONS, (d) => {
         assert.equal(d.messageTypeName, "InteractionStateMessage");
-        assert.equal(d.notificationType, "StateChange");
+        assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Invited");
         assert.deepEqual(d.capabilities, OFFER_CAPABILITIES);
         assert.equal(d.email_object?.subject, "Order 1042 arrived damaged");
+        assert.equal(d.email_object?.interactionId, id, "email_object names its interaction");
+        assert.deepEqual(d.userData, userData);
+        assert.equal(d.referenceId, undefined, "no request of alice's caused it");
         assert.deepEqual(
           d.participants.map((p) => [p.userName, p.role]),
           [["alice", "Invited"]],
         );
       });
-      expected.push(`${id} StateChange/Invited`);
+      expected.push(`${id} StatusChange/Invited`);
     });
 
-    step("Accept gives StateChange Processing", async () => {
-      await operate(base, "alice", id, { operationName: "Accept" });
+    step("Accept answers a referenceId; the StatusChange Processing carries it", async () => {
+      const ref = await operate(base, "alice", id, { operationName: "Accept" });
       await alice.inbox.take("Processing", ME_INTERACTIONS, (d) => {
-        assert.equal(d.notificationType, "StateChange");
+        assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Processing");
         assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
         assert.equal(d.ownerId, aliceId);
+        assert.equal(d.referenceId, ref);
       });
-      expected.push(`${id} StateChange/Processing`);
+      expected.push(`${id} StatusChange/Processing`);
     });
 
-    // updateProperties merges patch into the properties and expects the
-    // PropertiesUpdated that says so.
+    // updateProperties merges patch into the userData and answers what the
+    // PropertiesUpdated must say: the userData and the referenceId.
     const updateProperties = async (patch) => {
-      await operate(base, "alice", id, { operationName: "UpdateProperties", properties: patch });
+      const ref = await operate(base, "alice", id, { operationName: "UpdateProperties", properties: patch });
       props = { ...props, ...patch };
       expected.push(`${id} PropertiesUpdated/Processing step=${props.step}`);
-      return { ...props };
+      return { userData: { ...props }, ref, step: props.step };
     };
     const takeProperties = (want, ms) =>
       alice.inbox.take(
@@ -200,12 +209,13 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
           assert.equal(d.id, id);
           assert.equal(d.state, "Processing");
           assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
-          assert.deepEqual(d.properties, want);
+          assert.deepEqual(d.userData, want.userData);
+          assert.equal(d.referenceId, want.ref);
         },
         ms,
       );
 
-    step("UpdateProperties gives PropertiesUpdated with the new properties", async () => {
+    step("UpdateProperties gives PropertiesUpdated with the properties merged into userData", async () => {
       const want = await updateProperties({ customer: { id: "C-1042", tier: "gold" }, priority: 2, step: 0 });
       await takeProperties(want);
     });
@@ -270,22 +280,82 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
 
     step("Transfer to bob: bob gets Invited, alice gets Transferred", async () => {
       assert.deepEqual(bob.inbox.messages.map((m) => summary(m.channel, m.data)), [], "bob received none of alice's messages");
-      await operate(base, "alice", id, { operationName: "Transfer", targetId: "bob" });
+      const ref = await operate(base, "alice", id, { operationName: "Transfer", targetId: "bob" });
       await alice.inbox.take("Transferred", ME_INTERACTIONS, (d) => {
-        assert.equal(d.notificationType, "StateChange");
+        assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Transferred");
         assert.deepEqual(d.capabilities, []);
+        assert.equal(d.referenceId, ref);
       });
-      expected.push(`${id} StateChange/Transferred`);
+      expected.push(`${id} StatusChange/Transferred`);
       await bob.inbox.take("Invited", ME_INTERACTIONS, (d) => {
-        assert.equal(d.notificationType, "StateChange");
+        assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Invited");
         assert.deepEqual(d.capabilities, OFFER_CAPABILITIES);
-        assert.deepEqual(d.properties, props, "the transferred interaction keeps its properties");
+        assert.deepEqual(d.userData, props, "the transferred interaction keeps its userData");
+        assert.equal(d.referenceId, undefined, "alice's request gives bob no referenceId");
         assert.ok(d.participants.some((p) => p.userName === "bob" && p.role === "Invited"), "bob is invited");
       });
+    });
+
+    step("bob Rejects: bob is told Completed, the email is offered to alice again", async () => {
+      const ref = await operate(base, "bob", id, { operationName: "Reject" });
+      await bob.inbox.take("Completed", ME_INTERACTIONS, (d) => {
+        assert.equal(d.notificationType, "StatusChange");
+        assert.equal(d.id, id);
+        assert.equal(d.state, "Completed");
+        assert.deepEqual(d.capabilities, []);
+        assert.equal(d.referenceId, ref);
+      });
+      // Routed again without bob: alice, holding the fewest interactions
+      // and first by userName, is offered it (behavior.md B5.7).
+      await alice.inbox.take("Invited again", ME_INTERACTIONS, (d) => {
+        assert.equal(d.notificationType, "StatusChange");
+        assert.equal(d.id, id);
+        assert.equal(d.state, "Invited");
+        assert.deepEqual(d.capabilities, OFFER_CAPABILITIES);
+        assert.equal(d.referenceId, undefined, "bob's request gives alice no referenceId");
+      });
+      expected.push(`${id} StatusChange/Invited`);
+    });
+
+    let workbin;
+    step("alice Accepts and places it in her workbin: StatusChange InWorkbin", async () => {
+      const accepted = await operate(base, "alice", id, { operationName: "Accept" });
+      await alice.inbox.take("Processing", ME_INTERACTIONS, (d) => {
+        assert.equal(d.state, "Processing");
+        assert.equal(d.referenceId, accepted);
+      });
+      expected.push(`${id} StatusChange/Processing`);
+      const ref = await operate(base, "alice", id, { operationName: "PlaceInWorkbin", workbin: "alice-workbin" });
+      const d = await alice.inbox.take("InWorkbin", ME_INTERACTIONS, (d) => {
+        assert.equal(d.notificationType, "StatusChange");
+        assert.equal(d.id, id);
+        assert.equal(d.state, "InWorkbin");
+        assert.deepEqual(d.capabilities, []);
+        assert.match(d.workbin ?? "", /./, "the message names the workbin");
+        assert.equal(d.referenceId, ref);
+      });
+      workbin = d.workbin;
+      expected.push(`${id} StatusChange/InWorkbin`);
+    });
+
+    step("GetWorkbinContent: one WorkbinContent message per interaction, with the request's referenceId", async () => {
+      const ref = await operate(base, "alice", id, { operationName: "GetWorkbinContent", workbin: "alice-workbin" });
+      await alice.inbox.take("WorkbinContent", ME_INTERACTIONS, (d) => {
+        assert.equal(d.messageTypeName, "InteractionStateMessage");
+        assert.equal(d.notificationType, "WorkbinContent");
+        assert.equal(d.id, id);
+        assert.equal(d.state, "InWorkbin");
+        assert.equal(d.workbin, workbin);
+        assert.deepEqual(d.capabilities, []);
+        assert.deepEqual(d.userData, props);
+        assert.equal(d.email_object?.interactionId, id);
+        assert.equal(d.referenceId, ref);
+      });
+      expected.push(`${id} WorkbinContent/InWorkbin`);
     });
 
     step("every message arrived exactly once, in order, and only to its user", async () => {
@@ -297,8 +367,8 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
       );
       assert.deepEqual(
         bob.inbox.messages.map((m) => summary(m.channel, m.data)),
-        [`${id} StateChange/Invited`],
-        "bob received only his own message",
+        [`${id} StatusChange/Invited`, `${id} StatusChange/Completed`],
+        "bob received only his own messages",
       );
       assert.deepEqual(carol.raw, [], "carol, subscribed to /v2/**, received nothing of alice's or bob's");
       for (const s of [alice, bob]) {

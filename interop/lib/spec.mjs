@@ -1,8 +1,12 @@
-// Validation of CometD payloads against the notification schemas of
-// spec/openapi.yaml, independently of the Go side (spec.ValidateNotification).
+// Validation of CometD payloads and REST answers against
+// spec/openapi.yaml, independently of the Go side (spec.ValidateNotification
+// and the kin-openapi checks of the Go tests).
 //
 // The spec's top-level `x-cometd` extension lists, per channel, the schema
-// every `data` matches (`payload`) and every message schema (`messages`).
+// every `data` matches (`payload`) and every message schema (`messages`);
+// the topics without /v2 (`/me/interactions`, `/me/channels`) are channels
+// of their own there. A REST answer matches the schema of its path,
+// method, status and media type under `paths`.
 // We compile the OpenAPI 3.0 component schemas with Ajv after turning the
 // two OpenAPI-only keywords into JSON Schema: `nullable: true` becomes a
 // null alternative, and `discriminator` is dropped (Ajv's own discriminator
@@ -15,6 +19,9 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 
 export const specPath = fileURLToPath(new URL("../../spec/openapi.yaml", import.meta.url));
+// The test-control API's spec: no CometD channels, its paths are under
+// /control/v1.
+export const controlSpecPath = fileURLToPath(new URL("../../spec/control.yaml", import.meta.url));
 
 const SPEC_ID = "gwsmock-openapi";
 const PREFIX = "#/components/schemas/";
@@ -39,6 +46,26 @@ function toJSONSchema(node) {
   return out;
 }
 
+// rebase returns a copy of a converted schema whose document-local $refs
+// ("#/components/...") point into the spec added to Ajv under SPEC_ID.
+function rebase(node) {
+  if (Array.isArray(node)) return node.map(rebase);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === "$ref" && typeof v === "string" && v.startsWith("#/") ? SPEC_ID + v : rebase(v);
+  return out;
+}
+
+// pathMatcher turns an OpenAPI path template into a RegExp over the path
+// after the server URL (/api/v2).
+function pathMatcher(template) {
+  const src = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith("{") ? "([^/]+)" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${src}$`);
+}
+
 function refName(ref) {
   if (!ref || typeof ref.$ref !== "string" || !ref.$ref.startsWith(PREFIX)) {
     throw new Error(`x-cometd: want {"$ref": "${PREFIX}Name"}, got ${JSON.stringify(ref)}`);
@@ -47,12 +74,13 @@ function refName(ref) {
 }
 
 // loadSpec reads the spec and compiles, per CometD channel, the payload
-// schema and the refinements by notificationType.
-export function loadSpec(path = specPath) {
+// schema and the refinements by notificationType. A spec without CometD
+// channels (control.yaml) is loaded with cometd false.
+export function loadSpec(path = specPath, { cometd = true } = {}) {
   const doc = parse(readFileSync(path, "utf8"));
   const schemas = doc?.components?.schemas;
   const xc = doc?.["x-cometd"];
-  if (!schemas || !xc?.channels) throw new Error(`${path}: no components.schemas or x-cometd.channels`);
+  if (!schemas || (cometd && !xc?.channels)) throw new Error(`${path}: no components.schemas or x-cometd.channels`);
 
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -67,7 +95,7 @@ export function loadSpec(path = specPath) {
   };
 
   const channels = {};
-  for (const [channel, c] of Object.entries(xc.channels)) {
+  for (const [channel, c] of Object.entries(xc?.channels ?? {})) {
     const payloadName = refName(c.payload);
     const entry = { payloadName, payload: compile(payloadName), refinements: new Map() };
     // A refinement is allOf [base, {properties: {notificationType: {enum: [T]}}}];
@@ -88,6 +116,50 @@ export function loadSpec(path = specPath) {
     channels[channel] = entry;
   }
 
+  // Path templates, those with fewer parameters first, so that a literal
+  // path wins over a templated sibling.
+  const paths = Object.keys(doc.paths ?? {})
+    .map((template) => ({ template, re: pathMatcher(template), params: (template.match(/\{/g) ?? []).length }))
+    .sort((a, b) => a.params - b.params);
+  const answerValidators = new Map();
+
+  // answerValidator returns the compiled schema of the answer of method on
+  // the path template with status and media type, or a problem string.
+  function answerValidator(template, method, status, mediaType) {
+    const key = `${method} ${template} ${status} ${mediaType}`;
+    if (answerValidators.has(key)) return answerValidators.get(key);
+    let result;
+    const op = doc.paths[template]?.[method.toLowerCase()];
+    let res = op?.responses?.[String(status)] ?? op?.responses?.default;
+    if (res?.$ref?.startsWith("#/components/responses/")) res = doc.components.responses[res.$ref.slice("#/components/responses/".length)];
+    const schema = res?.content?.[mediaType]?.schema;
+    if (!op) result = `the spec documents no ${method} ${template}`;
+    else if (!res) result = `the spec documents no status ${status} for ${method} ${template}`;
+    else if (!schema) result = `the spec documents no ${mediaType} body for status ${status} of ${method} ${template}`;
+    else if (typeof schema.$ref === "string" && schema.$ref.startsWith(PREFIX) && Object.keys(schema).length === 1) {
+      result = { name: refName(schema), validate: compile(refName(schema)) };
+    } else {
+      result = { name: `${method} ${template} ${status}`, validate: ajv.compile(rebase(toJSONSchema(schema))) };
+    }
+    answerValidators.set(key, result);
+    return result;
+  }
+
+  // validateAnswer returns the list of problems of a REST answer ([] when
+  // valid): method, the path after /api/v2 (a query is ignored), the HTTP
+  // status, the Content-Type header and the parsed body.
+  function validateAnswer(method, path, status, contentType, body) {
+    const pathname = path.split("?")[0];
+    const p = paths.find((c) => c.re.test(pathname));
+    if (!p) return [`${method} ${pathname}: the spec documents no such path`];
+    const mediaType = String(contentType ?? "").split(";")[0].trim().toLowerCase();
+    const v = answerValidator(p.template, method, status, mediaType);
+    if (typeof v === "string") return [v];
+    if (v.validate(body)) return [];
+    const errs = [...new Set(v.validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`))];
+    return [`${method} ${pathname} ${status}: does not match ${v.name}: ${errs.join("; ")}`];
+  }
+
   // validate returns the list of problems of data on channel ([] when valid).
   function validate(channel, data) {
     const ch = channels[channel];
@@ -106,5 +178,5 @@ export function loadSpec(path = specPath) {
     return problems;
   }
 
-  return { doc, channels, validate };
+  return { doc, channels, validate, validateAnswer };
 }

@@ -113,7 +113,12 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
   }
 
   const createEmail = async (base, agent, subject) => {
-    const r = await control(base, "POST", "/interactions", { channel: "email", agent, email_object: { subject, from: "pat@example.com" } });
+    const r = await control(base, "POST", "/interactions", {
+      channel: "email",
+      agent,
+      email_object: { subject, from: "pat@example.com" },
+      userData: { page: "browser" },
+    });
     assert.equal(r.status, 201, `control create: ${r.status} ${r.text}`);
     return r.json.id;
   };
@@ -121,28 +126,47 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
   const takeInvited = (p, id, subject) =>
     p.inbox.take("Invited", ME_INTERACTIONS, (d) => {
       assert.equal(d.messageTypeName, "InteractionStateMessage");
-      assert.equal(d.notificationType, "StateChange");
+      assert.equal(d.notificationType, "StatusChange");
       assert.equal(d.id, id);
       assert.equal(d.state, "Invited");
       assert.deepEqual(d.capabilities, OFFER_CAPABILITIES);
       assert.equal(d.email_object?.subject, subject);
+      assert.equal(d.email_object?.interactionId, id);
+      assert.deepEqual(d.userData, { page: "browser" });
     });
 
-  const takeProcessing = (p, id, ownerId) =>
+  const takeProcessing = (p, id, ownerId, referenceId) =>
     p.inbox.take("Processing", ME_INTERACTIONS, (d) => {
-      assert.equal(d.notificationType, "StateChange");
+      assert.equal(d.notificationType, "StatusChange");
       assert.equal(d.id, id);
       assert.equal(d.state, "Processing");
       assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
       assert.equal(d.ownerId, ownerId);
+      assert.equal(d.referenceId, referenceId, "the notification repeats the answer's referenceId");
     });
 
-  const accept = (p, id, csrf = false) =>
-    p.run(
+  // checkAnswer checks what the page read of a REST answer against the spec.
+  const checkAnswer = (method, path, r) =>
+    assert.deepEqual(spec.validateAnswer(method, path, r.status, r.headers?.["content-type"], r.json ?? r.text), [], `${method} ${path}: ${JSON.stringify(r)}`);
+
+  const accept = async (p, id, csrf = false) => {
+    const r = await p.run(
       `POST Accept on ${id}`,
       ([id, csrf]) => window.app.call("POST", `/me/interactions/${id}`, { body: { operationName: "Accept" }, csrf }),
       [id, csrf],
     );
+    if (r.status) checkAnswer("POST", `/me/interactions/${id}`, r);
+    return r;
+  };
+
+  // assertOk checks an operation's success answer and returns its referenceId.
+  const assertOk = (r) => {
+    assert.equal(r.status, 200, `Accept: ${JSON.stringify(r)}`);
+    const ref = r.json?.referenceId;
+    assert.ok(Number.isInteger(ref) && ref > 0, `Accept answers a referenceId: ${JSON.stringify(r.json)}`);
+    assert.deepEqual(r.json, { status: "ok", statusCode: 0, referenceId: ref });
+    return ref;
+  };
 
   // The walkthrough with one CometD transport, on the default server (its
   // default CORS origins allow http://127.0.0.1:*).
@@ -192,9 +216,15 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
         assert.equal(await p.run("document.cookie", () => document.cookie), "", "the page's script cannot read the HttpOnly cookie");
 
         // The next request of a frontend: the cookie alone.
-        const again = await p.run("GET /me by cookie", () => window.app.call("GET", "/me"));
+        const again = await p.run("GET /me by cookie", () => window.app.call("GET", "/me?subresources=*"));
         assert.equal(again.status, 200, `GET /me with the cookie alone: ${JSON.stringify(again)}`);
+        checkAnswer("GET", "/me", again);
         assert.equal(again.json?.user?.id, aliceId);
+        assert.deepEqual(
+          again.json.user.channels,
+          ["email", "chat"].map((channel) => ({ channel, userState: { state: "Ready", displayName: "Ready" } })),
+          "the channel objects of subresources=*",
+        );
       });
 
       step(`CometD handshake authenticated by the cookie alone, over ${transport}, subscribe ${ME_INTERACTIONS}`, async () => {
@@ -255,10 +285,9 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
         await takeInvited(p, id, `Browser ${transport}`);
       });
 
-      step(`the page POSTs {"operationName":"Accept"}: 200 {"status":"ok"}, then StateChange Processing`, async () => {
+      step(`the page POSTs {"operationName":"Accept"}: 200 with statusCode 0 and a referenceId, then StatusChange Processing`, async () => {
         const r = await accept(p, id);
-        assert.equal(r.status, 200, `Accept: ${JSON.stringify(r)}`);
-        assert.deepEqual(r.json, { status: "ok" });
+        const ref = assertOk(r);
         const post = await waitFor(
           () => p.net.to(`${servers.plain.url}/api/v2/me/interactions/${id}`).find((q) => q.method === "POST" && q.headers),
           EVENT_MS,
@@ -267,7 +296,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
         assert.match(post.headers["content-type"] ?? "", /^application\/json/);
         assert.equal(post.headers.authorization, undefined, "the operation is authenticated by the cookie");
         assert.match(post.headers.cookie ?? "", new RegExp(`JSESSIONID=${cookie}`));
-        await takeProcessing(p, id, aliceId);
+        await takeProcessing(p, id, aliceId, ref);
         await p.inbox.quiet(300);
         assert.equal(await p.run("transport", () => window.app.transport()), transport, "still on the same transport");
       });
@@ -321,15 +350,14 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
       const token = g.headers["x-csrf-token"];
       assert.match(token ?? "", UUID);
       const r = await accept(p, id, token);
-      assert.equal(r.status, 200, `Accept with the token: ${JSON.stringify(r)}`);
-      assert.deepEqual(r.json, { status: "ok" });
+      const ref = assertOk(r);
       const post = await waitFor(
         () => p.net.to(`${servers.csrf.url}/api/v2/me/interactions/${id}`).filter((q) => q.method === "POST" && q.status === 200 && q.headers)[0],
         EVENT_MS,
         "the POST's headers",
       );
       assert.equal(post.headers["x-csrf-token"], token);
-      await takeProcessing(p, id, aliceId);
+      await takeProcessing(p, id, aliceId, ref);
       const d = await p.run("disconnect", () => window.app.disconnect());
       assert.equal(d.successful, true, `disconnect: ${JSON.stringify(d)}`);
     });
