@@ -16,7 +16,7 @@ const (
 	myInteraction       = "/api/v2/me/interactions/{{it}}"
 	interaction         = "/api/v2/interactions/{{it}}"
 	// anyInteractionID stands in the path of GetWorkbinContent, whose {id}
-	// segment the operation does not consult (behavior.md §4).
+	// segment the operation does not consult (docs/behavior.md §4).
 	anyInteractionID = "0000000000000000"
 	// rejectedState is the state told to an agent after Reject: the
 	// published Reject page shows Completed, older pages Rejected

@@ -6,7 +6,7 @@
 // whose Reject leaves it Completed and offers the email back, PlaceInWorkbin
 // gives InWorkbin and GetWorkbinContent one WorkbinContent message per
 // interaction, disconnect. Each operation answers a referenceId that the
-// notifications it caused for the caller repeat (behavior.md B4.16). Every
+// notifications it caused for the caller repeat (docs/behavior.md B4.16). Every
 // payload and operation answer is checked against the spec, and no session
 // receives another user's messages.
 //
@@ -128,9 +128,9 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
       assert.match(reply.clientId ?? "", /./, "the handshake names a clientId");
       assert.equal(reply.version, "1.0");
       assert.ok(reply.supportedConnectionTypes.includes(transport), `server supports ${transport}`);
-      assert.equal(reply.advice?.reconnect, "retry", "handshake advice reconnect (bayeux.md 5)");
-      assert.equal(reply.advice?.interval, 0, "handshake advice interval (bayeux.md 5)");
-      assert.ok(Number.isInteger(reply.advice?.timeout) && reply.advice.timeout > 0, "handshake advice timeout (bayeux.md 5)");
+      assert.equal(reply.advice?.reconnect, "retry", "handshake advice reconnect (docs/bayeux.md rule 5)");
+      assert.equal(reply.advice?.interval, 0, "handshake advice interval (docs/bayeux.md rule 5)");
+      assert.ok(Number.isInteger(reply.advice?.timeout) && reply.advice.timeout > 0, "handshake advice timeout (docs/bayeux.md rule 5)");
       if (ack) assert.equal(reply.ext?.ack, true, "the server agrees on the ack extension");
       aliceClientId = reply.clientId;
       const me = await api(base, "alice", "GET", "/me");
@@ -310,7 +310,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
         assert.equal(d.referenceId, ref);
       });
       // Routed again without bob: alice, holding the fewest interactions
-      // and first by userName, is offered it (behavior.md B5.7).
+      // and first by userName, is offered it (docs/behavior.md B5.7).
       await alice.inbox.take("Invited again", ME_INTERACTIONS, (d) => {
         assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);

@@ -1,5 +1,5 @@
 // The Faye client (npm faye) over WebSocket. Without the ack extension the
-// server pushes deliveries on the socket as they come (bayeux.md 11).
+// server pushes deliveries on the socket as they come (docs/bayeux.md rule 11).
 import { FayeSession } from "../lib/faye-session.mjs";
 import { agentScenario } from "../lib/scenario.mjs";
 
