@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 func handshakeAs(t testing.TB, s *Server, user string) Message {
@@ -230,4 +232,55 @@ func ExampleServer_MaxSessionsPerPrincipal() {
 	// Output:
 	// successful:true error:""
 	// successful:false error:"403::Too many sessions for this user (1); disconnect one first"
+}
+
+// TestIdleWebSocketUpgradeIsClosed: a WebSocket that sends no handshake
+// within WebSocketHandshakeTimeout is closed with a policy-violation status,
+// so that idle upgrades cannot hold descriptors for ever.
+func TestIdleWebSocketUpgradeIsClosed(t *testing.T) {
+	s := testServer()
+	s.WebSocketHandshakeTimeout = 50 * time.Millisecond
+	url := serve(t, s)
+	ctx := testContext(t) // a safety net: the close comes after 50 ms
+	conn := wsDial(t, ctx, url, "")
+	_, _, err := conn.Read(ctx)
+	if got := websocket.CloseStatus(err); got != websocket.StatusPolicyViolation {
+		t.Fatalf("idle socket: read error %v (status %v), want a close with status %v", err, got, websocket.StatusPolicyViolation)
+	}
+}
+
+// TestUnhandshakenWebSocketsAreCapped: at most MaxPendingWebSockets
+// sockets may wait for their handshake at once; a further upgrade is refused
+// 503 with a text saying why, and a socket that handshakes makes room.
+func TestUnhandshakenWebSocketsAreCapped(t *testing.T) {
+	s := testServer()
+	s.MaxPendingWebSockets = 2
+	s.WebSocketHandshakeTimeout = time.Hour // only the cap is under test
+	url := serve(t, s)
+	ctx := testContext(t)
+	first := wsDial(t, ctx, url, "alice")
+	wsDial(t, ctx, url, "alice")
+
+	refused := func() {
+		t.Helper()
+		_, res, err := websocket.Dial(ctx, strings.Replace(url, "http://", "ws://", 1), nil)
+		if err == nil {
+			t.Fatal("upgrade over the cap accepted")
+		}
+		if res == nil || res.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("upgrade over the cap: %v, response %+v; want 503", err, res)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if !strings.Contains(string(body), "handshake") {
+			t.Errorf("refusal text %q does not say why", body)
+		}
+	}
+	refused()
+
+	r := wsExchange(t, ctx, first, `[{"channel":"/meta/handshake","id":"1","version":"1.0","supportedConnectionTypes":["websocket"]}]`)
+	if !r[0].OK() {
+		t.Fatalf("handshake: %+v", r)
+	}
+	wsDial(t, ctx, url, "alice") // the handshaken socket no longer counts
+	refused()
 }

@@ -24,6 +24,12 @@ const (
 	// hold at once: generous, since one browser user may open several tabs
 	// and the Node CometD adapter several instances.
 	DefaultMaxSessionsPerPrincipal = 64
+	// DefaultWebSocketHandshakeTimeout is how long a WebSocket may stay
+	// open without a handshake.
+	DefaultWebSocketHandshakeTimeout = 10 * time.Second
+	// DefaultMaxPendingWebSockets bounds the WebSockets waiting for their
+	// handshake at once.
+	DefaultMaxPendingWebSockets = 256
 )
 
 // maxBody bounds a request body or WebSocket frame.
@@ -100,6 +106,17 @@ type Server struct {
 	// DisableWebSocket refuses WebSocket upgrades and leaves "websocket"
 	// out of supportedConnectionTypes.
 	DisableWebSocket bool
+	// WebSocketHandshakeTimeout is how long a WebSocket may stay open
+	// before it carries a successful /meta/handshake, or a /meta/connect of
+	// a session it may use; then it is closed with status 1008 (policy
+	// violation), so that upgrades which send nothing cannot hold
+	// descriptors. Default DefaultWebSocketHandshakeTimeout.
+	WebSocketHandshakeTimeout time.Duration
+	// MaxPendingWebSockets bounds the WebSockets open at once that are
+	// still waiting, as above, for their handshake. An upgrade beyond it is
+	// refused with HTTP 503 and a text saying why. Default
+	// DefaultMaxPendingWebSockets; negative: no bound.
+	MaxPendingWebSockets int
 	// OriginPatterns, when set, restricts the Origin of WebSocket upgrades
 	// (host patterns as in path.Match, e.g. "localhost:*"). nil accepts any
 	// origin: this is a local test double, and CORS is decided by the
@@ -126,6 +143,8 @@ type Server struct {
 	stopSweep   chan struct{} // nil until the sweeper runs
 
 	wg sync.WaitGroup // the sweeper and the WebSocket handlers
+
+	pendingWS atomic.Int64 // WebSockets waiting for their handshake, or reserved for an upgrade
 }
 
 func (s *Server) init() {
@@ -165,6 +184,23 @@ func (s *Server) maxSessions() int {
 		return 0
 	}
 	return DefaultMaxSessionsPerPrincipal
+}
+
+func (s *Server) wsHandshakeTimeout() time.Duration {
+	if s.WebSocketHandshakeTimeout > 0 {
+		return s.WebSocketHandshakeTimeout
+	}
+	return DefaultWebSocketHandshakeTimeout
+}
+
+func (s *Server) maxPendingWebSockets() int64 {
+	switch {
+	case s.MaxPendingWebSockets > 0:
+		return int64(s.MaxPendingWebSockets)
+	case s.MaxPendingWebSockets < 0:
+		return 0
+	}
+	return DefaultMaxPendingWebSockets
 }
 
 func (s *Server) maxQueueBytes() int {
