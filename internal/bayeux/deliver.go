@@ -22,9 +22,7 @@ func (s *Server) Deliver(principal, channel string, data json.RawMessage) int {
 		s.log().Error("bayeux: deliver: invalid data", "channel", channel, "err", err)
 		return 0
 	}
-	s.mu.RLock()
-	n, dropped := s.enqueueAll(s.byPrincipal[principal], channel, raw)
-	s.mu.RUnlock()
+	n, dropped := s.enqueueAll(s.sessionsOf(principal), channel, raw)
 	s.drop(dropped)
 	return n
 }

@@ -3,6 +3,8 @@ package bayeux
 // The session registry: sessions by clientId and by principal, and
 // which request may use a session.
 
+import "slices"
+
 // Outcomes of add.
 type addResult uint8
 
@@ -68,6 +70,16 @@ func (s *Server) drop(list []*session) {
 	for _, ss := range list {
 		s.log().Info("bayeux: session dropped: queue full", "clientId", ss.id, "principal", ss.principal)
 	}
+}
+
+// sessionsOf returns a copy of principal's session list, so that callers
+// lock each session without holding the server's lock: a session whose
+// lock is held for long (a big subscribe) must not stop the server, and
+// with it every other session, behind a waiting writer of s.mu.
+func (s *Server) sessionsOf(principal string) []*session {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.byPrincipal[principal])
 }
 
 // identity caches Server.Identify for a request or a socket.

@@ -24,6 +24,9 @@ const (
 	// hold at once: generous, since one browser user may open several tabs
 	// and the Node CometD adapter several instances.
 	DefaultMaxSessionsPerPrincipal = 64
+	// DefaultMaxSubscriptionsPerSession bounds the subscriptions of one
+	// session.
+	DefaultMaxSubscriptionsPerSession = 1000
 	// DefaultWebSocketHandshakeTimeout is how long a WebSocket may stay
 	// open without a handshake.
 	DefaultWebSocketHandshakeTimeout = 10 * time.Second
@@ -103,6 +106,14 @@ type Server struct {
 	// DefaultMaxSessionsPerPrincipal; negative: no bound.
 	MaxSessionsPerPrincipal int
 
+	// MaxSubscriptionsPerSession bounds the subscriptions one session
+	// holds (a channel or pattern counts once however often it is
+	// subscribed). A /meta/subscribe that would exceed it is refused whole,
+	// before any of its channels is checked, with "403::too many
+	// subscriptions (max N)". Default DefaultMaxSubscriptionsPerSession;
+	// negative: no bound.
+	MaxSubscriptionsPerSession int
+
 	// DisableWebSocket refuses WebSocket upgrades and leaves "websocket"
 	// out of supportedConnectionTypes.
 	DisableWebSocket bool
@@ -176,14 +187,20 @@ func (s *Server) maxInterval() time.Duration {
 	return DefaultMaxInterval
 }
 
-func (s *Server) maxSessions() int {
+// bound reads a limit field: positive is the limit, zero the default,
+// negative no limit (0).
+func bound(field, def int) int {
 	switch {
-	case s.MaxSessionsPerPrincipal > 0:
-		return s.MaxSessionsPerPrincipal
-	case s.MaxSessionsPerPrincipal < 0:
+	case field > 0:
+		return field
+	case field < 0:
 		return 0
 	}
-	return DefaultMaxSessionsPerPrincipal
+	return def
+}
+
+func (s *Server) maxSessions() int {
+	return bound(s.MaxSessionsPerPrincipal, DefaultMaxSessionsPerPrincipal)
 }
 
 func (s *Server) wsHandshakeTimeout() time.Duration {
@@ -194,13 +211,11 @@ func (s *Server) wsHandshakeTimeout() time.Duration {
 }
 
 func (s *Server) maxPendingWebSockets() int64 {
-	switch {
-	case s.MaxPendingWebSockets > 0:
-		return int64(s.MaxPendingWebSockets)
-	case s.MaxPendingWebSockets < 0:
-		return 0
-	}
-	return DefaultMaxPendingWebSockets
+	return int64(bound(s.MaxPendingWebSockets, DefaultMaxPendingWebSockets))
+}
+
+func (s *Server) maxSubscriptions() int {
+	return bound(s.MaxSubscriptionsPerSession, DefaultMaxSubscriptionsPerSession)
 }
 
 func (s *Server) maxQueueBytes() int {
