@@ -59,7 +59,7 @@ func (s *Server) process(rq *request, msgs []Message) (out []json.RawMessage, p 
 			out = append(out, marshal(failure(m, "", errInvalidChannel)))
 			continue
 		}
-		ss := s.lookup(rq, m.ClientID)
+		ss := s.lookup(rq, m)
 		if ss == nil {
 			out = append(out, marshal(unknown(m)))
 			continue

@@ -35,6 +35,23 @@ const (
 	DefaultMaxPendingWebSockets = 256
 )
 
+// Proof says how a request shows who sent it; Server.Identify answers it
+// and its documentation says what each value lets a request do.
+type Proof uint8
+
+const (
+	// ProofNone: the request carries no credentials the application knows.
+	ProofNone Proof = iota
+	// ProofCredentials: credentials that authenticate the sender, such as
+	// HTTP Basic.
+	ProofCredentials
+	// ProofCookie: a session cookie, which a client process may share
+	// between its users.
+	ProofCookie
+	// ProofInvalid: credentials that do not authenticate.
+	ProofInvalid
+)
+
 // maxBody bounds a request body or WebSocket frame.
 const maxBody = 1 << 20
 
@@ -59,15 +76,29 @@ type Server struct {
 	Authenticate func(r *http.Request, m *Message) (principal string, err error)
 
 	// Identify tells who sent a request that is not a handshake (for
-	// WebSocket: who opened the socket). When it answers ok with another
-	// principal than the session's, the message is refused as
-	// "402::session_unknown", so a clientId cannot be used by another user.
-	// When it answers !ok (no credentials on the request) the clientId alone
-	// decides. Report ok only for credentials that surely belong to the
-	// sender: the Node CometD adapter shares one cookie jar between all its
-	// instances, so a cookie may belong to another user of the same process.
-	// nil: the clientId alone decides.
-	Identify func(r *http.Request) (principal string, ok bool)
+	// WebSocket: who opened the socket) and how the request shows it, so
+	// that a clientId cannot be used by another user. Every message after
+	// the handshake is bound to its session's principal by this rule:
+	//
+	//   - ProofNone (no credentials, or a cookie the application does not
+	//     know): the clientId alone decides;
+	//   - ProofCredentials (credentials that authenticate the sender, such
+	//     as HTTP Basic): the principal must be the session's;
+	//   - ProofInvalid (credentials that do not authenticate, such as a
+	//     wrong password): every message is refused;
+	//   - ProofCookie (a session cookie): a /meta/connect is allowed
+	//     whatever principal the cookie names, every other message
+	//     (subscribe, unsubscribe, disconnect, publish) only when it names
+	//     the session's. The Node CometD adapter shares one cookie jar
+	//     between all the CometD instances of a process, so a cookie may
+	//     belong to the last user of that process who logged in; a poll only
+	//     reads the session's own queue, and a client of two users that
+	//     changes state sends Basic credentials, which take precedence.
+	//
+	// A refused message is answered "402::session_unknown", as if the
+	// clientId were unknown, so a refusal does not tell that the session
+	// exists. nil: the clientId alone decides.
+	Identify func(r *http.Request) (principal string, proof Proof)
 
 	// CanSubscribe decides whether principal may subscribe to channel (a
 	// channel name or a pattern ending in /* or /**). nil allows every
