@@ -120,14 +120,21 @@ func (s *Server) newBayeux(auth *httpapi.Authenticator, d defaults) *bayeux.Serv
 			}
 			return u.ID, nil
 		},
-		// Only Basic credentials prove who sent a later message: the Node
-		// CometD adapter shares one cookie jar between its instances.
-		Identify: func(r *http.Request) (string, bool) {
-			if _, _, has := r.BasicAuth(); !has {
-				return "", false
-			}
+		// Later messages are bound to the session's user: Basic credentials
+		// must be that user's, a cookie of another user may only poll (the
+		// rule of bayeux.Server.Identify), an unknown cookie proves nothing.
+		Identify: func(r *http.Request) (string, bayeux.Proof) {
+			_, _, basic := r.BasicAuth()
 			u, fromCookie, ok := auth.Identify(r)
-			return u.ID, ok && !fromCookie
+			switch {
+			case basic && !ok:
+				return "", bayeux.ProofInvalid
+			case !ok:
+				return "", bayeux.ProofNone
+			case fromCookie:
+				return u.ID, bayeux.ProofCookie
+			}
+			return u.ID, bayeux.ProofCredentials
 		},
 		CanSubscribe:            push.CanSubscribe,
 		CanPublish:              push.CanPublish,

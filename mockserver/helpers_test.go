@@ -28,6 +28,11 @@ type harness struct {
 	ts  *httptest.Server
 }
 
+// safetyNet bounds a wait for something that must happen: reaching it is a
+// failure (a hang), never a measure of speed, so it is generous enough for
+// the race detector on a busy machine.
+const safetyNet = 2 * time.Minute
+
 func newHarness(t *testing.T, configure ...func(*mockserver.Server)) *harness {
 	t.Helper()
 	srv := &mockserver.Server{

@@ -6,7 +6,6 @@ import (
 	"net/http/cookiejar"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -119,7 +118,7 @@ func TestPropertiesStayBoundedOverHTTP(t *testing.T) {
 func cometdClient(t *testing.T, h *harness, hc *http.Client, user string) (*bayeux.Client, error) {
 	t.Helper()
 	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(user), HTTPClient: hc}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 	defer cancel()
 	err := c.Handshake(ctx)
 	t.Cleanup(func() { _ = c.Close() })

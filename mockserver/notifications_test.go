@@ -26,7 +26,7 @@ type agentSession struct {
 func (h *harness) cometd(user, transport string, channels ...string) *agentSession {
 	h.t.Helper()
 	c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(user), Transport: transport, HTTPClient: h.ts.Client()}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 	defer cancel()
 	if err := c.Handshake(ctx); err != nil {
 		h.t.Fatalf("%s handshake: %v", user, err)
@@ -47,7 +47,7 @@ var loadSpec = sync.OnceValues(spec.Load)
 // its channel.
 func (a *agentSession) next() (string, gjson.Result) {
 	a.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 	defer cancel()
 	m, err := a.c.Receive(ctx)
 	if err != nil {
@@ -151,7 +151,7 @@ func TestHandshakeNeedsCredentials(t *testing.T) {
 			hdr = req.Header
 		}
 		c := &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: hdr}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 		err := c.Handshake(ctx)
 		cancel()
 		_ = c.Close()
@@ -167,7 +167,7 @@ func TestHandshakeNeedsCredentials(t *testing.T) {
 func TestClientsMayNotPublish(t *testing.T) {
 	h := newHarness(t)
 	alice := h.cometd("alice", bayeux.LongPolling)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 	defer cancel()
 	err := alice.c.Publish(ctx, "/v2/me/interactions", json.RawMessage(`{"messageTypeName":"InteractionStateMessage"}`))
 	if err == nil || !strings.Contains(err.Error(), "403") {

@@ -404,7 +404,7 @@ func runSoak(t *testing.T, cfg soakConfig) {
 			transportName = bayeux.WebSocket
 		}
 		a.c = &bayeux.Client{URL: h.ts.URL + "/api/v2/notifications", Header: testusers.Header(a.name), HTTPClient: a.hc, Transport: transportName, Buffer: 4096}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 		if err := a.c.Handshake(ctx); err != nil {
 			t.Fatalf("%s handshake: %v", a.name, err)
 		}
@@ -516,13 +516,13 @@ func runSoak(t *testing.T, cfg soakConfig) {
 		return len(missing) == 0, strings.Join(missing, "; ")
 	}
 	poll := time.NewTicker(10 * time.Millisecond)
-	for end := time.Now().Add(15 * time.Second); ; <-poll.C {
+	for end := time.Now().Add(safetyNet); ; <-poll.C {
 		ok, missing := arrived()
 		if ok {
 			break
 		}
 		if time.Now().After(end) {
-			t.Errorf("notifications missing after 15s: %s", missing)
+			t.Errorf("notifications missing after %v: %s", safetyNet, missing)
 			break
 		}
 	}
@@ -568,7 +568,7 @@ func runSoak(t *testing.T, cfg soakConfig) {
 
 	// The agents leave.
 	for _, a := range agents {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 		if err := a.c.Disconnect(ctx); err != nil {
 			t.Errorf("%s disconnect: %v", a.name, err)
 		}

@@ -182,13 +182,14 @@ func openServer(t *testing.T, configure ...func(*mockserver.Server)) *mockserver
 }
 
 // TestShutdownAnswersHeldLongPolls: Shutdown answers a held CometD connect
-// at once instead of waiting for its hold (here a minute) to run out.
+// at once instead of waiting for its hold (here an hour, far beyond the
+// test's safety net) to run out.
 func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 	for _, transport := range []string{bayeux.LongPolling, bayeux.WebSocket} {
 		t.Run(transport, func(t *testing.T) {
-			srv := openServer(t, func(s *mockserver.Server) { s.LongPollTimeout = time.Minute })
+			srv := openServer(t, func(s *mockserver.Server) { s.LongPollTimeout = time.Hour })
 			c := &bayeux.Client{URL: srv.URL() + "/api/v2/notifications", Header: testusers.Header("alice"), Transport: transport}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
 			defer cancel()
 			if err := c.Handshake(ctx); err != nil {
 				t.Fatal(err)
@@ -205,7 +206,6 @@ func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 			if _, err := c.Receive(ctx); err != nil {
 				t.Fatal(err)
 			}
-			start := time.Now()
 			if err := srv.Shutdown(context.Background()); err != nil {
 				t.Fatalf("Shutdown: %v", err)
 			}
@@ -213,9 +213,6 @@ func TestShutdownAnswersHeldLongPolls(t *testing.T) {
 			case <-c.Done():
 			case <-ctx.Done():
 				t.Fatal("the client still waits on its connect after Shutdown")
-			}
-			if took := time.Since(start); took > 4*time.Second {
-				t.Fatalf("Shutdown took %v: it waited for the held connect", took)
 			}
 		})
 	}

@@ -34,9 +34,11 @@ func newClient(t testing.TB, url, user, transport string, ack bool) *Client {
 	return c
 }
 
+// testContext bounds a test's waits by safetyNet: a hang fails the test,
+// a slow machine does not.
 func testContext(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), safetyNet)
 	t.Cleanup(cancel)
 	return ctx
 }

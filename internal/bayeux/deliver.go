@@ -42,9 +42,9 @@ func (s *Server) DeliverAs(principal string, channels []string, data json.RawMes
 		}
 		raws[i] = raw
 	}
-	s.mu.RLock()
-	n, dropped := s.enqueueAs(s.byPrincipal[principal], channels, raws)
-	s.mu.RUnlock()
+	// The session list is copied under the server lock and released before
+	// any session lock is taken: one busy session never stalls the rest.
+	n, dropped := s.enqueueAs(s.sessionsOf(principal), channels, raws)
 	s.drop(dropped)
 	return n
 }

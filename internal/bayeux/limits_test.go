@@ -9,8 +9,11 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 func handshakeAs(t testing.TB, s *Server, user string) Message {
@@ -179,10 +182,12 @@ func TestHoldOutlastsServerTimeouts(t *testing.T) {
 		t.Skip("holds a connect for real time")
 	}
 	s := testServer()
-	s.Timeout = 600 * time.Millisecond
+	// The server's timeouts must let an ordinary request through on a busy
+	// machine; the hold is well beyond them.
+	s.Timeout = 3 * time.Second
 	ts := httptest.NewUnstartedServer(s)
-	ts.Config.ReadTimeout = 150 * time.Millisecond
-	ts.Config.WriteTimeout = 150 * time.Millisecond
+	ts.Config.ReadTimeout = time.Second
+	ts.Config.WriteTimeout = time.Second
 	ts.Start()
 	defer ts.Close()
 	defer s.Close()
@@ -230,4 +235,186 @@ func ExampleServer_MaxSessionsPerPrincipal() {
 	// Output:
 	// successful:true error:""
 	// successful:false error:"403::Too many sessions for this user (1); disconnect one first"
+}
+
+// TestIdleWebSocketUpgradeIsClosed: a WebSocket that sends no handshake
+// within WebSocketHandshakeTimeout is closed with a policy-violation status,
+// so that idle upgrades cannot hold descriptors for ever.
+func TestIdleWebSocketUpgradeIsClosed(t *testing.T) {
+	s := testServer()
+	s.WebSocketHandshakeTimeout = 50 * time.Millisecond
+	url := serve(t, s)
+	ctx := testContext(t) // a safety net: the close comes after 50 ms
+	conn := wsDial(t, ctx, url, "")
+	_, _, err := conn.Read(ctx)
+	if got := websocket.CloseStatus(err); got != websocket.StatusPolicyViolation {
+		t.Fatalf("idle socket: read error %v (status %v), want a close with status %v", err, got, websocket.StatusPolicyViolation)
+	}
+}
+
+// TestUnhandshakenWebSocketsAreCapped: at most MaxPendingWebSockets
+// sockets may wait for their handshake at once; a further upgrade is refused
+// 503 with a text saying why, and a socket that handshakes makes room.
+func TestUnhandshakenWebSocketsAreCapped(t *testing.T) {
+	s := testServer()
+	s.MaxPendingWebSockets = 2
+	s.WebSocketHandshakeTimeout = time.Hour // only the cap is under test
+	url := serve(t, s)
+	ctx := testContext(t)
+	first := wsDial(t, ctx, url, "alice")
+	wsDial(t, ctx, url, "alice")
+
+	refused := func() {
+		t.Helper()
+		_, res, err := websocket.Dial(ctx, strings.Replace(url, "http://", "ws://", 1), nil)
+		if err == nil {
+			t.Fatal("upgrade over the cap accepted")
+		}
+		if res == nil || res.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("upgrade over the cap: %v, response %+v; want 503", err, res)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if !strings.Contains(string(body), "handshake") {
+			t.Errorf("refusal text %q does not say why", body)
+		}
+	}
+	refused()
+
+	r := wsExchange(t, ctx, first, `[{"channel":"/meta/handshake","id":"1","version":"1.0","supportedConnectionTypes":["websocket"]}]`)
+	if !r[0].OK() {
+		t.Fatalf("handshake: %+v", r)
+	}
+	wsDial(t, ctx, url, "alice") // the handshaken socket no longer counts
+	refused()
+}
+
+// safetyNet bounds a wait for something that must happen: reaching it is a
+// failure (a hang), never a measure of speed, so it is generous enough for
+// the race detector on a busy machine.
+const safetyNet = 2 * time.Minute
+
+func channels(n int) string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf(`"/c/%d"`, i)
+	}
+	return "[" + strings.Join(names, ",") + "]"
+}
+
+// TestSubscribeWithTwentyThousandChannelsIsRefused: a session holds at most
+// MaxSubscriptionsPerSession subscriptions. A subscribe over it is refused
+// whole, before any channel is checked, and duplicates count once.
+func TestSubscribeWithTwentyThousandChannelsIsRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		limit   int
+		first   string // subscription of a first, accepted subscribe
+		sub     string
+		wantErr string
+		wantN   int // subscriptions held afterwards
+	}{
+		{"twenty thousand at once", 0, "", channels(20000), "403::too many subscriptions (max 1000)", 0},
+		{"at the limit", 3, "", `["/a","/b","/c"]`, "", 3},
+		{"duplicates count once", 3, "", `["/a","/b","/c","/a","/c"]`, "", 3},
+		{"over the limit at once", 3, "", `["/a","/b","/c","/d"]`, "403::too many subscriptions (max 3)", 0},
+		{"over the limit with those held", 3, `["/a","/b"]`, `["/b","/c","/d"]`, "403::too many subscriptions (max 3)", 2},
+		{"resubscribing what is held", 3, `["/a","/b","/c"]`, `["/a","/b","/c"]`, "", 3},
+		{"no limit", -1, "", channels(20000), "", 20000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := testServer()
+			s.MaxSubscriptionsPerSession = tt.limit
+			var checked atomic.Int64
+			can := s.CanSubscribe
+			s.CanSubscribe = func(principal, channel string) bool { checked.Add(1); return can(principal, channel) }
+			defer s.Close()
+			id := handshakeAs(t, s, "alice").ClientID
+			if tt.first != "" {
+				wantReply(t, roundTrip(t, s, "alice", subscribeReq(id, "2", tt.first)), MetaSubscribe, "")
+			}
+			checked.Store(0)
+			wantReply(t, roundTrip(t, s, "alice", subscribeReq(id, "3", tt.sub)), MetaSubscribe, tt.wantErr)
+			if tt.wantErr != "" && tt.first == "" && checked.Load() != 0 {
+				t.Errorf("CanSubscribe called %d times for a refused subscribe, want 0", checked.Load())
+			}
+			s.mu.RLock()
+			ss := s.sessions[id]
+			s.mu.RUnlock()
+			ss.mu.Lock()
+			n := len(ss.subs)
+			ss.mu.Unlock()
+			if n != tt.wantN {
+				t.Errorf("session holds %d subscriptions, want %d", n, tt.wantN)
+			}
+		})
+	}
+}
+
+// TestSubscribeDoesNotHoldUpOtherSessions: while one session's lock is held
+// (a subscribe parked in the middle of its work), delivery to that session
+// waits for it, but delivery to another session, a handshake and the
+// sweeper go on: nothing holds the server's lock while it waits for one
+// session's.
+func TestSubscribeDoesNotHoldUpOtherSessions(t *testing.T) {
+	s := testServer()
+	defer s.Close()
+	aliceID := openSession(t, s, "alice", "/a", false)
+	bobID := openSession(t, s, "bob", "/a", false)
+	s.mu.RLock()
+	alice := s.sessions[aliceID]
+	s.mu.RUnlock()
+
+	alice.mu.Lock() // alice's subscribe, parked with her session's lock held
+	parked := true
+	defer func() {
+		if parked {
+			alice.mu.Unlock()
+		}
+	}()
+	toAlice := make(chan int, 1)
+	go func() { toAlice <- s.Deliver("alice", "/a", json.RawMessage(`"for alice"`)) }()
+	swept := make(chan int, 1)
+	go func() { swept <- s.sweep(s.now()) }()
+	// Wait until the sweep is over, or holds or waits for the server's lock
+	// (where it would stop everyone behind alice's session).
+	for waiting := true; waiting; {
+		select {
+		case <-swept:
+			waiting = false
+		default:
+			if s.mu.TryRLock() {
+				s.mu.RUnlock()
+				runtime.Gosched()
+			} else {
+				waiting = false
+			}
+		}
+	}
+
+	toBob := make(chan int, 1)
+	go func() { toBob <- s.Deliver("bob", "/a", json.RawMessage(`"for bob"`)) }()
+	select {
+	case n := <-toBob:
+		if n != 1 {
+			t.Errorf("delivery to bob reached %d sessions, want 1", n)
+		}
+	case <-time.After(safetyNet):
+		t.Fatal("delivery to bob waits for alice's session")
+	}
+	if got := deliveries(roundTrip(t, s, "bob", connectReq(bobID, "4"))); len(got) != 1 || got[0] != `"for bob"` {
+		t.Errorf("bob got %v", got)
+	}
+	if m := handshakeAs(t, s, "carol"); !m.OK() {
+		t.Errorf("carol's handshake: %+v", m)
+	}
+
+	alice.mu.Unlock()
+	parked = false
+	if n := <-toAlice; n != 1 {
+		t.Errorf("delivery to alice reached %d sessions, want 1", n)
+	}
+	if got := deliveries(roundTrip(t, s, "alice", connectReq(aliceID, "4"))); len(got) != 1 || got[0] != `"for alice"` {
+		t.Errorf("alice got %v", got)
+	}
 }

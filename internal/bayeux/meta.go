@@ -25,6 +25,7 @@ const (
 	errUnknownMeta         = "400::Unknown meta channel"
 	errConnectionTypes     = "301::Unsupported connection types"
 	errTooManySessions     = "403::Too many sessions for this user"
+	errTooManySubs         = "403::too many subscriptions"
 )
 
 // request is one HTTP request or one WebSocket frame being processed.
@@ -58,7 +59,7 @@ func (s *Server) process(rq *request, msgs []Message) (out []json.RawMessage, p 
 			out = append(out, marshal(failure(m, "", errInvalidChannel)))
 			continue
 		}
-		ss := s.lookup(rq, m.ClientID)
+		ss := s.lookup(rq, m)
 		if ss == nil {
 			out = append(out, marshal(unknown(m)))
 			continue
@@ -290,7 +291,25 @@ func (s *Server) subscribe(ss *session, m *Message) *Message {
 	if len(m.Subscription) == 0 {
 		return failure(m, ss.id, errMissingSubscription)
 	}
+	limit := s.maxSubscriptions()
+	tooMany := func() *Message {
+		s.log().Info("bayeux: subscription refused: too many", "clientId", ss.id, "principal", ss.principal, "max", limit)
+		return withSub(failure(m, ss.id, fmt.Sprintf("%s (max %d)", errTooManySubs, limit)), m)
+	}
+	// The channels once each, in order; a set, so that checking a long
+	// list stays linear.
+	want := make(map[string]struct{}, len(m.Subscription))
+	var uniq []string
 	for _, ch := range m.Subscription {
+		if _, dup := want[ch]; !dup {
+			want[ch] = struct{}{}
+			uniq = append(uniq, ch)
+		}
+	}
+	if limit > 0 && len(uniq) > limit {
+		return tooMany()
+	}
+	for _, ch := range uniq {
 		if !ValidChannel(ch, true) {
 			return withSub(failure(m, ss.id, errInvalidChannel), m)
 		}
@@ -301,16 +320,30 @@ func (s *Server) subscribe(ss *session, m *Message) *Message {
 	}
 	ss.mu.Lock()
 	gone := ss.gone
+	fits := true
 	if !gone {
-		for _, ch := range m.Subscription {
-			if !slices.Contains(ss.subs, ch) {
-				ss.subs = append(ss.subs, ch)
+		added := 0
+		for _, ch := range uniq {
+			if _, held := ss.subs[ch]; !held {
+				added++
+			}
+		}
+		fits = limit <= 0 || len(ss.subs)+added <= limit
+		if fits {
+			if ss.subs == nil {
+				ss.subs = make(map[string]struct{}, len(uniq))
+			}
+			for _, ch := range uniq {
+				ss.subs[ch] = struct{}{}
 			}
 		}
 	}
 	ss.mu.Unlock()
 	if gone {
 		return unknown(m)
+	}
+	if !fits {
+		return tooMany()
 	}
 	return withSub(&Message{Channel: MetaSubscribe, ID: m.ID, ClientID: ss.id, Successful: &jsonTrue}, m)
 }
@@ -321,7 +354,9 @@ func (s *Server) unsubscribe(ss *session, m *Message) *Message {
 	}
 	ss.mu.Lock()
 	gone := ss.gone
-	ss.subs = slices.DeleteFunc(ss.subs, func(p string) bool { return slices.Contains(m.Subscription, p) })
+	for _, ch := range m.Subscription {
+		delete(ss.subs, ch)
+	}
 	ss.mu.Unlock()
 	if gone {
 		return unknown(m)

@@ -3,6 +3,8 @@ package bayeux
 // The session registry: sessions by clientId and by principal, and
 // which request may use a session.
 
+import "slices"
+
 // Outcomes of add.
 type addResult uint8
 
@@ -70,37 +72,56 @@ func (s *Server) drop(list []*session) {
 	}
 }
 
+// sessionsOf returns a copy of principal's session list, so that callers
+// lock each session without holding the server's lock: a session whose
+// lock is held for long (a big subscribe) must not stop the server, and
+// with it every other session, behind a waiting writer of s.mu.
+func (s *Server) sessionsOf(principal string) []*session {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.byPrincipal[principal])
+}
+
 // identity caches Server.Identify for a request or a socket.
 type identity struct {
 	done      bool
 	principal string
-	ok        bool
+	proof     Proof
 }
 
-// owns reports whether the request may act for ss: Identify either knows
-// nobody on the request or knows ss's principal.
-func (s *Server) owns(rq *request, ss *session) bool {
+// owns reports whether the request may send a message on channel for ss,
+// by the rule of Server.Identify.
+func (s *Server) owns(rq *request, ss *session, channel string) bool {
 	if s.Identify == nil {
 		return true
 	}
 	id := rq.ident
 	if !id.done {
-		id.principal, id.ok = s.Identify(rq.r)
+		id.principal, id.proof = s.Identify(rq.r)
 		id.done = true
 	}
-	return !id.ok || id.principal == ss.principal
+	switch id.proof {
+	case ProofNone:
+		return true
+	case ProofCredentials:
+		return id.principal == ss.principal
+	case ProofCookie:
+		return id.principal == ss.principal || channel == MetaConnect
+	}
+	return false // ProofInvalid, or a value Identify should not answer
 }
 
-// lookup finds the session of clientID that the request may use.
-func (s *Server) lookup(rq *request, clientID string) *session {
+// lookup finds the session of a message's clientId, when the request may
+// use it for that message.
+func (s *Server) lookup(rq *request, m *Message) *session {
 	s.mu.RLock()
-	ss := s.sessions[clientID]
+	ss := s.sessions[m.ClientID]
 	s.mu.RUnlock()
 	if ss == nil {
 		return nil
 	}
-	if !s.owns(rq, ss) {
-		s.log().Info("bayeux: clientId presented by another principal", "clientId", clientID, "principal", ss.principal)
+	if !s.owns(rq, ss, m.Channel) {
+		s.log().Info("bayeux: clientId presented without its principal's credentials", "clientId", m.ClientID, "principal", ss.principal, "channel", m.Channel)
 		return nil
 	}
 	return ss

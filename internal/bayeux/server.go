@@ -24,6 +24,32 @@ const (
 	// hold at once: generous, since one browser user may open several tabs
 	// and the Node CometD adapter several instances.
 	DefaultMaxSessionsPerPrincipal = 64
+	// DefaultMaxSubscriptionsPerSession bounds the subscriptions of one
+	// session.
+	DefaultMaxSubscriptionsPerSession = 1000
+	// DefaultWebSocketHandshakeTimeout is how long a WebSocket may stay
+	// open without a handshake.
+	DefaultWebSocketHandshakeTimeout = 10 * time.Second
+	// DefaultMaxPendingWebSockets bounds the WebSockets waiting for their
+	// handshake at once.
+	DefaultMaxPendingWebSockets = 256
+)
+
+// Proof says how a request shows who sent it; Server.Identify answers it
+// and its documentation says what each value lets a request do.
+type Proof uint8
+
+const (
+	// ProofNone: the request carries no credentials the application knows.
+	ProofNone Proof = iota
+	// ProofCredentials: credentials that authenticate the sender, such as
+	// HTTP Basic.
+	ProofCredentials
+	// ProofCookie: a session cookie, which a client process may share
+	// between its users.
+	ProofCookie
+	// ProofInvalid: credentials that do not authenticate.
+	ProofInvalid
 )
 
 // maxBody bounds a request body or WebSocket frame.
@@ -50,15 +76,29 @@ type Server struct {
 	Authenticate func(r *http.Request, m *Message) (principal string, err error)
 
 	// Identify tells who sent a request that is not a handshake (for
-	// WebSocket: who opened the socket). When it answers ok with another
-	// principal than the session's, the message is refused as
-	// "402::session_unknown", so a clientId cannot be used by another user.
-	// When it answers !ok (no credentials on the request) the clientId alone
-	// decides. Report ok only for credentials that surely belong to the
-	// sender: the Node CometD adapter shares one cookie jar between all its
-	// instances, so a cookie may belong to another user of the same process.
-	// nil: the clientId alone decides.
-	Identify func(r *http.Request) (principal string, ok bool)
+	// WebSocket: who opened the socket) and how the request shows it, so
+	// that a clientId cannot be used by another user. Every message after
+	// the handshake is bound to its session's principal by this rule:
+	//
+	//   - ProofNone (no credentials, or a cookie the application does not
+	//     know): the clientId alone decides;
+	//   - ProofCredentials (credentials that authenticate the sender, such
+	//     as HTTP Basic): the principal must be the session's;
+	//   - ProofInvalid (credentials that do not authenticate, such as a
+	//     wrong password): every message is refused;
+	//   - ProofCookie (a session cookie): a /meta/connect is allowed
+	//     whatever principal the cookie names, every other message
+	//     (subscribe, unsubscribe, disconnect, publish) only when it names
+	//     the session's. The Node CometD adapter shares one cookie jar
+	//     between all the CometD instances of a process, so a cookie may
+	//     belong to the last user of that process who logged in; a poll only
+	//     reads the session's own queue, and a client of two users that
+	//     changes state sends Basic credentials, which take precedence.
+	//
+	// A refused message is answered "402::session_unknown", as if the
+	// clientId were unknown, so a refusal does not tell that the session
+	// exists. nil: the clientId alone decides.
+	Identify func(r *http.Request) (principal string, proof Proof)
 
 	// CanSubscribe decides whether principal may subscribe to channel (a
 	// channel name or a pattern ending in /* or /**). nil allows every
@@ -97,9 +137,28 @@ type Server struct {
 	// DefaultMaxSessionsPerPrincipal; negative: no bound.
 	MaxSessionsPerPrincipal int
 
+	// MaxSubscriptionsPerSession bounds the subscriptions one session
+	// holds (a channel or pattern counts once however often it is
+	// subscribed). A /meta/subscribe that would exceed it is refused whole,
+	// before any of its channels is checked, with "403::too many
+	// subscriptions (max N)". Default DefaultMaxSubscriptionsPerSession;
+	// negative: no bound.
+	MaxSubscriptionsPerSession int
+
 	// DisableWebSocket refuses WebSocket upgrades and leaves "websocket"
 	// out of supportedConnectionTypes.
 	DisableWebSocket bool
+	// WebSocketHandshakeTimeout is how long a WebSocket may stay open
+	// before it carries a successful /meta/handshake, or a /meta/connect of
+	// a session it may use; then it is closed with status 1008 (policy
+	// violation), so that upgrades which send nothing cannot hold
+	// descriptors. Default DefaultWebSocketHandshakeTimeout.
+	WebSocketHandshakeTimeout time.Duration
+	// MaxPendingWebSockets bounds the WebSockets open at once that are
+	// still waiting, as above, for their handshake. An upgrade beyond it is
+	// refused with HTTP 503 and a text saying why. Default
+	// DefaultMaxPendingWebSockets; negative: no bound.
+	MaxPendingWebSockets int
 	// OriginPatterns, when set, restricts the Origin of WebSocket upgrades
 	// (host patterns as in path.Match, e.g. "localhost:*"). nil accepts any
 	// origin: this is a local test double, and CORS is decided by the
@@ -126,6 +185,8 @@ type Server struct {
 	stopSweep   chan struct{} // nil until the sweeper runs
 
 	wg sync.WaitGroup // the sweeper and the WebSocket handlers
+
+	pendingWS atomic.Int64 // WebSockets waiting for their handshake, or reserved for an upgrade
 }
 
 func (s *Server) init() {
@@ -157,14 +218,35 @@ func (s *Server) maxInterval() time.Duration {
 	return DefaultMaxInterval
 }
 
-func (s *Server) maxSessions() int {
+// bound reads a limit field: positive is the limit, zero the default,
+// negative no limit (0).
+func bound(field, def int) int {
 	switch {
-	case s.MaxSessionsPerPrincipal > 0:
-		return s.MaxSessionsPerPrincipal
-	case s.MaxSessionsPerPrincipal < 0:
+	case field > 0:
+		return field
+	case field < 0:
 		return 0
 	}
-	return DefaultMaxSessionsPerPrincipal
+	return def
+}
+
+func (s *Server) maxSessions() int {
+	return bound(s.MaxSessionsPerPrincipal, DefaultMaxSessionsPerPrincipal)
+}
+
+func (s *Server) wsHandshakeTimeout() time.Duration {
+	if s.WebSocketHandshakeTimeout > 0 {
+		return s.WebSocketHandshakeTimeout
+	}
+	return DefaultWebSocketHandshakeTimeout
+}
+
+func (s *Server) maxPendingWebSockets() int64 {
+	return int64(bound(s.MaxPendingWebSockets, DefaultMaxPendingWebSockets))
+}
+
+func (s *Server) maxSubscriptions() int {
+	return bound(s.MaxSubscriptionsPerSession, DefaultMaxSubscriptionsPerSession)
 }
 
 func (s *Server) maxQueueBytes() int {

@@ -16,8 +16,8 @@ type session struct {
 	ack       bool // the client and the server agreed on the ack extension
 	pidx      int  // index in Server.byPrincipal[principal]; guarded by Server.mu
 
-	mu        sync.Mutex // guards the fields below
-	subs      []string
+	mu        sync.Mutex          // guards the fields below
+	subs      map[string]struct{} // channels and patterns; nil until the first subscribe
 	queue     []queued
 	qbytes    int     // bytes of the messages in queue
 	batch     int64   // last ack batch number sent
@@ -201,7 +201,7 @@ func (ss *session) wake(now time.Time) {
 // subscribed reports whether any subscription matches channel. Called with
 // ss.mu held.
 func (ss *session) subscribed(channel string) bool {
-	for _, p := range ss.subs {
+	for p := range ss.subs {
 		if Match(p, channel) {
 			return true
 		}

@@ -21,20 +21,30 @@ func (s *Server) sweeper(stop <-chan struct{}) {
 }
 
 // sweep removes the sessions that have had no connect, held or answered,
-// for longer than MaxInterval, and returns how many it removed.
+// for longer than MaxInterval, and returns how many it removed. It never
+// waits for a session's lock: a session busy right now is not idle, and the
+// next sweep looks at it again.
 func (s *Server) sweep(now time.Time) int {
 	limit := s.maxInterval()
-	var dead []*session
-	s.mu.Lock()
+	s.mu.RLock()
+	all := make([]*session, 0, len(s.sessions))
 	for _, ss := range s.sessions {
-		ss.mu.Lock()
-		if ss.held == nil && now.Sub(ss.lastSeen) > limit {
+		all = append(all, ss)
+	}
+	s.mu.RUnlock()
+	var dead []*session
+	for _, ss := range all {
+		if !ss.mu.TryLock() {
+			continue
+		}
+		if !ss.gone && ss.held == nil && now.Sub(ss.lastSeen) > limit {
 			ss.gone = true
 			ss.queue, ss.subs = nil, nil
 			dead = append(dead, ss)
 		}
 		ss.mu.Unlock()
 	}
+	s.mu.Lock()
 	for _, ss := range dead {
 		s.removeLocked(ss)
 	}

@@ -31,9 +31,11 @@ func testServer() *Server {
 			}
 			return "", errors.New("Handshake denied")
 		},
-		Identify: func(r *http.Request) (string, bool) {
-			u := r.Header.Get("X-User")
-			return u, u != ""
+		Identify: func(r *http.Request) (string, Proof) {
+			if u := r.Header.Get("X-User"); u != "" {
+				return u, ProofCredentials
+			}
+			return "", ProofNone
 		},
 		CanPublish: func(principal, channel string) bool {
 			return IsService(channel) || strings.HasPrefix(channel, "/chat/")

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -25,6 +27,12 @@ type wsConn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	// beforeHandshake is true until the socket carries its handshake (or a
+	// connect of a session it may use), or its WebSocketHandshakeTimeout
+	// runs out; while true the socket counts in Server.pendingWS.
+	beforeHandshake atomic.Bool
+	overdue         *time.Timer // closes the socket when its handshake is late
+
 	mu      sync.Mutex // guards the fields below
 	sess    *session   // the session whose connects arrive here
 	polls   []*poll    // released connects to answer
@@ -37,17 +45,25 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "WebSocket transport disabled; use long-polling", http.StatusBadRequest)
 		return
 	}
+	if !s.reservePending() {
+		s.log().Info("bayeux: websocket upgrade refused: too many sockets without handshake", "max", s.maxPendingWebSockets())
+		http.Error(w, fmt.Sprintf("too many WebSocket connections waiting for their Bayeux handshake (max %d); try again later", s.maxPendingWebSockets()), http.StatusServiceUnavailable)
+		return
+	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		OriginPatterns:     s.OriginPatterns,
 		InsecureSkipVerify: len(s.OriginPatterns) == 0,
 	})
 	if err != nil {
+		s.pendingWS.Add(-1)
 		s.log().Info("bayeux: websocket upgrade refused", "err", err)
 		return // Accept has answered
 	}
 	conn.SetReadLimit(maxBody)
 	ctx, cancel := context.WithCancel(context.Background())
 	wc := &wsConn{s: s, conn: conn, ctx: ctx, cancel: cancel}
+	wc.beforeHandshake.Store(true)
+	defer wc.handshaken() // gives back the reservation if still held
 	defer cancel()
 	if !s.addConn(wc) {
 		conn.Close(websocket.StatusGoingAway, "server closing")
@@ -55,6 +71,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.wg.Done()
 	defer s.removeConn(wc)
+	wc.overdue = time.AfterFunc(s.wsHandshakeTimeout(), wc.handshakeOverdue)
 
 	ident := &identity{}
 	for {
@@ -87,6 +104,41 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	conn.CloseNow()
 }
 
+// reservePending counts one more socket waiting for its handshake, unless
+// MaxPendingWebSockets are already waiting.
+func (s *Server) reservePending() bool {
+	n := s.pendingWS.Add(1)
+	if limit := s.maxPendingWebSockets(); limit > 0 && n > limit {
+		s.pendingWS.Add(-1)
+		return false
+	}
+	return true
+}
+
+// handshaken ends the socket's wait for its handshake: it no longer counts
+// as pending and its handshake timer stops. Only the first call, of this and
+// handshakeOverdue, counts.
+func (wc *wsConn) handshaken() {
+	if !wc.beforeHandshake.CompareAndSwap(true, false) {
+		return
+	}
+	wc.s.pendingWS.Add(-1)
+	if wc.overdue != nil {
+		wc.overdue.Stop()
+	}
+}
+
+// handshakeOverdue closes a socket that has not handshaken in time.
+func (wc *wsConn) handshakeOverdue() {
+	if !wc.beforeHandshake.CompareAndSwap(true, false) {
+		return
+	}
+	wc.s.pendingWS.Add(-1)
+	wc.s.log().Info("bayeux: websocket closed: no handshake in time", "timeout", wc.s.wsHandshakeTimeout())
+	wc.conn.Close(websocket.StatusPolicyViolation, "no Bayeux handshake in time")
+	wc.cancel()
+}
+
 func (s *Server) addConn(wc *wsConn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,12 +167,14 @@ func (wc *wsConn) write(msgs []json.RawMessage) error {
 	return wc.conn.Write(ctx, websocket.MessageText, joinArray(msgs))
 }
 
-// setSession records the session whose connects arrive on this socket.
-// Called with the session's lock held.
+// setSession records the session whose connects arrive on this socket,
+// which is then no longer waiting for its handshake. Called with the
+// session's lock held.
 func (wc *wsConn) setSession(ss *session) {
 	wc.mu.Lock()
 	wc.sess = ss
 	wc.mu.Unlock()
+	wc.handshaken()
 }
 
 // ready queues a released connect for the writer. Called with the
