@@ -37,7 +37,7 @@ const maxBody = 16 << 20
 // Config wires the control API. Center and Journal are required.
 type Config struct {
 	Center  *contactcenter.Center
-	Journal *journal.Journal
+	Journal Journal
 	// Fixtures holds the named fixtures POST /reset may name ("default" is
 	// always the embedded one unless Default says otherwise).
 	Fixtures fs.FS
@@ -50,6 +50,17 @@ type Config struct {
 	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
 	// Faults receives PUT/DELETE /faults; nil answers those with 501.
 	Faults Faults
+}
+
+// Journal is what the control API needs of the journal (a
+// *journal.Journal).
+type Journal interface {
+	// Scan copies into buf at most max entries with Seq > since, of user
+	// when set, and returns them and the sequence number it looked up to,
+	// as journal.Journal.Scan does.
+	Scan(buf []journal.Entry, since uint64, user string, max int) ([]journal.Entry, uint64)
+	// Last returns the greatest sequence number assigned, 0 when none.
+	Last() uint64
 }
 
 // Faults is what the control API needs of a fault injector.
@@ -367,6 +378,20 @@ func (a *API) reset(w http.ResponseWriter, r *http.Request) {
 	writeOK(w)
 }
 
+// MaxJournalPage is the most entries one GET /journal answers, and how many
+// it answers without limit.
+const MaxJournalPage = 1000
+
+// journalChunk is how many entries the journal handler copies out of the
+// journal at once: it writes them with the journal unlocked, then copies the
+// next chunk.
+const journalChunk = 100
+
+// journal streams one page of the journal: entries are copied out in
+// chunks and encoded one by one to the answer, so a request holds at most
+// journalChunk entries however large the journal, and never holds the
+// journal's lock while it writes. "next" is the since of the next page;
+// there is no next page while next is at least last.
 func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var since uint64
@@ -378,8 +403,42 @@ func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 		}
 		since = n
 	}
-	entries := a.cfg.Journal.Since(since, q.Get("user"))
-	writeJSON(w, http.StatusOK, map[string]any{"last": a.cfg.Journal.Last(), "entries": entries})
+	limit := MaxJournalPage
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxJournalPage {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("limit=%q is not a number of entries within 1..%d", s, MaxJournalPage))
+			return
+		}
+		limit = n
+	}
+	user := q.Get("user")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"entries":[`)
+	enc := json.NewEncoder(w)
+	buf := make([]journal.Entry, 0, min(limit, journalChunk))
+	for n := 0; n < limit; {
+		want := min(limit-n, journalChunk)
+		var entries []journal.Entry
+		entries, since = a.cfg.Journal.Scan(buf, since, user, want)
+		for i := range entries {
+			if n+i > 0 {
+				_, _ = io.WriteString(w, ",")
+			}
+			if err := enc.Encode(&entries[i]); err != nil {
+				// The status is out: cut the answer short rather than end
+				// it as if it were whole.
+				panic(http.ErrAbortHandler)
+			}
+		}
+		n += len(entries)
+		clear(entries) // let go of the entries' data before the next chunk
+		if len(entries) < want {
+			break
+		}
+	}
+	_, _ = fmt.Fprintf(w, `],"next":%d,"last":%d}`, since, a.cfg.Journal.Last())
 }
 
 func (a *API) putFaults(w http.ResponseWriter, r *http.Request) {
