@@ -187,10 +187,11 @@ func (a *API) wrap(rt route) http.Handler {
 func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
 	var reqBody []byte
 	// A client that sends Basic credentials along with its session cookie
-	// (a browser, a client with a cookie jar) keeps that session: minting a
-	// new one per request would fill the session table for nothing.
+	// (a browser, a client with a cookie jar) keeps that session; one
+	// without gets its user's Basic session again: minting a new one per
+	// request would fill the session table and push out sessions in use.
 	if !fromCookie && !a.hasSession(r, u.ID) {
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.New(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: a.cfg.Auth.Sessions.ForBasic(u.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
 		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))

@@ -1,0 +1,96 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gwsmock/gwsmock/fixtures"
+	"github.com/gwsmock/gwsmock/internal/testusers"
+	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+)
+
+// newTestAPI is the API over the default fixture with a session table of
+// maxSessions.
+func newTestAPI(t *testing.T, maxSessions int) *API {
+	t.Helper()
+	center, err := contactcenter.New(contactcenter.Config{}, fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Center: center, Auth: &Authenticator{Center: center, Sessions: NewSessions(maxSessions)}})
+}
+
+// serve sends one request to a and returns the answer.
+func serve(a *API, method, path string, prepare func(*http.Request)) *http.Response {
+	req := httptest.NewRequest(method, path, nil)
+	prepare(req)
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, req)
+	return w.Result()
+}
+
+func sessionCookie(res *http.Response) string {
+	for _, c := range res.Cookies() {
+		if c.Name == SessionCookie {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// TestCookieSurvivesAnotherUsersBasicFlood: every cookie-less Basic request
+// minted a session and the table forgot the oldest first, so a load
+// generator sending more requests than the table holds logged out a user
+// who was actively using her cookie.
+func TestCookieSurvivesAnotherUsersBasicFlood(t *testing.T) {
+	const maxSessions = 4
+	a := newTestAPI(t, maxSessions)
+	alice := sessionCookie(serve(a, "GET", "/api/v2/me", func(r *http.Request) { testusers.SetBasicAuth(r, "alice") }))
+	if alice == "" {
+		t.Fatal("alice's Basic login set no session cookie")
+	}
+	withAlicesCookie := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: SessionCookie, Value: alice}) }
+	bobs := map[string]bool{}
+	for i := range 10 * maxSessions {
+		res := serve(a, "GET", "/api/v2/me", func(r *http.Request) { testusers.SetBasicAuth(r, "bob") })
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("bob's request %d = %d", i, res.StatusCode)
+		}
+		bobs[sessionCookie(res)] = true
+		if i%maxSessions == 0 {
+			if res := serve(a, "GET", "/api/v2/me", withAlicesCookie); res.StatusCode != http.StatusOK {
+				t.Fatalf("after %d of bob's requests, alice's cookie = %d", i+1, res.StatusCode)
+			}
+		}
+	}
+	if res := serve(a, "GET", "/api/v2/me", withAlicesCookie); res.StatusCode != http.StatusOK {
+		t.Fatalf("after bob's requests, alice's cookie = %d", res.StatusCode)
+	}
+	if len(bobs) != 1 {
+		t.Errorf("bob's %d cookie-less requests got %d sessions, want his one session again", 10*maxSessions, len(bobs))
+	}
+}
+
+// TestSessionsForgetLeastRecentlyUsed: the table forgets the session used
+// least recently, not the oldest.
+func TestSessionsForgetLeastRecentlyUsed(t *testing.T) {
+	s := NewSessions(2)
+	a, b := s.New("a"), s.New("b")
+	if _, ok := s.User(a); !ok { // a is now the more recently used
+		t.Fatal("a is forgotten already")
+	}
+	c := s.New("c")
+	for _, tt := range []struct {
+		name, token string
+		kept        bool
+	}{
+		{"used", a, true},
+		{"least recently used", b, false},
+		{"new", c, true},
+	} {
+		if _, ok := s.User(tt.token); ok != tt.kept {
+			t.Errorf("%s session kept = %v, want %v", tt.name, ok, tt.kept)
+		}
+	}
+}
