@@ -99,14 +99,26 @@ func New(cfg Config) *API {
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
 	s.HandleFunc("/faults", a.putFaults).Methods(http.MethodPut)
 	s.HandleFunc("/faults", a.deleteFaults).Methods(http.MethodDelete)
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
+	// gorilla/mux answers a wrong method on a subrouter's path as not
+	// found: both cases ask the router which methods the path takes.
+	unrouted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		allow := wire.AllowedMethods(r, a.routed)
+		if len(allow) == 0 {
+			writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
-	})
+	r.NotFoundHandler, r.MethodNotAllowedHandler = unrouted, unrouted
 	a.router = r
 	return a
+}
+
+// routed reports whether the router routes r.
+func (a *API) routed(r *http.Request) bool {
+	var m mux.RouteMatch
+	return a.router.Match(r, &m) && m.MatchErr == nil
 }
 
 // ServeHTTP checks the token, reads and validates the body, and routes.

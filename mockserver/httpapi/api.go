@@ -112,18 +112,29 @@ func New(cfg Config) *API {
 		rt := rt
 		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
 	}
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// gorilla/mux answers a wrong method on a subrouter's path as not
+	// found: both cases ask the router which methods the path takes.
+	unrouted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.observe(w, r, "", func(w http.ResponseWriter) {
-			writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
+			allow := wire.AllowedMethods(r, a.routed)
+			if len(allow) == 0 {
+				writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
+				return
+			}
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSON(w, http.StatusMethodNotAllowed, statusBody{StatusCode: codeMissingParam,
+				StatusMessage: clip(fmt.Sprintf("method %s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))})
 		})
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.observe(w, r, "", func(w http.ResponseWriter) {
-			writeStatusError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
-		})
-	})
+	r.NotFoundHandler, r.MethodNotAllowedHandler = unrouted, unrouted
 	a.router = r
 	return a
+}
+
+// routed reports whether the router routes r.
+func (a *API) routed(r *http.Request) bool {
+	var m mux.RouteMatch
+	return a.router.Match(r, &m) && m.MatchErr == nil
 }
 
 // ServeHTTP answers one request.
