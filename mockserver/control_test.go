@@ -184,3 +184,32 @@ func TestJournalAnswerIsPaged(t *testing.T) {
 		}
 	}
 }
+
+// TestControlTokenNeedsBearerSchemeAnyCase: the token was accepted without
+// the Bearer scheme, and "bearer" in lower case was refused. The scheme is
+// required and, as every HTTP auth scheme (RFC 7235), case-insensitive.
+func TestControlTokenNeedsBearerSchemeAnyCase(t *testing.T) {
+	h := newHarness(t, func(s *mockserver.Server) { s.ControlToken = "s3cret" })
+	for _, tt := range []struct {
+		name, authorization string
+		want                int
+	}{
+		{"Bearer", "Bearer s3cret", 200},
+		{"lower case", "bearer s3cret", 200},
+		{"upper case", "BEARER s3cret", 200},
+		{"several spaces", "Bearer   s3cret", 200},
+		{"no scheme", "s3cret", 401},
+		{"another scheme", "Basic s3cret", 401},
+		{"scheme glued to the token", "Bearers3cret", 401},
+		{"scheme alone", "Bearer", 401},
+		{"wrong token", "Bearer s3cre", 401},
+		{"token with more", "Bearer s3cret x", 401},
+		{"nothing", "", 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := h.request("", "GET", "/control/v1/health", "", "Authorization", tt.authorization); r.status != tt.want {
+				t.Errorf("Authorization %q = %d %s, want %d", tt.authorization, r.status, r.body, tt.want)
+			}
+		})
+	}
+}

@@ -124,8 +124,7 @@ func (a *API) routed(r *http.Request) bool {
 // ServeHTTP checks the token, reads and validates the body, and routes.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Token != "" {
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) != 1 {
+		if !bearer(r.Header.Get("Authorization"), a.cfg.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="gwsmock control"`)
 			writeError(w, http.StatusUnauthorized, "the control API needs Authorization: Bearer <token>")
 			return
@@ -170,6 +169,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.router.ServeHTTP(w, r)
+}
+
+// bearer reports whether authorization is "Bearer <token>": the scheme is
+// required and, as every HTTP auth scheme (RFC 7235), case-insensitive.
+func bearer(authorization, token string) bool {
+	scheme, got, _ := strings.Cut(authorization, " ")
+	ok := subtle.ConstantTimeCompare([]byte(strings.TrimLeft(got, " ")), []byte(token)) == 1
+	return strings.EqualFold(scheme, "Bearer") && ok
 }
 
 // trailingData reports whether b holds a JSON value followed by more than
