@@ -109,8 +109,10 @@ type Server struct {
 	JournalBytes int64
 	// Version is the version GET /control/v1/health reports. Default "dev".
 	Version string
-	// Logger receives one line per request at Info, and the events of the
-	// state file, the CometD server and the push bridge. Default: discard.
+	// Logger receives one line per request at Info, why each refused
+	// Interactions API request was not authenticated (Info), and the events
+	// of the state file, the CometD server and the push bridge. Default:
+	// discard.
 	Logger *slog.Logger
 
 	mu sync.Mutex

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -36,6 +37,9 @@ type Config struct {
 	CSRF      bool                    // require the X-CSRF-TOKEN header on POST/PUT/DELETE
 	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes); larger ones get 413.
 	MaxBodyBytes int64
+	// Logger hears why each request was not authenticated, at Info
+	// (nil: discard).
+	Logger *slog.Logger
 	// Observe, when set, is told of every request before the contact center
 	// sees it (Status 0) and of every answer, for the journal.
 	Observe func(Exchange)
@@ -104,6 +108,9 @@ func New(cfg Config) *API {
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	a := &API{cfg: cfg}
 	r := mux.NewRouter()
@@ -183,13 +190,28 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, fromCookie, ok := a.cfg.Auth.Identify(r)
 		if !ok {
-			a.observe(w, r, "", func(w http.ResponseWriter) {
-				w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
-				writeStatusError(w, http.StatusUnauthorized, "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie")
-			})
+			a.unauthorized(w, r)
 			return
 		}
 		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, fail, u, fromCookie) })
+	})
+}
+
+// unauthorized answers a request Identify refused. The log says why; the
+// client learns only that it is not authenticated, and of the host names
+// when a browser page on another one sent nothing (crossHostHint).
+func (a *API) unauthorized(w http.ResponseWriter, r *http.Request) {
+	msg := "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie"
+	hint := crossHostHint(r)
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("why", a.cfg.Auth.Refusal(r))}
+	if hint != "" {
+		msg = hint
+		attrs = append(attrs, slog.String("hint", hint))
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request not authenticated", attrs...)
+	a.observe(w, r, "", func(w http.ResponseWriter) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
+		writeStatusError(w, http.StatusUnauthorized, msg)
 	})
 }
 

@@ -4,7 +4,11 @@ import (
 	"container/list"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
@@ -121,6 +125,55 @@ func (a *Authenticator) Identify(r *http.Request) (u contactcenter.User, fromCoo
 		}
 	}
 	return contactcenter.User{}, false, false
+}
+
+// Refusal says why Identify refuses r, for the log: the client is not told
+// which (it would learn which user names exist).
+func (a *Authenticator) Refusal(r *http.Request) string {
+	if name, _, has := r.BasicAuth(); has {
+		if _, ok := a.Center.UserByName(name); !ok {
+			return fmt.Sprintf("unknown user %q", name)
+		}
+		return fmt.Sprintf("wrong password for user %q", name)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if _, found := a.Sessions.User(c.Value); !found {
+			return "session cookie unknown or forgotten"
+		}
+		return "the user of the session cookie no longer exists"
+	}
+	return "no credentials"
+}
+
+// crossHostHint explains a refused request of a browser page served from
+// another host name than the API's, which sent no credentials: browsers
+// keep cookies per host name and send SameSite=Lax ones to the same site
+// only, so the session cookie its login got never comes back. "" when r is
+// not such a request.
+func crossHostHint(r *http.Request) string {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return ""
+	}
+	if _, _, has := r.BasicAuth(); has {
+		return ""
+	}
+	if _, err := r.Cookie(SessionCookie); err == nil {
+		return ""
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Hostname() == "" || strings.EqualFold(u.Hostname(), hostname(r.Host)) {
+		return ""
+	}
+	return fmt.Sprintf("no session cookie: the page at %s calls %s; browsers keep cookies per host name — use the same host name for both", origin, r.Host)
+}
+
+// hostname is host without its port.
+func hostname(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
 }
 
 // csrfTokens holds one CSRF token per user, made on first need.

@@ -1,8 +1,12 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gwsmock/gwsmock/fixtures"
@@ -92,5 +96,52 @@ func TestSessionsForgetLeastRecentlyUsed(t *testing.T) {
 		if _, ok := s.User(tt.token); ok != tt.kept {
 			t.Errorf("%s session kept = %v, want %v", tt.name, ok, tt.kept)
 		}
+	}
+}
+
+// TestUnauthorizedSaysWhy: a browser page on one host name calling the API
+// on another (localhost and 127.0.0.1) logged in, then got 401 with no hint,
+// and the log did not say why any 401 happened. The client now learns of
+// the host names when that is the likely cause, and nothing else; the log
+// says why each 401 happened.
+func TestUnauthorizedSaysWhy(t *testing.T) {
+	const generic = "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie"
+	const hint = "no session cookie: the page at http://localhost:5173 calls 127.0.0.1:8090; browsers keep cookies per host name — use the same host name for both"
+	for _, tt := range []struct {
+		name        string
+		prepare     func(*http.Request)
+		wantMessage string
+		wantLog     string
+	}{
+		{"no credentials", func(r *http.Request) {}, generic, "no credentials"},
+		{"unknown user", func(r *http.Request) { r.SetBasicAuth("mallory", "x") }, generic, "unknown user"},
+		{"wrong password", func(r *http.Request) { r.SetBasicAuth("alice", "x") }, generic, "wrong password"},
+		{"forgotten cookie", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: SessionCookie, Value: "gone"}) }, generic, "session cookie"},
+		{"page on another host name", func(r *http.Request) { r.Header.Set("Origin", "http://localhost:5173") }, hint, "no credentials"},
+		{"page on another port of the same host name", func(r *http.Request) { r.Header.Set("Origin", "http://127.0.0.1:5173") }, generic, "no credentials"},
+		{"page on another host name with a cookie", func(r *http.Request) {
+			r.Header.Set("Origin", "http://localhost:5173")
+			r.AddCookie(&http.Cookie{Name: SessionCookie, Value: "gone"})
+		}, generic, "session cookie"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var log bytes.Buffer
+			a := newTestAPI(t, 0)
+			a.cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+			res := serve(a, "GET", "/api/v2/me", func(r *http.Request) {
+				r.Host = "127.0.0.1:8090"
+				tt.prepare(r)
+			})
+			var body statusBody
+			if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != http.StatusUnauthorized || body.StatusMessage != tt.wantMessage {
+				t.Errorf("= %d %q, want 401 %q", res.StatusCode, body.StatusMessage, tt.wantMessage)
+			}
+			if !strings.Contains(log.String(), "level=INFO") || !strings.Contains(log.String(), tt.wantLog) {
+				t.Errorf("log %q, want an info line saying %q", log.String(), tt.wantLog)
+			}
+		})
 	}
 }
