@@ -336,3 +336,31 @@ func TestStaleStateTempFilesAreRemovedAtStart(t *testing.T) {
 		t.Errorf("state file mode %v, want 0600: it holds passwords", fi.Mode().Perm())
 	}
 }
+
+// TestURLKeepsTheListenHost: the server's URL and every uri used the
+// address the listener reported, so --addr localhost:8090 printed and
+// wrote 127.0.0.1, and a browser page on localhost lost its cookies. The
+// host stays as given, with the port bound.
+func TestURLKeepsTheListenHost(t *testing.T) {
+	for _, tt := range []struct{ addr, wantHost string }{
+		{"localhost:0", "localhost"},
+		{"127.0.0.1:0", "127.0.0.1"},
+		{":0", "127.0.0.1"},
+		{"", "127.0.0.1"},
+	} {
+		t.Run(tt.addr, func(t *testing.T) {
+			srv := openServer(t, func(s *mockserver.Server) { s.Addr = tt.addr })
+			host, port, err := net.SplitHostPort(strings.TrimPrefix(srv.URL(), "http://"))
+			if err != nil || host != tt.wantHost || port == "0" || port == "" {
+				t.Fatalf("URL = %q, want http://%s:<the port bound>", srv.URL(), tt.wantHost)
+			}
+			if r := httpDo(t, "", "GET", srv.URL()+"/control/v1/health", ""); r.status != 200 {
+				t.Fatalf("GET %s/control/v1/health = %d", srv.URL(), r.status)
+			}
+			r := httpDo(t, "", "POST", srv.URL()+"/control/v1/interactions", newEmail)
+			if uri := r.json().Get("uri").String(); !strings.HasPrefix(uri, srv.URL()+"/api/v2/") {
+				t.Errorf("uri = %q, want it under %s", uri, srv.URL())
+			}
+		})
+	}
+}
