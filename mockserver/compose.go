@@ -57,7 +57,7 @@ func (s *Server) buildLocked(baseURL string) error {
 	auth := &httpapi.Authenticator{Center: center, Sessions: httpapi.NewSessions(0)}
 	api := httpapi.New(httpapi.Config{
 		Center: center, Auth: auth, Validator: v.api, BaseURL: uriBase,
-		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: journalExchanges(j),
+		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: journalExchanges(j), Logger: d.logger,
 	})
 	bay := s.newBayeux(auth, d)
 	injector := faults.New(bay)

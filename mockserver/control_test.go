@@ -138,3 +138,78 @@ func TestControlToken(t *testing.T) {
 		t.Fatalf("right token = %d %s", r.status, r.body)
 	}
 }
+
+// TestJournalAnswerIsPaged: GET /control/v1/journal answered the whole
+// journal at once, however full. It answers at most limit entries (1000 by
+// default) and says with next where the following page starts; the pages
+// together are the journal, each entry once.
+func TestJournalAnswerIsPaged(t *testing.T) {
+	h := newHarness(t)
+	for range 520 { // a request and a response each: more than one page
+		h.request("alice", "GET", "/api/v2/me", "")
+	}
+	var seqs []int64
+	pages := 0
+	for next := int64(0); ; pages++ {
+		j := h.request("", "GET", "/control/v1/journal?since="+strconv.FormatInt(next, 10), "").json()
+		entries := j.Get("entries").Array()
+		if len(entries) > 1000 {
+			t.Fatalf("page %d has %d entries, over the default limit 1000", pages, len(entries))
+		}
+		for _, e := range entries {
+			seqs = append(seqs, e.Get("seq").Int())
+		}
+		if len(entries) == 1000 && j.Get("next").Int() != entries[999].Get("seq").Int() {
+			t.Fatalf("a full page's next = %d, want its last seq %d", j.Get("next").Int(), entries[999].Get("seq").Int())
+		}
+		next = j.Get("next").Int()
+		if next >= j.Get("last").Int() {
+			break
+		}
+	}
+	if pages < 1 {
+		t.Errorf("the journal came in one page of %d entries", len(seqs))
+	}
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			t.Fatalf("entry %d has seq %d: pages skip or repeat entries", i, s)
+		}
+	}
+	if r := h.request("", "GET", "/control/v1/journal?user=alice&limit=7", ""); len(r.json().Get("entries").Array()) != 7 {
+		t.Errorf("limit=7 answered %d entries", len(r.json().Get("entries").Array()))
+	}
+	for _, limit := range []string{"0", "1001", "some"} {
+		if r := h.request("", "GET", "/control/v1/journal?limit="+limit, ""); r.status != 400 || !strings.Contains(r.json().Get("error").String(), "limit") {
+			t.Errorf("limit=%s = %d %s, want 400 naming limit", limit, r.status, r.body)
+		}
+	}
+}
+
+// TestControlTokenNeedsBearerSchemeAnyCase: the token was accepted without
+// the Bearer scheme, and "bearer" in lower case was refused. The scheme is
+// required and, as every HTTP auth scheme (RFC 7235), case-insensitive.
+func TestControlTokenNeedsBearerSchemeAnyCase(t *testing.T) {
+	h := newHarness(t, func(s *mockserver.Server) { s.ControlToken = "s3cret" })
+	for _, tt := range []struct {
+		name, authorization string
+		want                int
+	}{
+		{"Bearer", "Bearer s3cret", 200},
+		{"lower case", "bearer s3cret", 200},
+		{"upper case", "BEARER s3cret", 200},
+		{"several spaces", "Bearer   s3cret", 200},
+		{"no scheme", "s3cret", 401},
+		{"another scheme", "Basic s3cret", 401},
+		{"scheme glued to the token", "Bearers3cret", 401},
+		{"scheme alone", "Bearer", 401},
+		{"wrong token", "Bearer s3cre", 401},
+		{"token with more", "Bearer s3cret x", 401},
+		{"nothing", "", 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := h.request("", "GET", "/control/v1/health", "", "Authorization", tt.authorization); r.status != tt.want {
+				t.Errorf("Authorization %q = %d %s, want %d", tt.authorization, r.status, r.body, tt.want)
+			}
+		})
+	}
+}

@@ -3,11 +3,15 @@ package mockserver_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/internal/testusers"
+	"github.com/gwsmock/gwsmock/internal/wait"
 )
 
 func (h *harness) faults(rules string) {
@@ -122,4 +126,82 @@ func TestFaultHoldAndDropNotifications(t *testing.T) {
 	// Requests that fire no rule are delivered as usual.
 	h.op("alice", id, `{"operationName":"StopProcessing"}`)
 	alice.want("StatusChange", "Completed", `[]`)
+}
+
+// stuckWriter is a client that never reads its answer: the first Write
+// blocks until the test releases it, as a full socket buffer would.
+type stuckWriter struct {
+	header  http.Header
+	writing chan struct{} // closed when a Write blocks
+	release chan struct{} // closed by the test
+	once    sync.Once
+}
+
+func newStuckWriter(t *testing.T) *stuckWriter {
+	w := &stuckWriter{header: http.Header{}, writing: make(chan struct{}), release: make(chan struct{})}
+	t.Cleanup(func() { close(w.release) }) // before the harness closes: cleanups run last-first
+	return w
+}
+
+func (w *stuckWriter) Header() http.Header { return w.header }
+func (w *stuckWriter) WriteHeader(int)     {}
+func (w *stuckWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() {
+		close(w.writing)
+		<-w.release
+	})
+	return len(b), nil
+}
+
+// within runs send and fails the test when it does not answer in time.
+func within(t *testing.T, what string, send func() response) response {
+	t.Helper()
+	done := make(chan response, 1)
+	go func() { done <- send() }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(wait.Timeout):
+		t.Fatalf("%s did not answer within %v", what, wait.Timeout)
+		return response{}
+	}
+}
+
+// TestFaultHoldWithSlowClientDoesNotFreezeServer: a request that fired a
+// holdNotifications rule, or any request while such a rule exists, used to
+// hold the injector's gate while writing its answer, so one client that
+// never read froze every request, DELETE /control/v1/faults included, until
+// the write timed out.
+func TestFaultHoldWithSlowClientDoesNotFreezeServer(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		slow func(h *harness) *http.Request // the request whose client never reads
+	}{
+		{"the held request's client", func(h *harness) *http.Request {
+			req := httptest.NewRequest("GET", "/api/v2/me", nil)
+			testusers.SetBasicAuth(req, "alice")
+			return req
+		}},
+		{"another request's client", func(h *harness) *http.Request {
+			return httptest.NewRequest("POST", "/control/v1/interactions", strings.NewReader(newEmail))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.faults(`{"rules":[{"match":{"method":"GET","pathPattern":"/api/v2/me"},"action":{"holdNotifications":true}}]}`)
+			w := newStuckWriter(t)
+			go h.srv.Handler().ServeHTTP(w, tt.slow(h))
+			select {
+			case <-w.writing:
+			case <-time.After(wait.Timeout):
+				t.Fatal("the slow request never wrote its answer")
+			}
+			if r := within(t, "a request that fires the hold rule", func() response { return h.request("bob", "GET", "/api/v2/me", "") }); r.status != 200 {
+				t.Fatalf("GET /api/v2/me = %d %s", r.status, r.body)
+			}
+			if r := within(t, "DELETE /control/v1/faults", func() response { return h.request("", "DELETE", "/control/v1/faults", "") }); r.status != 200 {
+				t.Fatalf("DELETE faults = %d %s", r.status, r.body)
+			}
+		})
+	}
 }

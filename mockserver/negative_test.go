@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -457,3 +458,50 @@ func TestBadBayeuxRequestsAreRefused(t *testing.T) {
 		t.Fatalf("handshake after the bad requests = %d %s", r.status, r.body)
 	}
 }
+
+// TestWrongMethodAnswers405: a method a path does not take answered 404
+// "no such resource" (DELETE /api/v2/me, DELETE /control/v1/state, GET
+// /api/v2/me/interactions/{id}), which says the path is wrong. Every path of
+// both specs answers each method it does not declare with 405, an Allow
+// header naming the ones it does, and the API's error body.
+func TestWrongMethodAnswers405(t *testing.T) {
+	h := newHarness(t)
+	message := map[string]string{"/api/v2": "statusMessage", "/control/v1": "error"} // the member of the error body that says what went wrong
+	for prefix, doc := range loadDocs(t) {
+		for tmpl, item := range doc.Paths.Map() {
+			var declared []string
+			for m := range item.Operations() {
+				declared = append(declared, strings.ToUpper(m))
+			}
+			sort.Strings(declared)
+			path := prefix + pathParam.ReplaceAllString(tmpl, "x")
+			for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+				if slices.Contains(declared, m) {
+					continue
+				}
+				t.Run(m+" "+prefix+tmpl, func(t *testing.T) {
+					r := h.request("", m, path, "")
+					allow := strings.Split(r.header.Get("Allow"), ", ")
+					sort.Strings(allow)
+					if r.status != http.StatusMethodNotAllowed || !slices.Equal(allow, declared) {
+						t.Errorf("= %d Allow %q, want 405 Allow %v", r.status, r.header.Get("Allow"), declared)
+					}
+					if prefix == "/api/v2" && r.json().Get("statusCode").Int() != 1 {
+						t.Errorf("body %s, want statusCode 1", r.body)
+					}
+					if !strings.Contains(r.json().Get(message[prefix]).String(), m) {
+						t.Errorf("body %s, want %s naming the method", r.body, message[prefix])
+					}
+				})
+			}
+		}
+	}
+	for _, path := range []string{"/api/v2/nothing", "/control/v1/nothing"} {
+		if r := h.request("", "GET", path, ""); r.status != http.StatusNotFound || r.header.Get("Allow") != "" {
+			t.Errorf("GET %s = %d Allow %q, want 404 without Allow", path, r.status, r.header.Get("Allow"))
+		}
+	}
+}
+
+// pathParam is a {parameter} of a path template.
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)

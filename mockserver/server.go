@@ -38,8 +38,10 @@ type Server struct {
 	// interactions' "uri", the control API's answers) and returned by URL;
 	// a trailing "/" is dropped. Set it when clients reach the server
 	// through another address than the listener's, and with Init, which
-	// does not listen. Default: the listener's URL after Open; after Init
-	// alone, uris start with "http://127.0.0.1" and URL returns "".
+	// does not listen. Default: after Open, the listener's URL with Addr's
+	// host as given ("localhost" stays a name; 127.0.0.1 when Addr names no
+	// host or an unspecified one) and the port bound; after Init alone,
+	// uris start with "http://127.0.0.1" and URL returns "".
 	PublicURL string
 
 	// Fixture is the contact center the server starts from (unless
@@ -109,8 +111,10 @@ type Server struct {
 	JournalBytes int64
 	// Version is the version GET /control/v1/health reports. Default "dev".
 	Version string
-	// Logger receives one line per request at Info, and the events of the
-	// state file, the CometD server and the push bridge. Default: discard.
+	// Logger receives one line per request at Info, why each refused
+	// Interactions API request was not authenticated (Info), and the events
+	// of the state file, the CometD server and the push bridge. Default:
+	// discard.
 	Logger *slog.Logger
 
 	mu sync.Mutex
@@ -187,7 +191,7 @@ func (s *Server) Open() error {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
 	if s.handler == nil {
-		baseURL := cmp.Or(s.PublicURL, "http://"+ln.Addr().String())
+		baseURL := cmp.Or(s.PublicURL, listenURL(addr, ln.Addr()))
 		if err := s.buildLocked(strings.TrimSuffix(baseURL, "/")); err != nil {
 			_ = ln.Close()
 			return err
@@ -210,6 +214,23 @@ func (s *Server) Open() error {
 		_ = s.srv.Serve(ln)
 	}()
 	return nil
+}
+
+// listenURL is the URL of a listener on addr bound at bound: addr's host as
+// the user gave it, so that the URLs printed and written into uris are the
+// ones the user chose (a browser keeps cookies per host name); 127.0.0.1
+// for none or an unspecified address (all interfaces); the port bound,
+// which differs from addr's for ":0".
+func listenURL(addr string, bound net.Addr) string {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	_, port, err := net.SplitHostPort(bound.String())
+	if err != nil {
+		return "http://" + bound.String()
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // URL returns the server's base URL (scheme://host:port): PublicURL, or

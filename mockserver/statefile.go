@@ -25,6 +25,15 @@ func loadState(path string, interval time.Duration, fixture contactcenter.Snapsh
 	if path == "" {
 		return st, nil
 	}
+	// A write killed midway left its temporary file, a copy of the state
+	// with its passwords: remove it before anything writes again.
+	removed, err := statefile.RemoveStale(path)
+	if len(removed) > 0 {
+		logger.Info("state file: removed the temporary files of interrupted writes", "removed", removed)
+	}
+	if err != nil {
+		logger.Warn("state file: stale temporary files remain", "err", err)
+	}
 	snap, found, err := statefile.Load(path)
 	if err != nil {
 		return state{}, err

@@ -287,3 +287,77 @@ func httpDo(t testing.TB, user, method, url, body string) response {
 	_, _ = bufio.NewReader(res.Body).WriteTo(&b)
 	return response{status: res.StatusCode, header: res.Header, body: []byte(b.String())}
 }
+
+// TestStaleStateTempFilesAreRemovedAtStart: a state write killed midway
+// left its temporary file, a full copy of the state with every password,
+// and start-up never removed it. Start-up removes the temporaries of its
+// own state file, and nothing else; what the server writes is 0600.
+func TestStaleStateTempFilesAreRemovedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	state, err := fixtures.Encode(fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := []string{".state.json.tmp-1234567", ".state.json.tmp-0"}
+	kept := []string{
+		".state.json.tmp-", ".state.json.tmp-12x", "state.json.tmp-123",
+		".other.json.tmp-123", ".state.json.bak", "notes.txt",
+	}
+	for _, name := range append(stale, kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), state, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".state.json.tmp-99"), 0o700); err != nil { // not a file of ours
+		t.Fatal(err)
+	}
+	kept = append(kept, ".state.json.tmp-99")
+	newHarness(t, withStateFile(path))
+
+	for _, name := range stale {
+		if _, err := os.Lstat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("stale %s is still there (err %v)", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s, not a temporary of the state file, is gone: %v", name, err)
+		}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600: it holds passwords", fi.Mode().Perm())
+	}
+}
+
+// TestURLKeepsTheListenHost: the server's URL and every uri used the
+// address the listener reported, so --addr localhost:8090 printed and
+// wrote 127.0.0.1, and a browser page on localhost lost its cookies. The
+// host stays as given, with the port bound.
+func TestURLKeepsTheListenHost(t *testing.T) {
+	for _, tt := range []struct{ addr, wantHost string }{
+		{"localhost:0", "localhost"},
+		{"127.0.0.1:0", "127.0.0.1"},
+		{":0", "127.0.0.1"},
+		{"", "127.0.0.1"},
+	} {
+		t.Run(tt.addr, func(t *testing.T) {
+			srv := openServer(t, func(s *mockserver.Server) { s.Addr = tt.addr })
+			host, port, err := net.SplitHostPort(strings.TrimPrefix(srv.URL(), "http://"))
+			if err != nil || host != tt.wantHost || port == "0" || port == "" {
+				t.Fatalf("URL = %q, want http://%s:<the port bound>", srv.URL(), tt.wantHost)
+			}
+			if r := httpDo(t, "", "GET", srv.URL()+"/control/v1/health", ""); r.status != 200 {
+				t.Fatalf("GET %s/control/v1/health = %d", srv.URL(), r.status)
+			}
+			r := httpDo(t, "", "POST", srv.URL()+"/control/v1/interactions", newEmail)
+			if uri := r.json().Get("uri").String(); !strings.HasPrefix(uri, srv.URL()+"/api/v2/") {
+				t.Errorf("uri = %q, want it under %s", uri, srv.URL())
+			}
+		})
+	}
+}

@@ -37,7 +37,7 @@ const maxBody = 16 << 20
 // Config wires the control API. Center and Journal are required.
 type Config struct {
 	Center  *contactcenter.Center
-	Journal *journal.Journal
+	Journal Journal
 	// Fixtures holds the named fixtures POST /reset may name ("default" is
 	// always the embedded one unless Default says otherwise).
 	Fixtures fs.FS
@@ -50,6 +50,17 @@ type Config struct {
 	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
 	// Faults receives PUT/DELETE /faults; nil answers those with 501.
 	Faults Faults
+}
+
+// Journal is what the control API needs of the journal (a
+// *journal.Journal).
+type Journal interface {
+	// Scan copies into buf at most max entries with Seq > since, of user
+	// when set, and returns them and the sequence number it looked up to,
+	// as journal.Journal.Scan does.
+	Scan(buf []journal.Entry, since uint64, user string, max int) ([]journal.Entry, uint64)
+	// Last returns the greatest sequence number assigned, 0 when none.
+	Last() uint64
 }
 
 // Faults is what the control API needs of a fault injector.
@@ -88,21 +99,32 @@ func New(cfg Config) *API {
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
 	s.HandleFunc("/faults", a.putFaults).Methods(http.MethodPut)
 	s.HandleFunc("/faults", a.deleteFaults).Methods(http.MethodDelete)
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
+	// gorilla/mux answers a wrong method on a subrouter's path as not
+	// found: both cases ask the router which methods the path takes.
+	unrouted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		allow := wire.AllowedMethods(r, a.routed)
+		if len(allow) == 0 {
+			writeError(w, http.StatusNotFound, "no such control resource: "+r.URL.Path)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
-	})
+	r.NotFoundHandler, r.MethodNotAllowedHandler = unrouted, unrouted
 	a.router = r
 	return a
+}
+
+// routed reports whether the router routes r.
+func (a *API) routed(r *http.Request) bool {
+	var m mux.RouteMatch
+	return a.router.Match(r, &m) && m.MatchErr == nil
 }
 
 // ServeHTTP checks the token, reads and validates the body, and routes.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Token != "" {
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) != 1 {
+		if !bearer(r.Header.Get("Authorization"), a.cfg.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="gwsmock control"`)
 			writeError(w, http.StatusUnauthorized, "the control API needs Authorization: Bearer <token>")
 			return
@@ -147,6 +169,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.router.ServeHTTP(w, r)
+}
+
+// bearer reports whether authorization is "Bearer <token>": the scheme is
+// required and, as every HTTP auth scheme (RFC 7235), case-insensitive.
+func bearer(authorization, token string) bool {
+	scheme, got, _ := strings.Cut(authorization, " ")
+	ok := subtle.ConstantTimeCompare([]byte(strings.TrimLeft(got, " ")), []byte(token)) == 1
+	return strings.EqualFold(scheme, "Bearer") && ok
 }
 
 // trailingData reports whether b holds a JSON value followed by more than
@@ -371,6 +401,20 @@ func (a *API) reset(w http.ResponseWriter, r *http.Request) {
 	writeOK(w)
 }
 
+// MaxJournalPage is the most entries one GET /journal answers, and how many
+// it answers without limit.
+const MaxJournalPage = 1000
+
+// journalChunk is how many entries the journal handler copies out of the
+// journal at once: it writes them with the journal unlocked, then copies the
+// next chunk.
+const journalChunk = 100
+
+// journal streams one page of the journal: entries are copied out in
+// chunks and encoded one by one to the answer, so a request holds at most
+// journalChunk entries however large the journal, and never holds the
+// journal's lock while it writes. "next" is the since of the next page;
+// there is no next page while next is at least last.
 func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var since uint64
@@ -382,8 +426,42 @@ func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 		}
 		since = n
 	}
-	entries := a.cfg.Journal.Since(since, q.Get("user"))
-	writeJSON(w, http.StatusOK, map[string]any{"last": a.cfg.Journal.Last(), "entries": entries})
+	limit := MaxJournalPage
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxJournalPage {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("limit=%q is not a number of entries within 1..%d", s, MaxJournalPage))
+			return
+		}
+		limit = n
+	}
+	user := q.Get("user")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"entries":[`)
+	enc := json.NewEncoder(w)
+	buf := make([]journal.Entry, 0, min(limit, journalChunk))
+	for n := 0; n < limit; {
+		want := min(limit-n, journalChunk)
+		var entries []journal.Entry
+		entries, since = a.cfg.Journal.Scan(buf, since, user, want)
+		for i := range entries {
+			if n+i > 0 {
+				_, _ = io.WriteString(w, ",")
+			}
+			if err := enc.Encode(&entries[i]); err != nil {
+				// The status is out: cut the answer short rather than end
+				// it as if it were whole.
+				panic(http.ErrAbortHandler)
+			}
+		}
+		n += len(entries)
+		clear(entries) // let go of the entries' data before the next chunk
+		if len(entries) < want {
+			break
+		}
+	}
+	_, _ = fmt.Fprintf(w, `],"next":%d,"last":%d}`, since, a.cfg.Journal.Last())
 }
 
 func (a *API) putFaults(w http.ResponseWriter, r *http.Request) {

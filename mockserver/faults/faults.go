@@ -7,11 +7,16 @@
 // Rules apply to /api/v2 only, never to /control/v1, so a test can always
 // remove what it injected. To know which notifications a request causes, a
 // request that fires a hold or drop rule runs alone (every other request
-// waits for it, long polls excepted): the contact center publishes a
-// transition's events synchronously in the request's goroutine, so whatever
-// is delivered meanwhile is that request's. Offers revoked by the
-// invitation timer during such a request are caught too; that is the one
+// waits for it, reads and long polls excepted): the contact center
+// publishes a transition's events synchronously in the request's goroutine,
+// so whatever is delivered meanwhile is that request's. Offers revoked by
+// the invitation timer during such a request are caught too; that is the one
 // imprecision.
+//
+// Running alone never waits on a client: while notification rules exist, a
+// request that takes part in that ordering has its body read before it
+// enters and its answer buffered until it leaves, so one client that sends
+// or reads slowly cannot stall the others, nor DELETE /control/v1/faults.
 package faults
 
 import (
@@ -294,13 +299,13 @@ func (f *Injector) Middleware(next http.Handler) http.Handler {
 			if a.HoldNotifications {
 				c.hold = ru
 			}
-			f.gate.Lock()
-			f.current.Store(c)
-			defer func() {
+			f.gated(w, r, next, func() {
+				f.gate.Lock()
+				f.current.Store(c)
+			}, func() {
 				f.current.Store(nil)
 				f.gate.Unlock()
-			}()
-			next.ServeHTTP(w, r)
+			})
 			return
 		}
 		f.serve(w, r, next, longPoll)
@@ -309,15 +314,67 @@ func (f *Injector) Middleware(next http.Handler) http.Handler {
 
 // serve runs a request side by side with others, unless a notification
 // rule's request is running alone. Long polls never wait: they cause no
-// notifications and are held for long.
+// notifications and are held for long; reads (GET, HEAD) neither, and they
+// may stream long answers (the journal).
 func (f *Injector) serve(w http.ResponseWriter, r *http.Request, next http.Handler, longPoll bool) {
-	if longPoll || !f.notify.Load() {
+	if longPoll || !f.notify.Load() || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		next.ServeHTTP(w, r)
 		return
 	}
-	f.gate.RLock()
-	defer f.gate.RUnlock()
-	next.ServeHTTP(w, r)
+	f.gated(w, r, next, f.gate.RLock, f.gate.RUnlock)
+}
+
+// maxPrefetch bounds the request body gated reads before it locks: the
+// largest body either API accepts by default (the control API's state
+// document). A server configured for larger Interactions API bodies reads
+// the rest of such a body under the lock.
+const maxPrefetch = 16<<20 + 1
+
+// gated runs next between lock and unlock without any I/O to the client in
+// between: the body is read before lock, and the answer is buffered and
+// written after unlock.
+func (f *Injector) gated(w http.ResponseWriter, r *http.Request, next http.Handler, lock, unlock func()) {
+	if r.Body != nil && r.Body != http.NoBody {
+		// A read error shows again when the handler reads on, and the
+		// handler answers it as it always does.
+		b, _ := io.ReadAll(io.LimitReader(r.Body, maxPrefetch))
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), r.Body))
+	}
+	buf := &bufferedWriter{header: w.Header()}
+	lock()
+	func() {
+		defer unlock() // a handler's panic (http.ErrAbortHandler) must not keep the gate
+		next.ServeHTTP(buf, r)
+	}()
+	if buf.status != 0 {
+		w.WriteHeader(buf.status)
+	}
+	if buf.body.Len() > 0 {
+		_, _ = w.Write(buf.body.Bytes())
+	}
+}
+
+// bufferedWriter keeps an answer to write it later. Headers go straight to
+// the real writer's map, which is not I/O.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
 }
 
 // Decode reads a PUT /faults body.

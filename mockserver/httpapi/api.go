@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -37,6 +38,9 @@ type Config struct {
 	CSRF      bool                    // require the X-CSRF-TOKEN header on POST/PUT/DELETE
 	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes); larger ones get 413.
 	MaxBodyBytes int64
+	// Logger hears why each request was not authenticated, at Info
+	// (nil: discard).
+	Logger *slog.Logger
 	// Observe, when set, is told of every request before the contact center
 	// sees it (Status 0) and of every answer, for the journal.
 	Observe func(Exchange)
@@ -110,6 +114,9 @@ func New(cfg Config) *API {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1"
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	a := &API{cfg: cfg}
 	r := mux.NewRouter()
 	sub := r.PathPrefix(wire.APIPrefix).Subrouter()
@@ -117,18 +124,29 @@ func New(cfg Config) *API {
 		rt := rt
 		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
 	}
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// gorilla/mux answers a wrong method on a subrouter's path as not
+	// found: both cases ask the router which methods the path takes.
+	unrouted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.observe(w, r, "", func(w http.ResponseWriter) {
-			writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
+			allow := wire.AllowedMethods(r, a.routed)
+			if len(allow) == 0 {
+				writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
+				return
+			}
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSON(w, http.StatusMethodNotAllowed, statusBody{StatusCode: codeMissingParam,
+				StatusMessage: clip(fmt.Sprintf("method %s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")))})
 		})
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.observe(w, r, "", func(w http.ResponseWriter) {
-			writeStatusError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path))
-		})
-	})
+	r.NotFoundHandler, r.MethodNotAllowedHandler = unrouted, unrouted
 	a.router = r
 	return a
+}
+
+// routed reports whether the router routes r.
+func (a *API) routed(r *http.Request) bool {
+	var m mux.RouteMatch
+	return a.router.Match(r, &m) && m.MatchErr == nil
 }
 
 // ServeHTTP answers one request.
@@ -177,13 +195,28 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, fromCookie, ok := a.cfg.Auth.Identify(r)
 		if !ok {
-			a.observe(w, r, "", func(w http.ResponseWriter) {
-				w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
-				writeStatusError(w, http.StatusUnauthorized, "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie")
-			})
+			a.unauthorized(w, r)
 			return
 		}
 		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, fail, u, fromCookie) })
+	})
+}
+
+// unauthorized answers a request Identify refused. The log says why; the
+// client learns only that it is not authenticated, and of the host names
+// when a browser page on another one sent nothing (crossHostHint).
+func (a *API) unauthorized(w http.ResponseWriter, r *http.Request) {
+	msg := "authentication required: send HTTP Basic credentials of a user or the JSESSIONID cookie"
+	hint := crossHostHint(r)
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("why", a.cfg.Auth.Refusal(r))}
+	if hint != "" {
+		msg = hint
+		attrs = append(attrs, slog.String("hint", hint))
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request not authenticated", attrs...)
+	a.observe(w, r, "", func(w http.ResponseWriter) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
+		writeStatusError(w, http.StatusUnauthorized, msg)
 	})
 }
 
@@ -192,11 +225,12 @@ func (a *API) wrap(rt route) http.Handler {
 func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
 	var reqBody []byte
 	// A client that sends Basic credentials along with its session cookie
-	// (a browser, a client with a cookie jar) keeps that session: minting a
-	// new one per request would fill the session table for nothing.
+	// (a browser, a client with a cookie jar) keeps that session; one
+	// without gets its user's Basic session again: minting a new one per
+	// request would fill the session table and push out sessions in use.
 	minted := ""
 	if !fromCookie && !a.hasSession(r, u.ID) {
-		minted = a.cfg.Auth.Sessions.New(u.ID)
+		minted = a.cfg.Auth.Sessions.ForBasic(u.ID)
 		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: minted, Path: cookiePath, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {

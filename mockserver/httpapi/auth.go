@@ -1,9 +1,14 @@
 package httpapi
 
 import (
+	"container/list"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
@@ -21,47 +26,67 @@ const DefaultMaxSessions = 100000
 // Sessions maps JSESSIONID values to user ids. The REST API and the CometD
 // handshake share one table, so a browser that logged in over REST opens its
 // CometD session with the cookie alone.
+//
+// The table is bounded and forgets the session used least recently, so a
+// session in use survives any number of logins. A request with Basic
+// credentials and no session cookie of its user gets its user's most
+// recent such session again (ForBasic) rather than a new one: a load
+// generator sending 100,000 cookie-less requests holds one session, not
+// the whole table. A session carries nothing but its user, so clients of
+// one user sharing it cannot tell.
 type Sessions struct {
 	max int
 
 	mu sync.Mutex
-	// guards byToken, order
-	byToken map[string]string // token -> user id
-	order   []string          // tokens, oldest first, for eviction
+	// guards byToken, lru, basic
+	byToken map[string]*list.Element // token -> element of lru, holding a *session
+	lru     *list.List               // sessions, most recently used first
+	basic   map[string]string        // user id -> the token ForBasic last handed out
 }
 
-// NewSessions returns a table that keeps at most max sessions (0: DefaultMaxSessions),
-// forgetting the oldest first.
+type session struct{ token, userID string }
+
+// NewSessions returns a table that keeps at most max sessions (0:
+// DefaultMaxSessions), forgetting the least recently used first.
 func NewSessions(max int) *Sessions {
 	if max <= 0 {
 		max = DefaultMaxSessions
 	}
-	return &Sessions{max: max, byToken: map[string]string{}}
+	return &Sessions{max: max, byToken: map[string]*list.Element{}, lru: list.New(), basic: map[string]string{}}
 }
 
 // New starts a session for userID and returns its token.
 func (s *Sessions) New(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newLocked(userID)
+}
+
+// ForBasic returns the session of userID that ForBasic handed out last,
+// marking it used, or starts one when that one is forgotten.
+func (s *Sessions) ForBasic(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tok, ok := s.basic[userID]; ok {
+		if e, ok := s.byToken[tok]; ok {
+			s.lru.MoveToFront(e)
+			return tok
+		}
+	}
+	tok := s.newLocked(userID)
+	s.basic[userID] = tok
+	return tok
+}
+
+func (s *Sessions) newLocked(userID string) string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on Linux
 	}
 	tok := hex.EncodeToString(b[:])
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.byToken[tok] = userID
-	s.order = append(s.order, tok)
-	for len(s.byToken) > s.max && len(s.order) > 0 {
-		delete(s.byToken, s.order[0])
-		s.order = s.order[1:]
-	}
-	if len(s.order) > 2*s.max { // compact tokens already forgotten
-		kept := s.order[:0]
-		for _, t := range s.order {
-			if _, ok := s.byToken[t]; ok {
-				kept = append(kept, t)
-			}
-		}
-		s.order = kept
+	s.byToken[tok] = s.lru.PushFront(&session{token: tok, userID: userID})
+	for s.lru.Len() > s.max {
+		s.removeLocked(s.lru.Back())
 	}
 	return tok
 }
@@ -70,15 +95,30 @@ func (s *Sessions) New(userID string) string {
 func (s *Sessions) Forget(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.byToken, token) // s.order is compacted by New
+	if e, ok := s.byToken[token]; ok {
+		s.removeLocked(e)
+	}
 }
 
-// User returns the user id of token.
+// removeLocked forgets the session of e.
+func (s *Sessions) removeLocked(e *list.Element) {
+	old := s.lru.Remove(e).(*session)
+	delete(s.byToken, old.token)
+	if s.basic[old.userID] == old.token {
+		delete(s.basic, old.userID)
+	}
+}
+
+// User returns the user id of token and marks the session used.
 func (s *Sessions) User(token string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byToken[token]
-	return id, ok
+	e, ok := s.byToken[token]
+	if !ok {
+		return "", false
+	}
+	s.lru.MoveToFront(e)
+	return e.Value.(*session).userID, true
 }
 
 // Authenticator identifies the user of a request.
@@ -102,6 +142,55 @@ func (a *Authenticator) Identify(r *http.Request) (u contactcenter.User, fromCoo
 		}
 	}
 	return contactcenter.User{}, false, false
+}
+
+// Refusal says why Identify refuses r, for the log: the client is not told
+// which (it would learn which user names exist).
+func (a *Authenticator) Refusal(r *http.Request) string {
+	if name, _, has := r.BasicAuth(); has {
+		if _, ok := a.Center.UserByName(name); !ok {
+			return fmt.Sprintf("unknown user %q", name)
+		}
+		return fmt.Sprintf("wrong password for user %q", name)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if _, found := a.Sessions.User(c.Value); !found {
+			return "session cookie unknown or forgotten"
+		}
+		return "the user of the session cookie no longer exists"
+	}
+	return "no credentials"
+}
+
+// crossHostHint explains a refused request of a browser page served from
+// another host name than the API's, which sent no credentials: browsers
+// keep cookies per host name and send SameSite=Lax ones to the same site
+// only, so the session cookie its login got never comes back. "" when r is
+// not such a request.
+func crossHostHint(r *http.Request) string {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return ""
+	}
+	if _, _, has := r.BasicAuth(); has {
+		return ""
+	}
+	if _, err := r.Cookie(SessionCookie); err == nil {
+		return ""
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Hostname() == "" || strings.EqualFold(u.Hostname(), hostname(r.Host)) {
+		return ""
+	}
+	return fmt.Sprintf("no session cookie: the page at %s calls %s; browsers keep cookies per host name — use the same host name for both", origin, r.Host)
+}
+
+// hostname is host without its port.
+func hostname(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
 }
 
 // csrfTokens holds one CSRF token per user, made on first need.

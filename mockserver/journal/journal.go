@@ -121,20 +121,38 @@ func (j *Journal) Len() int {
 	return j.n
 }
 
-// Since returns the entries with Seq > since, oldest first; with user set,
-// only that user's.
-func (j *Journal) Since(since uint64, user string) []Entry {
+// Scan copies into buf (cleared first) the entries with Seq > since, oldest
+// first, at most max of them; with user set, only that user's. It returns
+// them and the sequence number it has looked up to, from which scanning on
+// misses nothing and repeats nothing: the last entry copied when more that
+// match follow, else the newest assigned, or since when that is greater.
+// Entries share their Data with the journal, which never changes it.
+func (j *Journal) Scan(buf []Entry, since uint64, user string, max int) (entries []Entry, scanned uint64) {
+	buf = buf[:0]
+	if max < 1 {
+		return buf, since
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := []Entry{}
-	for i := 0; i < j.n; i++ {
-		e := j.ring[(j.start+i)%len(j.ring)]
-		if e.Seq <= since || (user != "" && e.User != user) {
+	first := j.next - uint64(j.n) // the seq of the oldest entry kept
+	i := 0
+	if since >= first {
+		i = int(min(since-first+1, uint64(j.n)))
+	}
+	for ; i < j.n; i++ {
+		e := &j.ring[(j.start+i)%len(j.ring)]
+		if user != "" && e.User != user {
 			continue
 		}
-		out = append(out, e)
+		if len(buf) >= max {
+			return buf, buf[len(buf)-1].Seq
+		}
+		buf = append(buf, *e)
 	}
-	return out
+	if since > j.next-1 {
+		return buf, since
+	}
+	return buf, j.next - 1
 }
 
 // Last returns the sequence number of the newest entry, 0 when empty.

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -26,9 +27,9 @@ func TestRingKeepsNewest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := j.Since(tt.since, tt.user)
+			got, _ := j.Scan(nil, tt.since, tt.user, 100)
 			if len(got) != len(tt.want) {
-				t.Fatalf("Since(%d, %q) = %d entries, want %d", tt.since, tt.user, len(got), len(tt.want))
+				t.Fatalf("Scan(%d, %q) = %d entries, want %d", tt.since, tt.user, len(got), len(tt.want))
 			}
 			for i, e := range got {
 				if e.Seq != tt.want[i] || !e.Time.Equal(now) {
@@ -76,7 +77,7 @@ func TestBoundsHold(t *testing.T) {
 					t.Fatalf("after adding %d bytes: %d entries, %d bytes; bounds %d, %d", n, j.Len(), j.Bytes(), tt.size, tt.maxBytes)
 				}
 			}
-			got := j.Since(0, "")
+			got, _ := j.Scan(nil, 0, "", 100)
 			if len(got) != len(tt.wantSeqs) {
 				t.Fatalf("kept %d entries, want %v", len(got), tt.wantSeqs)
 			}
@@ -106,5 +107,44 @@ func TestManyBigEntriesStayBounded(t *testing.T) {
 	}
 	if j.Last() != 1000 || j.Len() == 0 {
 		t.Fatalf("Last = %d, Len = %d", j.Last(), j.Len())
+	}
+}
+
+// TestScanPages: Scan copies at most max entries and says where to go on,
+// so that paging from since=0 sees every kept entry once, whatever the page
+// size and the user filter.
+func TestScanPages(t *testing.T) {
+	j := New(8, nil)
+	for _, u := range []string{"alice", "bob", "bob", "alice", "bob", "alice", "alice", "bob", "bob", "alice"} {
+		j.Add(Entry{Kind: Request, User: u}) // seqs 1..10, 3..10 kept
+	}
+	tests := []struct {
+		name    string
+		since   uint64
+		user    string
+		max     int
+		want    []uint64
+		scanned uint64
+	}{
+		{"a full page stops at its last entry", 0, "", 3, []uint64{3, 4, 5}, 5},
+		{"the last page reaches the newest", 7, "", 3, []uint64{8, 9, 10}, 10},
+		{"a short page reaches the newest", 8, "", 3, []uint64{9, 10}, 10},
+		{"filtered page", 0, "alice", 2, []uint64{4, 6}, 6},
+		{"filtered page without more of the user", 6, "alice", 2, []uint64{7, 10}, 10},
+		{"nothing newer", 10, "", 3, nil, 10},
+		{"since beyond the newest", 99, "", 3, nil, 99},
+		{"no room", 0, "", 0, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, scanned := j.Scan(make([]Entry, 0, 1), tt.since, tt.user, tt.max)
+			var seqs []uint64
+			for _, e := range got {
+				seqs = append(seqs, e.Seq)
+			}
+			if !slices.Equal(seqs, tt.want) || scanned != tt.scanned {
+				t.Errorf("Scan(%d, %q, %d) = %v up to %d, want %v up to %d", tt.since, tt.user, tt.max, seqs, scanned, tt.want, tt.scanned)
+			}
+		})
 	}
 }

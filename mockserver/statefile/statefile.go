@@ -8,7 +8,8 @@
 //
 // Loading validates the whole document before anything uses it; a file that
 // does not hold together is refused with a message naming the file and the
-// problem, never half-loaded.
+// problem, never half-loaded. Temporary files a killed write left behind
+// are removed at start-up (RemoveStale).
 package statefile
 
 import (
@@ -18,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,7 +64,7 @@ func writeAtomic(path string, data []byte) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*") // mode 0600: the state holds passwords
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*") // mode 0600: the state holds passwords
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", path, err)
 	}
@@ -92,6 +94,42 @@ func writeAtomic(path string, data []byte) (err error) {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// tempPrefix begins the name of every temporary file Write makes for the
+// state file named base; os.CreateTemp ends it with digits.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// RemoveStale removes the temporary files that writes of path killed midway
+// left next to it: each is a copy of the state, passwords included, and
+// nothing else would ever remove it. Only regular files named as Write
+// names its own temporaries for path are touched. It returns the paths
+// removed; a directory that does not exist holds none. Call it before the
+// state file is written, not while another process writes it.
+func RemoveStale(path string) (removed []string, err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: look for stale temporary files: %w", path, err)
+	}
+	for _, e := range entries {
+		digits, ok := strings.CutPrefix(e.Name(), tempPrefix(base))
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		stale := filepath.Join(dir, e.Name())
+		if err := os.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("state file %s: remove stale temporary file: %w", path, err)
+		}
+		removed = append(removed, stale)
+	}
+	return removed, nil
 }
 
 // Source returns the state and its version (contactcenter's
