@@ -67,8 +67,10 @@ type Options struct {
 	// Features holds the .feature files (searched recursively); nil means
 	// the embedded suite, features.FS.
 	Features fs.FS
-	// Tags filters scenarios with godog's expression syntax: "@auth",
-	// "@auth,@listing" (or), "@control && ~@slow" (and, not).
+	// Tags selects scenarios with a Cucumber tag expression: "@auth",
+	// "@auth or @listing", "@control and not (@slow or @wip)". godog's
+	// older form ("@auth,@listing" for or, "@control && ~@slow" for and,
+	// not) is rewritten into it.
 	Tags string
 	// WithoutControl leaves out the scenarios tagged @control, for targets
 	// without the test-control API.
@@ -102,6 +104,8 @@ type Options struct {
 	// API and Control are the specs to judge by; nil means the embedded
 	// spec/openapi.yaml and spec/control.yaml.
 	API, Control *openapi3.T
+
+	tags tagExpr // Tags and WithoutControl, parsed by validate
 }
 
 // Result is the outcome of a run.
@@ -140,11 +144,20 @@ func Formats() []string {
 	return out
 }
 
-// Run runs the suite. The error is a *UsageError for wrong options (Status
+// Run runs the suite. The error is a *UsageError for wrong options, a
+// *FeatureError for a feature file that is not Gherkin (both Status
 // StatusUsage), or says why the target could not be used (StatusFailed);
 // failed scenarios are not errors, they are in the Result.
 func Run(ctx context.Context, o Options) (Result, error) {
 	o, err := o.validate()
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	files, err := loadFeatures(o.Features)
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	filter, _, err := o.tags.selectScenarios(files)
 	if err != nil {
 		return Result{Status: StatusUsage}, err
 	}
@@ -154,13 +167,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{Status: StatusFailed}, err
 	}
-	return runSuite(ctx, o, cfg)
+	return runSuite(ctx, o, cfg, filter)
 }
 
 // validate checks o and returns it with the defaults filled in: Targets
 // without a trailing slash, Concurrency, Formats, Features, Mapping (a copy
-// of its own, which learning ids may change), Output and Log, and Tags
-// narrowed by WithoutControl. Its error is a *UsageError.
+// of its own, which learning ids may change), Output and Log, and the
+// parsed Tags and WithoutControl. Its error is a *UsageError.
 func (o Options) validate() (Options, error) {
 	if len(o.Targets) == 0 {
 		return o, usage("no target: give the base URL of the implementation to test")
@@ -198,13 +211,12 @@ func (o Options) validate() (Options, error) {
 	if o.Features == nil {
 		o.Features = features.FS
 	}
-	if o.WithoutControl {
-		if o.Tags == "" {
-			o.Tags = "~" + ControlTag
-		} else {
-			o.Tags += " && ~" + ControlTag
-		}
+	tags, err := parseTags(o.Tags)
+	if err != nil {
+		return o, usage("--tags: %v", err)
 	}
+	tags.withoutControl = o.WithoutControl
+	o.tags = tags
 	mapping := DefaultMapping()
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
@@ -257,8 +269,9 @@ func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config,
 }
 
 // runSuite runs the scenarios of o on godog, each on a target it leases
-// for its duration.
-func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error) {
+// for its duration; filter is godog's tag filter for the scenarios o.Tags
+// selects.
+func runSuite(ctx context.Context, o Options, cfg *steps.Config, filter string) (Result, error) {
 	pool := make(chan string, len(o.Targets))
 	for _, t := range o.Targets {
 		pool <- t
@@ -310,7 +323,7 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error)
 			Format:         strings.Join(o.Formats, ","),
 			Output:         o.Output,
 			NoColors:       o.NoColors,
-			Tags:           o.Tags,
+			Tags:           filter,
 			Concurrency:    o.Concurrency,
 			Randomize:      o.Randomize,
 			Paths:          []string{"."},
@@ -328,8 +341,9 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error)
 		return res, &UsageError{"godog refused the options or the features (see its message above)"}
 	case status == StatusPassed && res.Failed > 0:
 		res.Status = StatusFailed
-	case status == StatusPassed && res.Scenarios == 0:
-		fmt.Fprintln(o.Log, "conformance: no scenario matched the tags")
+	case res.Scenarios == 0:
+		res.Status = StatusFailed
+		return res, errors.New("no scenario ran")
 	}
 	return res, nil
 }

@@ -88,6 +88,16 @@ func run(t *testing.T, o conformance.Options) (conformance.Result, string, error
 	return res, out.String(), err
 }
 
+// wantUsageError fails t unless a run ended with a *UsageError that
+// contains want.
+func wantUsageError(t *testing.T, res conformance.Result, err error, want string) {
+	t.Helper()
+	var ue *conformance.UsageError
+	if !errors.As(err, &ue) || res.Status != conformance.StatusUsage || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Run: status %d, %v; want a usage error containing %q", res.Status, err, want)
+	}
+}
+
 func TestRunAgainstThinFakes(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -146,7 +156,8 @@ func TestWithoutControlAndTags(t *testing.T) {
 		{"all", conformance.Options{}, 2},
 		{"without control", conformance.Options{WithoutControl: true}, 1},
 		{"only control", conformance.Options{Tags: "@control"}, 1},
-		{"only control, without control", conformance.Options{Tags: "@control", WithoutControl: true}, 0},
+		{"not control", conformance.Options{Tags: "not @control"}, 1},
+		{"godog's negation", conformance.Options{Tags: "~@control"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,6 +169,104 @@ func TestWithoutControlAndTags(t *testing.T) {
 			if res.Scenarios != tt.scenarios {
 				t.Errorf("%d scenarios ran, want %d", res.Scenarios, tt.scenarios)
 			}
+		})
+	}
+}
+
+// taggedFeature has scenarios with several tags, each asking anonymously
+// for /api/v2/me (fakeMe answers 401).
+var taggedFeature = fstest.MapFS{
+	"tagged.feature": {Data: []byte(`@feature
+Feature: Tagged
+  @a
+  Scenario: A
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+
+  @a @b
+  Scenario: AB
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+
+  @b @slow
+  Scenario: B slow
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+
+  Scenario Outline: Outline <n>
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+
+    @c
+    Examples:
+      | n |
+      | 1 |
+
+    Examples:
+      | n |
+      | 2 |
+`)},
+}
+
+func TestTagExpressions(t *testing.T) {
+	ts := fakeMe(t, 200, alice())
+	tests := []struct {
+		tags      string
+		scenarios []string // the names that ran
+		wantErr   string   // a part of the usage error, when nothing may run
+	}{
+		{tags: "", scenarios: []string{"A", "AB", "B slow", "Outline 1", "Outline 2"}},
+		{tags: "@a", scenarios: []string{"A", "AB"}},
+		{tags: "not @a", scenarios: []string{"B slow", "Outline 1", "Outline 2"}},
+		{tags: "@a and @b", scenarios: []string{"AB"}},
+		{tags: "@a or @c", scenarios: []string{"A", "AB", "Outline 1"}},
+		{tags: "@feature and not (@slow or @a)", scenarios: []string{"Outline 1", "Outline 2"}},
+		{tags: "@a,@c", scenarios: []string{"A", "AB", "Outline 1"}},
+		{tags: "@b && ~@slow", scenarios: []string{"AB"}},
+		{tags: "@a and @slow", wantErr: `--tags "@a and @slow" selects none of the 5 scenarios`},
+		{tags: "@sloow", wantErr: "no scenario has the tag @sloow (did you mean @slow?)"},
+		{tags: "@a &&", wantErr: "--tags"},
+		{tags: "(@a", wantErr: "Unmatched ("},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tags, func(t *testing.T) {
+			res, out, err := run(t, conformance.Options{Targets: []string{ts.URL}, Features: taggedFeature, Tags: tt.tags})
+			if tt.wantErr != "" {
+				wantUsageError(t, res, err, tt.wantErr)
+				return
+			}
+			if err != nil || res.Status != conformance.StatusPassed {
+				t.Fatalf("Run: status %d, %v\n%s", res.Status, err, out)
+			}
+			if res.Scenarios != len(tt.scenarios) {
+				t.Errorf("%d scenarios ran, want %d\n%s", res.Scenarios, len(tt.scenarios), out)
+			}
+			for _, name := range tt.scenarios {
+				if !strings.Contains(out, "Scenario: "+name+" ") && !strings.Contains(out, "Scenario Outline: "+name[:len(name)-2]) {
+					t.Errorf("scenario %q did not run:\n%s", name, out)
+				}
+			}
+		})
+	}
+}
+
+func TestNothingToRun(t *testing.T) {
+	ts := fakeMe(t, 200, alice())
+	tests := []struct {
+		name     string
+		features fstest.MapFS
+		o        conformance.Options
+		want     string
+	}{
+		{"an empty directory", fstest.MapFS{}, conformance.Options{}, "no .feature file"},
+		{"no scenario", fstest.MapFS{"x.feature": {Data: []byte("Feature: Empty\n")}}, conformance.Options{}, "no scenario"},
+		{"only control, without control", meFeature, conformance.Options{Tags: "@control", WithoutControl: true}, "which --without-control leaves out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.o.Targets, tt.o.Features = []string{ts.URL}, tt.features
+			res, _, err := run(t, tt.o)
+			wantUsageError(t, res, err, tt.want)
 		})
 	}
 }
@@ -236,13 +345,7 @@ func TestUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _, err := run(t, tt.o)
-			var ue *conformance.UsageError
-			if !errors.As(err, &ue) || res.Status != conformance.StatusUsage {
-				t.Fatalf("Run: status %d, %v; want a usage error", res.Status, err)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Run: %v; want it to mention %q", err, tt.want)
-			}
+			wantUsageError(t, res, err, tt.want)
 		})
 	}
 }

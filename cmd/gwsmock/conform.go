@@ -32,7 +32,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		targets, formats listFlag
 		targetFile       = fs.String("target-file", "", "JSON `file` mapping the scenario users (alice, bob, carol, dave, admin), queues and workbins to the target's own (see --print-target-file)")
 		printTarget      = fs.Bool("print-target-file", false, "print the default mapping (gwsmock's default contact center) as a target file template, and exit")
-		tags             = fs.String("tags", "", "run the scenarios matching this tag `expression`: @auth, \"@auth,@listing\" (or), \"@control && ~@slow\" (and, not)")
+		tags             = fs.String("tags", "", "run the scenarios this Cucumber tag `expression` selects: @auth, \"@auth or @listing\", \"@control and not (@slow or @wip)\"")
 		withoutControl   = fs.Bool("without-control", false, "leave out the @control scenarios, for a target without the test-control API")
 		featuresDir      = fs.String("features", "", "read the .feature files from this `directory` instead of the embedded suite")
 		concurrency      = fs.Int("concurrency", 0, "scenarios run at once; at most the number of targets (default: the number of targets)")

@@ -80,6 +80,10 @@ func TestConformExitStatus(t *testing.T) {
 		{"too much concurrency", []string{"conform", "--target", broken.URL, "--concurrency", "3"}, 2, "concurrency"},
 		{"missing target file", []string{"conform", "--target", broken.URL, "--target-file", "/nonexistent.json"}, 2, "--target-file"},
 		{"missing features dir", []string{"conform", "--target", broken.URL, "--features", "/nonexistent"}, 2, "--features"},
+		{"a malformed tag expression", []string{"conform", "--target", broken.URL, "--tags", "@a and"}, 2, "--tags: "},
+		{"godog's malformed form", []string{"conform", "--target", broken.URL, "--tags", "@a &&"}, 2, "--tags: "},
+		{"a tag no scenario has", []string{"conform", "--target", broken.URL, "--tags", "@atuh"}, 2, "did you mean @auth?"},
+		{"an empty features directory", []string{"conform", "--target", broken.URL, "--features", t.TempDir()}, 2, "no .feature file"},
 		{"a failing target", []string{"conform", "--target", broken.URL, "--tags", "@auth", "--without-control", "--format", "progress"}, 1, "scenarios failed"},
 	}
 	for _, tt := range tests {
