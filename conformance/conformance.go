@@ -383,7 +383,6 @@ func learnIDs(ctx context.Context, hc *http.Client, target string, m *Mapping, l
 		}
 		u.ID = id
 		m.Users[name] = u
-		fmt.Fprintf(log, "conformance: %s is %s, id %s\n", name, u.UserName, id)
 	}
 	return nil
 }

@@ -309,21 +309,35 @@ func TestMappingRenamesUsers(t *testing.T) {
 	if err != nil || res.Status != conformance.StatusPassed {
 		t.Fatalf("Run: status %d, %v\n%s", res.Status, err, out)
 	}
-	if !strings.Contains(log.String(), "alice is agent.one, id c9e053a7a19626b5b05b478b4fdcc0ab") {
-		t.Errorf("the id of alice was not learned:\n%s", log.String())
+	// The scenario matched user.id against {{alice.id}}, which the mapping
+	// left out: the run learned it, and said nothing on a green run.
+	if log.Len() > 0 {
+		t.Errorf("a green run wrote to the log:\n%s", log.String())
 	}
 }
 
 func TestParseMappingRefusesTypos(t *testing.T) {
-	for name, doc := range map[string]string{
-		"unknown field":   `{"user": {}}`,
-		"no userName":     `{"users": {"alice": {"password": "x"}}}`,
-		"no workbin name": `{"workbins": {"team-workbin": {"id": "x"}}}`,
-		"not JSON":        `{`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			if _, err := conformance.ParseMapping([]byte(doc)); err == nil {
-				t.Errorf("ParseMapping(%s) passed", doc)
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"unknown field", `{"user": {}}`, `line 1, column 2: unknown field "user"`},
+		{"unknown nested field", "{\n  \"users\": {\n    \"alice\": {\"userName\": \"a\", \"pasword\": \"x\"}}}", `line 3, column 32: unknown field "pasword"`},
+		{"misspelt user", `{"users": {"alcie": {"userName": "a"}}}`, "users.alcie: the scenarios have no user alcie (did you mean alice?); theirs are admin, alice, bob, carol, dave"},
+		{"unknown queue", `{"queues": {"voice-inbound": "Voice"}}`, "queues.voice-inbound: the scenarios have no queue voice-inbound; theirs are chat-inbound, email-inbound, workitem-inbound"},
+		{"misspelt workbin", `{"workbins": {"team-wrokbin": {"name": "x"}}}`, "workbins.team-wrokbin: the scenarios have no workbin team-wrokbin (did you mean team-workbin?)"},
+		{"no userName", `{"users": {"alice": {"password": "x"}}}`, "users.alice: userName is required"},
+		{"no workbin name", `{"workbins": {"team-workbin": {"id": "x"}}}`, "workbins.team-workbin: name is required"},
+		{"a syntax error", "{\n  \"users\": {\n    \"alice\": {\"userName\": \"a\" \"password\": \"x\"}}}", "line 3, column 32: invalid character"},
+		{"a wrong type", `{"queues": {"email-inbound": 3}}`, "line 1, column 31: queues is a JSON number, want a string"},
+		{"cut short", `{"users": {`, "the JSON ends too early"},
+		{"empty", ``, "empty, want a JSON object"},
+		{"two documents", `{} {}`, "line 1, column 4: more after the JSON document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := conformance.ParseMapping([]byte(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseMapping(%s) = %v, want an error containing %q", tt.doc, err, tt.want)
 			}
 		})
 	}

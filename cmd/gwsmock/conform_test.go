@@ -67,12 +67,17 @@ func TestConformExitStatus(t *testing.T) {
 		http.Error(w, "broken", http.StatusInternalServerError)
 	}))
 	defer broken.Close()
+	typo := filepath.Join(t.TempDir(), "target.json")
+	if err := os.WriteFile(typo, []byte(`{"users": {"alcie": {"userName": "a", "password": "b"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
 		status int
 		stderr string
 	}{
+		{"a misspelt user in the target file", []string{"conform", "--target", broken.URL, "--target-file", typo}, 2, "users.alcie: the scenarios have no user alcie (did you mean alice?)"},
 		{"no target", []string{"conform"}, 2, "--target is required"},
 		{"unknown flag", []string{"conform", "--nope"}, 2, "flag provided but not defined"},
 		{"stray argument", []string{"conform", "--target", broken.URL, "extra"}, 2, "unexpected argument"},
