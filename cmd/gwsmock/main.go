@@ -20,22 +20,25 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "gwsmock:", err)
-		}
-		var ec exitCode
-		if errors.As(err, &ec) {
-			os.Exit(int(ec))
-		}
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		os.Exit(1)
-	}
+	os.Exit(status(err, os.Stderr))
 }
 
-// exitCode is an error that asks for a particular exit status.
+// status is the exit status for Run's error. An exitCode has been
+// explained already; any other error is printed on stderr.
+func status(err error, stderr io.Writer) int {
+	var ec exitCode
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ec):
+		return int(ec)
+	}
+	fmt.Fprintln(stderr, "gwsmock:", err)
+	return 1
+}
+
+// exitCode is an error that asks for a particular exit status, once the
+// command has said why on stderr.
 type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
