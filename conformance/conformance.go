@@ -24,7 +24,6 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -105,7 +104,8 @@ type Options struct {
 	// spec/openapi.yaml and spec/control.yaml.
 	API, Control *openapi3.T
 
-	tags tagExpr // Tags and WithoutControl, parsed by validate
+	tags           tagExpr // Tags and WithoutControl, parsed by validate
+	defaultMapping bool    // Mapping was nil: the default users
 }
 
 // Result is the outcome of a run.
@@ -163,8 +163,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
-	cfg, err := prepare(ctx, o, tr)
-	if err != nil {
+	cfg, err := prepare(ctx, o, tr, needsOf(files, o.tags.match, o.Mapping.Users))
+	var ue *UsageError
+	switch {
+	case errors.As(err, &ue):
+		return Result{Status: StatusUsage}, err
+	case err != nil:
 		return Result{Status: StatusFailed}, err
 	}
 	return runSuite(ctx, o, cfg, filter)
@@ -183,6 +187,9 @@ func (o Options) validate() (Options, error) {
 		t = strings.TrimSuffix(t, "/")
 		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
 			return o, usage("target %q: want an http:// or https:// base URL", t)
+		}
+		if err := checkBaseURL(t); err != nil {
+			return o, err
 		}
 		targets[i] = t
 	}
@@ -218,6 +225,7 @@ func (o Options) validate() (Options, error) {
 	tags.withoutControl = o.WithoutControl
 	o.tags = tags
 	mapping := DefaultMapping()
+	o.defaultMapping = o.Mapping == nil
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
 	}
@@ -231,10 +239,11 @@ func (o Options) validate() (Options, error) {
 	return o, nil
 }
 
-// prepare loads the specs, checks that every target answers and learns the
-// user ids the mapping leaves out, from the first target: the step
-// configuration of a run over tr.
-func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config, error) {
+// prepare loads the specs and checks, before any scenario, that every
+// target can give the selected scenarios what they need (see preflight),
+// learning the user ids the mapping leaves out: the step configuration of
+// a run over tr.
+func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*steps.Config, error) {
 	api, control := o.API, o.Control
 	var err error
 	if api == nil {
@@ -251,13 +260,7 @@ func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config,
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: tr}
-	for _, t := range o.Targets {
-		if err := reachable(ctx, hc, t); err != nil {
-			return nil, err
-		}
-	}
-	if err := learnIDs(ctx, hc, o.Targets[0], o.Mapping, o.Log); err != nil {
+	if err := preflight(ctx, &http.Client{Transport: tr}, o, n); err != nil {
 		return nil, err
 	}
 	return &steps.Config{
@@ -355,82 +358,4 @@ func hasTag(s *godog.Scenario, tag string) bool {
 		}
 	}
 	return false
-}
-
-// learnIDs fills in the user ids the mapping leaves out, from GET
-// /api/v2/me as each user. A user the target refuses keeps no id; the
-// scenarios that need it fail saying so. It fails only when the target
-// cannot be reached at all.
-func learnIDs(ctx context.Context, hc *http.Client, target string, m *Mapping, log io.Writer) error {
-	names := make([]string, 0, len(m.Users))
-	for name := range m.Users {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		u := m.Users[name]
-		if u.ID != "" {
-			continue
-		}
-		id, err := fetchID(ctx, hc, target, u)
-		if err != nil {
-			var ue *unreachable
-			if errors.As(err, &ue) {
-				return err
-			}
-			fmt.Fprintf(log, "conformance: the id of %s (%s) is unknown: %v\n", name, u.UserName, err)
-			continue
-		}
-		u.ID = id
-		m.Users[name] = u
-	}
-	return nil
-}
-
-type unreachable struct{ err error }
-
-func (e *unreachable) Error() string { return e.err.Error() }
-func (e *unreachable) Unwrap() error { return e.err }
-
-func fetchID(ctx context.Context, hc *http.Client, target string, u steps.User) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
-	if err != nil {
-		return "", err
-	}
-	req.SetBasicAuth(u.UserName, u.Password)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", &unreachable{fmt.Errorf("target %s is not reachable: %w", target, err)}
-	}
-	defer resp.Body.Close()
-	var body struct {
-		User struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET /api/v2/me answered %s", resp.Status)
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.User.ID == "" {
-		return "", fmt.Errorf("GET /api/v2/me: no user.id in the answer")
-	}
-	return body.User.ID, nil
-}
-
-// reachable checks that the target answers HTTP at all.
-func reachable(ctx context.Context, hc *http.Client, target string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
-	if err != nil {
-		return fmt.Errorf("target %s: %w", target, err)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("target %s is not reachable: %w", target, err)
-	}
-	resp.Body.Close()
-	return nil
 }

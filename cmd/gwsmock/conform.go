@@ -49,8 +49,13 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprint(stderr, `Usage: gwsmock conform --target URL [flags]
 
 Runs the conformance suite of the Interactions API against an implementation
-and reports where it differs from the contract. Exit status: 0 every scenario
-passed, 1 a scenario failed (or the target could not be used), 2 bad usage.
+and reports where it differs from the contract. Before any scenario it
+checks that the target answers as a GWS API, that the scenarios' users log
+in and that the control API answers when scenarios need it.
+
+Exit status: 0 every scenario passed; 1 a scenario failed, or the target is
+broken; 2 a mistake in the flags, the target file or the feature files (a
+URL that is not the target's base URL, a wrong password or control token).
 
 Scenarios tagged @control need the test-control API (/control/v1) and reset
 the target before they run; a target runs one scenario at a time.

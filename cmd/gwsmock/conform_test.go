@@ -46,6 +46,58 @@ func TestConformAgainstServe(t *testing.T) {
 	}
 }
 
+// TestConformPreflightAgainstServe runs the built binary against `gwsmock
+// serve --control-token`: each mistake stops the run before any scenario,
+// with one line that says what to do.
+func TestConformPreflightAgainstServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	url := startServe(t, bin, "--control-token", "s3cret")
+	wrongPassword := writeFile(t, "target.json", `{"users": {"bob": {"userName": "bob", "password": "nope"}}}`)
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stderr string
+	}{
+		{"the API's URL", []string{"--target", url + "/api/v2"}, 2, "conform: --target is the server's base URL, without /api/v2: try " + url + "\n"},
+		{"no control token", []string{"--target", url}, 2, "give it with --control-token, or leave out the @control scenarios with --without-control\n"},
+		{"a wrong control token", []string{"--target", url, "--control-token", "guess"}, 2, "refused --control-token"},
+		{"a wrong password", []string{"--target", url, "--control-token", "s3cret", "--target-file", wrongPassword}, 2, "the scenarios' user bob cannot log in to " + url + ` as "bob"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin, append([]string{"conform", "--format", "progress"}, tt.args...)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != tt.status {
+				t.Errorf("exit: %v, want status %d", err, tt.status)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("stderr should be one line containing %q:\n%s", tt.stderr, stderr.String())
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("a scenario ran:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+// writeFile writes a file of that name and content in a temporary
+// directory and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // runCLI runs the command in-process and returns its exit status.
 func runCLI(t *testing.T, args ...string) (status int, stdout, stderr string) {
 	t.Helper()
@@ -67,10 +119,7 @@ func TestConformExitStatus(t *testing.T) {
 		http.Error(w, "broken", http.StatusInternalServerError)
 	}))
 	defer broken.Close()
-	typo := filepath.Join(t.TempDir(), "target.json")
-	if err := os.WriteFile(typo, []byte(`{"users": {"alcie": {"userName": "a", "password": "b"}}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	typo := writeFile(t, "target.json", `{"users": {"alcie": {"userName": "a", "password": "b"}}}`)
 	tests := []struct {
 		name   string
 		args   []string
@@ -89,7 +138,7 @@ func TestConformExitStatus(t *testing.T) {
 		{"godog's malformed form", []string{"conform", "--target", broken.URL, "--tags", "@a &&"}, 2, "--tags: "},
 		{"a tag no scenario has", []string{"conform", "--target", broken.URL, "--tags", "@atuh"}, 2, "did you mean @auth?"},
 		{"an empty features directory", []string{"conform", "--target", broken.URL, "--features", t.TempDir()}, 2, "no .feature file"},
-		{"a failing target", []string{"conform", "--target", broken.URL, "--tags", "@auth", "--without-control", "--format", "progress"}, 1, "scenarios failed"},
+		{"a broken target", []string{"conform", "--target", broken.URL, "--tags", "@auth", "--without-control", "--format", "progress"}, 1, "cannot be used: GET /api/v2/me answered 500"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
