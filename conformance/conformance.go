@@ -28,12 +28,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -74,8 +74,9 @@ type Options struct {
 	// WithoutControl leaves out the scenarios tagged @control, for targets
 	// without the test-control API.
 	WithoutControl bool
-	// Formats are godog formats: pretty, progress, junit, cucumber, events;
-	// "name:FILE" writes that format to a file. Default: pretty.
+	// Formats are the reports to write: pretty, progress, junit, cucumber,
+	// events (see Formats); "name:FILE" writes that format to a file.
+	// Default: pretty.
 	Formats []string
 	// Output receives the formats that name no file; nil means os.Stdout.
 	Output io.Writer
@@ -134,12 +135,10 @@ func usage(format string, a ...any) error {
 	return &UsageError{fmt.Sprintf(format, a...)}
 }
 
-// Formats are the format names godog knows, sorted.
+// Formats are the names of the output formats, sorted.
 func Formats() []string {
-	var out []string
-	for name := range godog.AvailableFormatters() {
-		out = append(out, name)
-	}
+	out := slices.Collect(maps.Keys(ownFormats))
+	out = append(out, godogFormats...)
 	sort.Strings(out)
 	return out
 }
@@ -171,7 +170,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	case err != nil:
 		return Result{Status: StatusFailed}, err
 	}
-	return runSuite(ctx, o, cfg, filter)
+	return runSuite(ctx, o, cfg, files, filter)
 }
 
 // validate checks o and returns it with the defaults filled in: Targets
@@ -273,23 +272,25 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*step
 
 // runSuite runs the scenarios of o on godog, each on a target it leases
 // for its duration; filter is godog's tag filter for the scenarios o.Tags
-// selects.
-func runSuite(ctx context.Context, o Options, cfg *steps.Config, filter string) (Result, error) {
+// selects among files.
+func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []featureFile, filter string) (Result, error) {
+	out, err := openOutputs(o)
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	defer out.close()
 	pool := make(chan string, len(o.Targets))
 	for _, t := range o.Targets {
 		pool <- t
 	}
-	var (
-		mu  sync.Mutex
-		res Result
-	)
+	rec := newRecorder(files, out.writers)
 	suite := godog.TestSuite{
 		Name: "gwsmock conformance",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			w := steps.NewWorld(cfg)
 			steps.Register(sc, w)
 			var lease string
-			sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+			begin := func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 				select {
 				case lease = <-pool:
 				case <-ctx.Done():
@@ -302,33 +303,24 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, filter string) 
 					}
 				}
 				return ctx, nil
-			})
-			sc.After(func(ctx context.Context, s *godog.Scenario, stepErr error) (context.Context, error) {
+			}
+			end := func(_ *godog.Scenario, stepErr error) error {
 				endErr := w.End(stepErr != nil)
 				if lease != "" {
 					pool <- lease
 					lease = ""
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				res.Scenarios++
-				if errors.Is(stepErr, godog.ErrUndefined) {
-					stepErr = fmt.Errorf("%w; \"gwsmock steps\" lists the vocabulary", stepErr)
-				}
-				if err := errors.Join(stepErr, endErr); err != nil {
-					res.Failed++
-					res.Failures = append(res.Failures, Failure{Scenario: s.Name, URI: s.Uri, Message: err.Error()})
-				}
-				return ctx, endErr
-			})
+				return endErr
+			}
+			rec.hooks(sc, begin, end)
 		},
 		Options: &godog.Options{
-			Format:         strings.Join(o.Formats, ","),
-			Output:         o.Output,
+			Format:         out.godogFormat,
+			Output:         out.godogOutput,
 			NoColors:       o.NoColors,
 			Tags:           filter,
 			Concurrency:    o.Concurrency,
-			Randomize:      o.Randomize,
+			Randomize:      out.seed,
 			Paths:          []string{"."},
 			FS:             o.Features,
 			Strict:         true,
@@ -336,17 +328,27 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, filter string) 
 		},
 	}
 	status := suite.Run()
-	mu.Lock()
-	defer mu.Unlock()
-	res.Status = status
+	res := Result{Status: status}
+	for _, sc := range rec.close() {
+		res.Scenarios++
+		if sc.Status == passed {
+			continue
+		}
+		res.Failed++
+		msg := sc.failureMessage
+		if msg == "" {
+			msg = "the scenario is " + sc.Status
+		}
+		res.Failures = append(res.Failures, Failure{Scenario: sc.Name, URI: sc.URI, Message: msg})
+	}
 	switch {
 	case status == StatusUsage:
 		return res, &UsageError{"godog refused the options or the features (see its message above)"}
-	case status == StatusPassed && res.Failed > 0:
-		res.Status = StatusFailed
 	case res.Scenarios == 0:
 		res.Status = StatusFailed
 		return res, errors.New("no scenario ran")
+	case res.Failed > 0:
+		res.Status = StatusFailed
 	}
 	return res, nil
 }

@@ -114,9 +114,9 @@ func TestRunAgainstThinFakes(t *testing.T) {
 		{
 			"a wrong value", 200, func(u map[string]any) { u["roles"] = []string{"admin"} }, conformance.StatusFailed,
 			[]string{
-				"Step: the response matches:",
+				"And the response matches:  [failed]",
 				`user.roles[0]: expected "agent", got "admin"`,
-				"--- expected\n+++ actual\n",
+				"--- expected\n", "+++ actual\n",
 				`-      "agent"`, `+      "admin"`,
 			},
 		},
@@ -372,14 +372,52 @@ func TestUnreachableTarget(t *testing.T) {
 
 func TestUndefinedStepFails(t *testing.T) {
 	ts := fakeMe(t, 200, alice())
-	res, out, err := run(t, conformance.Options{
-		Targets:  []string{ts.URL},
-		Features: fstest.MapFS{"typo.feature": {Data: []byte("Feature: Typo\n  Scenario: A typo\n    When alice sends GETT /api/v2/me\n")}},
-	})
-	if err != nil || res.Status != conformance.StatusFailed || len(res.Failures) != 1 {
-		t.Fatalf("Run: status %d, %v\n%s", res.Status, err, out)
+	typo := fstest.MapFS{"typo.feature": {Data: []byte(`Feature: Typo
+  Scenario: A typo
+    When anonymous sends GETT /api/v2/me
+    Then the response status is 401
+`)}}
+	for _, format := range []string{"pretty", "progress"} {
+		t.Run(format, func(t *testing.T) {
+			res, out, err := run(t, conformance.Options{Targets: []string{ts.URL}, Features: typo, Formats: []string{format}})
+			if err != nil || res.Status != conformance.StatusFailed || len(res.Failures) != 1 {
+				t.Fatalf("Run: status %d, %v\n%s", res.Status, err, out)
+			}
+			msg := res.Failures[0].Message
+			for _, want := range []string{`undefined step "anonymous sends GETT /api/v2/me"`, `did you mean "ACTOR sends METHOD PATH"`, "gwsmock steps"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("failure %q lacks %q", msg, want)
+				}
+			}
+			wants := map[string][]string{
+				"pretty":   {"When anonymous sends GETT /api/v2/me  [undefined]", `did you mean "ACTOR sends METHOD PATH"`, "Then the response status is 401  [skipped]", "1 scenarios (1 undefined)"},
+				"progress": {"U-", "[undefined]  # typo.feature:3", `did you mean "ACTOR sends METHOD PATH"`},
+			}[format]
+			for _, want := range wants {
+				if !strings.Contains(out, want) {
+					t.Errorf("the output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, banned := range []string{"\x1b[", ".go:", "func ", "godog.ErrPending", "snippets"} {
+				if strings.Contains(out, banned) {
+					t.Errorf("the output has %q:\n%s", banned, out)
+				}
+			}
+		})
 	}
-	if msg := res.Failures[0].Message; !strings.Contains(msg, "GETT") || !strings.Contains(msg, "gwsmock steps") {
-		t.Errorf("failure %q should name the step and point to gwsmock steps", msg)
+}
+
+func TestTwoTargetsRunScenariosInParallel(t *testing.T) {
+	a, b := fakeMe(t, 200, alice()), fakeMe(t, 200, alice())
+	for _, format := range []string{"pretty", "progress"} {
+		t.Run(format, func(t *testing.T) {
+			res, out, err := run(t, conformance.Options{Targets: []string{a.URL, b.URL}, Features: taggedFeature, Formats: []string{format}})
+			if err != nil || res.Status != conformance.StatusPassed || res.Scenarios != 5 {
+				t.Fatalf("Run: status %d, %d scenarios, %v\n%s", res.Status, res.Scenarios, err, out)
+			}
+			if !strings.Contains(out, "5 scenarios (5 passed)") {
+				t.Errorf("the output lacks the summary:\n%s", out)
+			}
+		})
 	}
 }

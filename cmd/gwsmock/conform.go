@@ -114,7 +114,7 @@ Flags:
 		return exitCode(res.Status)
 	}
 	if res.Status != conformance.StatusPassed {
-		fmt.Fprintf(stderr, "conform: %d of %d scenarios failed\n", res.Failed, res.Scenarios)
+		fmt.Fprintf(stderr, "conform: %d of %d scenarios did not pass\n", res.Failed, res.Scenarios)
 		return exitCode(res.Status)
 	}
 	return nil
