@@ -16,7 +16,8 @@ import (
 
 // featureFile is one parsed .feature file.
 type featureFile struct {
-	uri     string // its name in the file system, as reports show it
+	uri     string   // its name in the file system, as reports show it
+	lines   []string // its text
 	doc     *messages.GherkinDocument
 	pickles []*messages.Pickle // its scenarios, one per example row
 }
@@ -35,26 +36,41 @@ func scenarioCount(files []featureFile) int {
 func loadFeatures(fsys fs.FS) ([]featureFile, error) {
 	var files []featureFile
 	newID := (&messages.Incrementing{}).NewId
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := walkFeatures(fsys, func(p string) error {
+		f, err := parseFeature(fsys, p, newID)
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".feature") {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(b), newID)
-		if err != nil {
-			return gherkinError(Origin(fsys, p), err)
-		}
-		doc.Uri = p
-		files = append(files, featureFile{uri: p, doc: doc, pickles: gherkin.Pickles(*doc, p, newID)})
+		files = append(files, f)
 		return nil
 	})
 	return files, err
+}
+
+// walkFeatures calls fn with the name of every .feature file of fsys, in
+// lexical order, as godog walks them.
+func walkFeatures(fsys fs.FS, fn func(name string) error) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".feature") {
+			return err
+		}
+		return fn(p)
+	})
+}
+
+// parseFeature parses the file p of fsys, with ids from newID. Its error
+// is a *FeatureError when the file is not valid Gherkin.
+func parseFeature(fsys fs.FS, p string, newID func() string) (featureFile, error) {
+	b, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return featureFile{}, err
+	}
+	doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(b), newID)
+	if err != nil {
+		return featureFile{}, gherkinError(Origin(fsys, p), err)
+	}
+	doc.Uri = p
+	return featureFile{uri: p, lines: strings.Split(string(b), "\n"), doc: doc, pickles: gherkin.Pickles(*doc, p, newID)}, nil
 }
 
 // FeatureError is a .feature file that is not valid Gherkin: each problem
@@ -154,10 +170,7 @@ func FeatureFiles(base fs.FS, paths ...string) (fs.FS, error) {
 		return nil
 	}
 	walk := func(fsys fs.FS, origin func(name string) string) error {
-		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".feature") {
-				return err
-			}
+		return walkFeatures(fsys, func(p string) error {
 			b, err := fs.ReadFile(fsys, p)
 			if err != nil {
 				return err

@@ -104,54 +104,54 @@ type pickleShape struct {
 	steps                  []stepOutcome // keyword, text, line
 }
 
-// newRecorder indexes the parsed files by pickle id. godog parses the same
+// newRecorder starts the record of a run of files.
+func newRecorder(files []featureFile, writers []streamWriter) *recorder {
+	return &recorder{shapes: shapesOf(files), writers: writers, start: time.Now()}
+}
+
+// shapesOf indexes the parsed files by pickle id. godog parses the same
 // files in the same order with the same id generator, so its pickle ids
 // are ours; begin checks the names and falls back to what the pickle says.
-func newRecorder(files []featureFile, writers []streamWriter) *recorder {
-	r := &recorder{shapes: map[string]pickleShape{}, writers: writers, start: time.Now()}
+func shapesOf(files []featureFile) map[string]pickleShape {
+	shapes := map[string]pickleShape{}
 	for _, f := range files {
+		if f.doc.Feature == nil {
+			continue
+		}
 		steps := map[string]*messages.Step{}
 		scenarios := map[string]*messages.Scenario{}
 		rows := map[string]*messages.TableRow{}
-		var collect func(children []*messages.FeatureChild)
-		addScenario := func(sc *messages.Scenario) {
-			scenarios[sc.Id] = sc
-			for _, st := range sc.Steps {
+		addSteps := func(list []*messages.Step) {
+			for _, st := range list {
 				steps[st.Id] = st
 			}
+		}
+		addScenario := func(sc *messages.Scenario) {
+			scenarios[sc.Id] = sc
+			addSteps(sc.Steps)
 			for _, ex := range sc.Examples {
 				for _, row := range ex.TableBody {
 					rows[row.Id] = row
 				}
 			}
 		}
-		collect = func(children []*messages.FeatureChild) {
-			for _, c := range children {
-				switch {
-				case c.Scenario != nil:
-					addScenario(c.Scenario)
-				case c.Background != nil:
-					for _, st := range c.Background.Steps {
-						steps[st.Id] = st
-					}
-				case c.Rule != nil:
-					for _, rc := range c.Rule.Children {
-						switch {
-						case rc.Scenario != nil:
-							addScenario(rc.Scenario)
-						case rc.Background != nil:
-							for _, st := range rc.Background.Steps {
-								steps[st.Id] = st
-							}
-						}
+		for _, c := range f.doc.Feature.Children {
+			switch {
+			case c.Scenario != nil:
+				addScenario(c.Scenario)
+			case c.Background != nil:
+				addSteps(c.Background.Steps)
+			case c.Rule != nil:
+				for _, rc := range c.Rule.Children {
+					switch {
+					case rc.Scenario != nil:
+						addScenario(rc.Scenario)
+					case rc.Background != nil:
+						addSteps(rc.Background.Steps)
 					}
 				}
 			}
 		}
-		if f.doc.Feature == nil {
-			continue
-		}
-		collect(f.doc.Feature.Children)
 		for _, p := range f.pickles {
 			shape := pickleShape{feature: f.doc.Feature.Name, keyword: "Scenario", name: p.Name}
 			if sc := scenarios[p.AstNodeIds[0]]; sc != nil {
@@ -172,10 +172,10 @@ func newRecorder(files []featureFile, writers []streamWriter) *recorder {
 				}
 				shape.steps = append(shape.steps, so)
 			}
-			r.shapes[p.Id] = shape
+			shapes[p.Id] = shape
 		}
 	}
-	return r
+	return shapes
 }
 
 // begin starts the record of a scenario.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gwsmock/gwsmock/conformance"
 )
 
 // TestConformAgainstServe is the suite's run against the built binary: two
@@ -194,5 +197,84 @@ func TestStepsPrintsTheVocabulary(t *testing.T) {
 	}
 	if status, _, _ := runCLI(t, "steps", "extra"); status != 2 {
 		t.Errorf("gwsmock steps extra: exit status %d, want 2", status)
+	}
+}
+
+func TestConformDryRun(t *testing.T) {
+	good := "Feature: Tiny\n  Scenario: Unauthenticated\n    When anonymous sends GET /api/v2/me\n    Then the response status is 401\n"
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"good.feature":     good,
+		"sub/typo.feature": "Feature: Typo\n  Scenario: S\n    When alice sends GETT /api/v2/me\n    And alice sends GET /api/v2/users/{{user}}\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	broken := writeFile(t, "broken.feature", unclosedDocString)
+	single := writeFile(t, "good.feature", good)
+	other := writeFile(t, "extra.feature", strings.Replace(good, "Tiny", "Extra", 1))
+	embedded := conformance.Check(nil, nil)
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stdout []string // lines or parts of lines, in order
+		stderr string
+	}{
+		{"the embedded suite", nil, 0, []string{fmt.Sprintf("%d feature files, %d scenarios: no problem", embedded.Files, embedded.Scenarios)}, ""},
+		{"one file", []string{"--features", single}, 0, []string{"1 feature files, 1 scenarios: no problem"}, ""},
+		{"two files", []string{"--features", single, "--features", other}, 0, []string{"2 feature files, 2 scenarios: no problem"}, ""},
+		{"added to the embedded suite", []string{"--features", "+" + other}, 0, []string{fmt.Sprintf("%d feature files, %d scenarios: no problem", embedded.Files+1, embedded.Scenarios+1)}, ""},
+		{"a file named like one of the embedded suite", []string{"--features", "+" + single, "--features", "+" + writeFile(t, "auth.feature", good)}, 2, nil, "are both named auth.feature in the suite: rename one"},
+		{
+			"a directory with problems", []string{"--features", dir}, 1,
+			[]string{
+				filepath.Join(dir, "sub", "typo.feature") + `:3: undefined step "alice sends GETT /api/v2/me": did you mean "ACTOR sends METHOD PATH"`,
+				filepath.Join(dir, "sub", "typo.feature") + ":4: {{user}} is not bound here",
+			},
+			"conform: 2 problems in 2 feature files (2 scenarios)",
+		},
+		{"not Gherkin", []string{"--features", broken}, 1, []string{broken + `:6: the file ends too early: expected a docstring (""")`}, "1 problems"},
+		{"no such path", []string{"--features", "/nonexistent"}, 2, nil, "conform: --features: /nonexistent: no such file or directory"},
+		{"not a feature file", []string{"--features", writeFile(t, "notes.txt", good)}, 2, nil, "notes.txt: not a .feature file nor a directory"},
+		{"a directory without feature files", []string{"--features", t.TempDir()}, 2, nil, ": no .feature file in this directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, stdout, stderr := runCLI(t, append([]string{"conform", "--dry-run"}, tt.args...)...)
+			if status != tt.status {
+				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", status, tt.status, stdout, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			if len(tt.stdout) > 0 && len(lines) != len(tt.stdout) {
+				t.Errorf("stdout has %d lines, want %d:\n%s", len(lines), len(tt.stdout), stdout)
+			}
+			for i, want := range tt.stdout {
+				if i < len(lines) && !strings.Contains(lines[i], want) {
+					t.Errorf("line %d = %q, want it to contain %q", i+1, lines[i], want)
+				}
+			}
+			if !strings.Contains(stderr, tt.stderr) || strings.Count(stderr, "\n") > 1 {
+				t.Errorf("stderr should be at most one line containing %q:\n%s", tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+// unclosedDocString is a feature file whose docstring does not end.
+const unclosedDocString = "Feature: B\n  Scenario: S\n    When alice sends POST /api/v2/me with:\n      \"\"\"\n      {}\n"
+
+func TestConformRefusesGherkinErrorsBeforeRunning(t *testing.T) {
+	broken := writeFile(t, "broken.feature", unclosedDocString)
+	status, stdout, stderr := runCLI(t, "conform", "--target", "http://127.0.0.1:1", "--features", broken)
+	if want := "conform: " + broken + `:6: the file ends too early: expected a docstring (""")` + "\n"; status != 2 || stderr != want {
+		t.Errorf("exit status %d, stderr:\n%s\nwant 2 and %q", status, stderr, want)
+	}
+	if stdout != "" {
+		t.Errorf("stdout:\n%s", stdout)
 	}
 }
