@@ -74,9 +74,9 @@ type Options struct {
 	// WithoutControl leaves out the scenarios tagged @control, for targets
 	// without the test-control API.
 	WithoutControl bool
-	// Formats are the reports to write: pretty, progress, junit, cucumber,
-	// events (see Formats); "name:FILE" writes that format to a file.
-	// Default: pretty.
+	// Formats are the reports to write: pretty, progress, junit, html,
+	// cucumber, events (see Formats); "name:FILE" writes that format to a
+	// file. Default: pretty.
 	Formats []string
 	// Output receives the formats that name no file; nil means os.Stdout.
 	Output io.Writer

@@ -267,18 +267,30 @@ func TestNothingToRun(t *testing.T) {
 	}
 }
 
+func TestReportFileThatCannotBeCreated(t *testing.T) {
+	ts := fakeMe(t, 200, alice())
+	for _, format := range []string{"junit", "cucumber"} {
+		res, _, err := run(t, conformance.Options{Targets: []string{ts.URL}, Formats: []string{format + ":/nonexistent/dir/report"}})
+		wantUsageError(t, res, err, "--format "+format+":/nonexistent/dir/report: no such file or directory")
+	}
+}
+
 func TestReportFiles(t *testing.T) {
 	ts := fakeMe(t, 200, alice())
 	dir := t.TempDir()
-	junit, cucumber := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json")
+	junit, cucumber, html := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")
 	res, out, err := run(t, conformance.Options{
 		Targets: []string{ts.URL},
-		Formats: []string{"progress", "junit:" + junit, "cucumber:" + cucumber},
+		Formats: []string{"progress", "junit:" + junit, "cucumber:" + cucumber, "html:" + html},
 	})
 	if err != nil || res.Status != conformance.StatusPassed {
 		t.Fatalf("Run: status %d, %v\n%s", res.Status, err, out)
 	}
-	for file, want := range map[string]string{junit: "<testsuites", cucumber: `"keyword": "Scenario"`} {
+	for file, want := range map[string]string{
+		junit:    `<testcase classname="Me" name="Alice reads her user record" file="me.feature" line="2"`,
+		cucumber: `"keyword": "Scenario"`,
+		html:     `<span class="badge">passed</span> Scenario: Alice reads her user record`,
+	} {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -349,7 +361,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no target", conformance.Options{}, "no target"},
 		{"not a URL", conformance.Options{Targets: []string{"localhost:8090"}}, "http://"},
 		{"too much concurrency", conformance.Options{Targets: []string{ts.URL}, Concurrency: 2}, "concurrency"},
-		{"unknown format", conformance.Options{Targets: []string{ts.URL}, Formats: []string{"html"}}, "format"},
+		{"unknown format", conformance.Options{Targets: []string{ts.URL}, Formats: []string{"pdf"}}, "format"},
 		{"unknown transport", conformance.Options{Targets: []string{ts.URL}, Transport: "pigeon"}, "transport"},
 	}
 	for _, tt := range tests {

@@ -13,10 +13,12 @@ import (
 var ownFormats = map[string]func(w io.Writer, color bool) streamWriter{
 	"pretty":   func(w io.Writer, color bool) streamWriter { return &pretty{out: w, color: color} },
 	"progress": func(w io.Writer, color bool) streamWriter { return &progress{out: w, color: color} },
+	"junit":    func(w io.Writer, _ bool) streamWriter { return &junit{out: w} },
+	"html":     func(w io.Writer, _ bool) streamWriter { return &htmlReport{out: w} },
 }
 
 // godogFormats are the formats godog writes.
-var godogFormats = []string{"cucumber", "events", "junit"}
+var godogFormats = []string{"cucumber", "events"}
 
 // outputs are where a run's reports go.
 type outputs struct {

@@ -61,16 +61,23 @@ func (s *scenarioOutcome) ended() bool { return s.stepsLeft == 0 && s.afterScena
 func (s *scenarioOutcome) finish() {
 	s.Duration = time.Since(s.start)
 	s.Status = passed
+	ran := false
 	for _, st := range s.Steps {
 		switch st.Status {
+		case passed:
+			ran = true
 		case failed, undefined, pending, ambiguous:
+			ran = true
 			if s.Status == passed {
 				s.Status = st.Status
 			}
 		}
 	}
-	if s.Err != "" {
+	switch {
+	case s.Err != "":
 		s.Status = failed
+	case !ran && len(s.Steps) > 0:
+		s.Status = skipped // no step ran: the run was cut short
 	}
 }
 

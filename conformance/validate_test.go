@@ -28,8 +28,8 @@ func TestValidate(t *testing.T) {
 		{name: "one bad target of two", in: Options{Targets: []string{url, "ftp://x"}}, wantErr: `target "ftp://x"`},
 		{name: "too much concurrency", in: Options{Targets: []string{url}, Concurrency: 2}, wantErr: "concurrency 2"},
 		{name: "negative concurrency", in: Options{Targets: []string{url}, Concurrency: -1}, wantErr: "concurrency -1"},
-		{name: "unknown format", in: Options{Targets: []string{url}, Formats: []string{"html"}}, wantErr: `format "html"`},
-		{name: "unknown format to a file", in: Options{Targets: []string{url}, Formats: []string{"pretty", "html:out.html"}}, wantErr: `format "html:out.html"`},
+		{name: "unknown format", in: Options{Targets: []string{url}, Formats: []string{"pdf"}}, wantErr: `format "pdf"`},
+		{name: "unknown format to a file", in: Options{Targets: []string{url}, Formats: []string{"pretty", "pdf:out.pdf"}}, wantErr: `format "pdf:out.pdf"`},
 		{name: "unknown transport", in: Options{Targets: []string{url}, Transport: "pigeon"}, wantErr: "transport"},
 		{
 			name: "defaults",

@@ -48,7 +48,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var featurePaths pathsFlag
 	fs.Var(&featurePaths, "features", "run the .feature files of this `path` (a file, or a directory searched recursively) instead of the embedded suite; repeat for more; +PATH adds them to the embedded suite")
 	fs.Var(&targets, "target", "base `URL` of the implementation under test, e.g. http://127.0.0.1:8090; repeat (or separate with commas) to give independent instances that scenarios run on in parallel")
-	fs.Var(&formats, "format", "output `format`: pretty, progress, junit:FILE, cucumber:FILE (repeatable; default pretty)")
+	fs.Var(&formats, "format", "output `format`: pretty, progress, junit:FILE (JUnit XML), html:FILE (one self-contained page), cucumber:FILE (Cucumber JSON), events (repeatable; default pretty)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: gwsmock conform --target URL [flags]
 

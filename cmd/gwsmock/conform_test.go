@@ -26,11 +26,11 @@ func TestConformAgainstServe(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	a, b := startServe(t, bin), startServe(t, bin)
-	junit := filepath.Join(t.TempDir(), "conformance.xml")
+	junit, html := filepath.Join(t.TempDir(), "conformance.xml"), filepath.Join(t.TempDir(), "conformance.html")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "conform", "--target", a, "--target", b,
-		"--quiet-wait", "100ms", "--format", "progress", "--format", "junit:"+junit)
+		"--quiet-wait", "100ms", "--format", "progress", "--format", "junit:"+junit, "--format", "html:"+html)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -44,8 +44,15 @@ func TestConformAgainstServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(report, []byte(`failures="0"`)) {
-		t.Errorf("the JUnit report has failures:\n%.2000s", report)
+	if !bytes.Contains(report, []byte(`failures="0"`)) || !bytes.Contains(report, []byte(`<testcase classname="Authentication and roles"`)) {
+		t.Errorf("the JUnit report has failures, or no classname:\n%.2000s", report)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte(`<div class="totals">`)) || bytes.Contains(page, []byte(`<details class="failed"`)) {
+		t.Errorf("the HTML report has failures:\n%.2000s", page)
 	}
 }
 
@@ -133,7 +140,7 @@ func TestConformExitStatus(t *testing.T) {
 		{"no target", []string{"conform"}, 2, "--target is required"},
 		{"unknown flag", []string{"conform", "--nope"}, 2, "flag provided but not defined"},
 		{"stray argument", []string{"conform", "--target", broken.URL, "extra"}, 2, "unexpected argument"},
-		{"bad format", []string{"conform", "--target", broken.URL, "--format", "html"}, 2, "format"},
+		{"bad format", []string{"conform", "--target", broken.URL, "--format", "pdf"}, 2, "format"},
 		{"too much concurrency", []string{"conform", "--target", broken.URL, "--concurrency", "3"}, 2, "concurrency"},
 		{"missing target file", []string{"conform", "--target", broken.URL, "--target-file", "/nonexistent.json"}, 2, "--target-file"},
 		{"missing features dir", []string{"conform", "--target", broken.URL, "--features", "/nonexistent"}, 2, "--features"},
