@@ -73,8 +73,7 @@ Flags:
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "conform: unexpected argument %q\n", fs.Arg(0))
-		return exitCode(2)
+		return usageError(stderr, "conform", "unexpected argument %q", fs.Arg(0))
 	}
 	if *printTarget {
 		_, err := stdout.Write(conformance.DefaultMappingJSON())
@@ -84,13 +83,11 @@ Flags:
 	if *targetFile != "" {
 		b, err := os.ReadFile(*targetFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform: --target-file: %v\n", err)
-			return exitCode(2)
+			return usageError(stderr, "conform", "--target-file: %v", err)
 		}
 		m, err := conformance.ParseMapping(b)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform: --target-file %s: %v\n", *targetFile, err)
-			return exitCode(2)
+			return usageError(stderr, "conform", "--target-file %s: %v", *targetFile, err)
 		}
 		mapping = &m
 	}
@@ -106,16 +103,14 @@ Flags:
 		}
 		var err error
 		if suite, err = conformance.FeatureFiles(base, paths...); err != nil {
-			fmt.Fprintf(stderr, "conform: --features: %v\n", err)
-			return exitCode(2)
+			return usageError(stderr, "conform", "--features: %v", err)
 		}
 	}
 	if *dryRun {
 		return dryRunConform(suite, mapping, stdout, stderr)
 	}
 	if len(targets) == 0 {
-		fmt.Fprintln(stderr, "conform: --target is required (the base URL of the implementation to test); --dry-run checks the feature files without one")
-		return exitCode(2)
+		return usageError(stderr, "conform", "--target is required (the base URL of the implementation to test); --dry-run checks the feature files without one")
 	}
 	o := conformance.Options{
 		Targets: targets, Tags: *tags, WithoutControl: *withoutControl, Formats: formats,

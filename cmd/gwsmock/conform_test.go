@@ -108,20 +108,13 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
-// runCLI runs the command in-process and returns its exit status.
-func runCLI(t *testing.T, args ...string) (status int, stdout, stderr string) {
+// runCLI runs the command in-process, as main does, and returns its exit
+// status.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := Run(context.Background(), args, &out, &errb)
-	var ec exitCode
-	switch {
-	case err == nil:
-	case errors.As(err, &ec):
-		status = int(ec)
-	default:
-		status = 1
-	}
-	return status, out.String(), errb.String()
+	return status(err, &errb), out.String(), errb.String()
 }
 
 func TestConformExitStatus(t *testing.T) {
