@@ -80,8 +80,8 @@ type Options struct {
 	Formats []string
 	// Output receives the formats that name no file; nil means os.Stdout.
 	Output io.Writer
-	// Log receives the runner's own notes (ids learned, ...); nil
-	// discards them.
+	// Log receives the runner's own notes (a user id it could not
+	// learn); nil discards them. A green run writes none.
 	Log io.Writer
 	// NoColors turns off ANSI colors in the output.
 	NoColors bool

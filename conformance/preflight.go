@@ -98,7 +98,7 @@ func preflight(ctx context.Context, hc *http.Client, o Options, n needs) error {
 			}
 		}
 		for _, name := range n.users {
-			if err := checkLogin(ctx, hc, target, name, o.Mapping, o.defaultMapping, i == 0); err != nil {
+			if err := checkLogin(ctx, hc, target, name, o, i == 0); err != nil {
 				return err
 			}
 		}
@@ -159,7 +159,8 @@ func checkAPI(ctx context.Context, hc *http.Client, target string) error {
 // checkLogin logs in as the scenario user name and learns its id when the
 // mapping has none (learn: on the first target). 401 is a wrong user name
 // or password; 403 a user who logged in but may not read /api/v2/me.
-func checkLogin(ctx context.Context, hc *http.Client, target, name string, m *Mapping, defaultMapping, learn bool) error {
+func checkLogin(ctx context.Context, hc *http.Client, target, name string, o Options, learn bool) error {
+	m, defaultMapping := o.Mapping, o.defaultMapping
 	u := m.Users[name]
 	a, err := get(ctx, hc, target, "/api/v2/me", func(r *http.Request) { r.SetBasicAuth(u.UserName, u.Password) })
 	if err != nil {
@@ -181,6 +182,9 @@ func checkLogin(ctx context.Context, hc *http.Client, target, name string, m *Ma
 		} `json:"user"`
 	}
 	if json.Unmarshal(a.body, &body) != nil || body.User.ID == "" {
+		if u.ID == "" && learn {
+			fmt.Fprintf(o.Log, "conformance: GET /api/v2/me as %s (%q) has no user.id, so {{%s.id}} stays unbound\n", name, u.UserName, name)
+		}
 		return nil // the scenarios that read the user say what is wrong
 	}
 	switch {
