@@ -13,9 +13,9 @@ REDOCLY := $(INTEROP)/node_modules/.bin/redocly
 
 all: build
 
-## run: start the mock on the embedded default contact center (127.0.0.1:8090)
+## run: start the mock on the embedded default contact center (127.0.0.1:8090); flags for serve in ARGS, e.g. make run ARGS='--addr 127.0.0.1:9000'
 run:
-	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/gwsmock serve
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/gwsmock serve $(ARGS)
 
 ## build: the gwsmock binary in bin/
 build:

@@ -24,17 +24,16 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -67,19 +66,22 @@ type Options struct {
 	// Features holds the .feature files (searched recursively); nil means
 	// the embedded suite, features.FS.
 	Features fs.FS
-	// Tags filters scenarios with godog's expression syntax: "@auth",
-	// "@auth,@listing" (or), "@control && ~@slow" (and, not).
+	// Tags selects scenarios with a Cucumber tag expression: "@auth",
+	// "@auth or @listing", "@control and not (@slow or @wip)". godog's
+	// older form ("@auth,@listing" for or, "@control && ~@slow" for and,
+	// not) is rewritten into it.
 	Tags string
 	// WithoutControl leaves out the scenarios tagged @control, for targets
 	// without the test-control API.
 	WithoutControl bool
-	// Formats are godog formats: pretty, progress, junit, cucumber, events;
-	// "name:FILE" writes that format to a file. Default: pretty.
+	// Formats are the reports to write: pretty, progress, junit, html,
+	// cucumber, events (see Formats); "name:FILE" writes that format to a
+	// file. Default: pretty.
 	Formats []string
 	// Output receives the formats that name no file; nil means os.Stdout.
 	Output io.Writer
-	// Log receives the runner's own notes (ids learned, ...); nil
-	// discards them.
+	// Log receives the runner's own notes (a user id it could not
+	// learn); nil discards them. A green run writes none.
 	Log io.Writer
 	// NoColors turns off ANSI colors in the output.
 	NoColors bool
@@ -102,6 +104,9 @@ type Options struct {
 	// API and Control are the specs to judge by; nil means the embedded
 	// spec/openapi.yaml and spec/control.yaml.
 	API, Control *openapi3.T
+
+	tags           tagExpr // Tags and WithoutControl, parsed by validate
+	defaultMapping bool    // Mapping was nil: the default users
 }
 
 // Result is the outcome of a run.
@@ -130,17 +135,16 @@ func usage(format string, a ...any) error {
 	return &UsageError{fmt.Sprintf(format, a...)}
 }
 
-// Formats are the format names godog knows, sorted.
+// Formats are the names of the output formats, sorted.
 func Formats() []string {
-	var out []string
-	for name := range godog.AvailableFormatters() {
-		out = append(out, name)
-	}
+	out := slices.Collect(maps.Keys(ownFormats))
+	out = append(out, godogFormats...)
 	sort.Strings(out)
 	return out
 }
 
-// Run runs the suite. The error is a *UsageError for wrong options (Status
+// Run runs the suite. The error is a *UsageError for wrong options, a
+// *FeatureError for a feature file that is not Gherkin (both Status
 // StatusUsage), or says why the target could not be used (StatusFailed);
 // failed scenarios are not errors, they are in the Result.
 func Run(ctx context.Context, o Options) (Result, error) {
@@ -148,19 +152,31 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{Status: StatusUsage}, err
 	}
+	files, err := loadFeatures(o.Features)
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	filter, _, err := o.tags.selectScenarios(files)
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
-	cfg, err := prepare(ctx, o, tr)
-	if err != nil {
+	cfg, err := prepare(ctx, o, tr, needsOf(files, o.tags.match, o.Mapping.Users))
+	var ue *UsageError
+	switch {
+	case errors.As(err, &ue):
+		return Result{Status: StatusUsage}, err
+	case err != nil:
 		return Result{Status: StatusFailed}, err
 	}
-	return runSuite(ctx, o, cfg)
+	return runSuite(ctx, o, cfg, files, filter)
 }
 
 // validate checks o and returns it with the defaults filled in: Targets
 // without a trailing slash, Concurrency, Formats, Features, Mapping (a copy
-// of its own, which learning ids may change), Output and Log, and Tags
-// narrowed by WithoutControl. Its error is a *UsageError.
+// of its own, which learning ids may change), Output and Log, and the
+// parsed Tags and WithoutControl. Its error is a *UsageError.
 func (o Options) validate() (Options, error) {
 	if len(o.Targets) == 0 {
 		return o, usage("no target: give the base URL of the implementation to test")
@@ -170,6 +186,9 @@ func (o Options) validate() (Options, error) {
 		t = strings.TrimSuffix(t, "/")
 		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
 			return o, usage("target %q: want an http:// or https:// base URL", t)
+		}
+		if err := checkBaseURL(t); err != nil {
+			return o, err
 		}
 		targets[i] = t
 	}
@@ -198,14 +217,14 @@ func (o Options) validate() (Options, error) {
 	if o.Features == nil {
 		o.Features = features.FS
 	}
-	if o.WithoutControl {
-		if o.Tags == "" {
-			o.Tags = "~" + ControlTag
-		} else {
-			o.Tags += " && ~" + ControlTag
-		}
+	tags, err := parseTags(o.Tags)
+	if err != nil {
+		return o, usage("--tags: %v", err)
 	}
+	tags.withoutControl = o.WithoutControl
+	o.tags = tags
 	mapping := DefaultMapping()
+	o.defaultMapping = o.Mapping == nil
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
 	}
@@ -219,10 +238,11 @@ func (o Options) validate() (Options, error) {
 	return o, nil
 }
 
-// prepare loads the specs, checks that every target answers and learns the
-// user ids the mapping leaves out, from the first target: the step
-// configuration of a run over tr.
-func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config, error) {
+// prepare loads the specs and checks, before any scenario, that every
+// target can give the selected scenarios what they need (see preflight),
+// learning the user ids the mapping leaves out: the step configuration of
+// a run over tr.
+func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*steps.Config, error) {
 	api, control := o.API, o.Control
 	var err error
 	if api == nil {
@@ -239,13 +259,7 @@ func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config,
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: tr}
-	for _, t := range o.Targets {
-		if err := reachable(ctx, hc, t); err != nil {
-			return nil, err
-		}
-	}
-	if err := learnIDs(ctx, hc, o.Targets[0], o.Mapping, o.Log); err != nil {
+	if err := preflight(ctx, &http.Client{Transport: tr}, o, n); err != nil {
 		return nil, err
 	}
 	return &steps.Config{
@@ -257,23 +271,26 @@ func prepare(ctx context.Context, o Options, tr *http.Transport) (*steps.Config,
 }
 
 // runSuite runs the scenarios of o on godog, each on a target it leases
-// for its duration.
-func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error) {
+// for its duration; filter is godog's tag filter for the scenarios o.Tags
+// selects among files.
+func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []featureFile, filter string) (Result, error) {
+	out, err := openOutputs(o)
+	if err != nil {
+		return Result{Status: StatusUsage}, err
+	}
+	defer out.close()
 	pool := make(chan string, len(o.Targets))
 	for _, t := range o.Targets {
 		pool <- t
 	}
-	var (
-		mu  sync.Mutex
-		res Result
-	)
+	rec := newRecorder(files, out.writers)
 	suite := godog.TestSuite{
 		Name: "gwsmock conformance",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			w := steps.NewWorld(cfg)
 			steps.Register(sc, w)
 			var lease string
-			sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+			begin := func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 				select {
 				case lease = <-pool:
 				case <-ctx.Done():
@@ -286,33 +303,24 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error)
 					}
 				}
 				return ctx, nil
-			})
-			sc.After(func(ctx context.Context, s *godog.Scenario, stepErr error) (context.Context, error) {
+			}
+			end := func(_ *godog.Scenario, stepErr error) error {
 				endErr := w.End(stepErr != nil)
 				if lease != "" {
 					pool <- lease
 					lease = ""
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				res.Scenarios++
-				if errors.Is(stepErr, godog.ErrUndefined) {
-					stepErr = fmt.Errorf("%w; \"gwsmock steps\" lists the vocabulary", stepErr)
-				}
-				if err := errors.Join(stepErr, endErr); err != nil {
-					res.Failed++
-					res.Failures = append(res.Failures, Failure{Scenario: s.Name, URI: s.Uri, Message: err.Error()})
-				}
-				return ctx, endErr
-			})
+				return endErr
+			}
+			rec.hooks(sc, begin, end)
 		},
 		Options: &godog.Options{
-			Format:         strings.Join(o.Formats, ","),
-			Output:         o.Output,
+			Format:         out.godogFormat,
+			Output:         out.godogOutput,
 			NoColors:       o.NoColors,
-			Tags:           o.Tags,
+			Tags:           filter,
 			Concurrency:    o.Concurrency,
-			Randomize:      o.Randomize,
+			Randomize:      out.seed,
 			Paths:          []string{"."},
 			FS:             o.Features,
 			Strict:         true,
@@ -320,16 +328,27 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config) (Result, error)
 		},
 	}
 	status := suite.Run()
-	mu.Lock()
-	defer mu.Unlock()
-	res.Status = status
+	res := Result{Status: status}
+	for _, sc := range rec.close() {
+		res.Scenarios++
+		if sc.Status == passed {
+			continue
+		}
+		res.Failed++
+		msg := sc.failureMessage
+		if msg == "" {
+			msg = "the scenario is " + sc.Status
+		}
+		res.Failures = append(res.Failures, Failure{Scenario: sc.Name, URI: sc.URI, Message: msg})
+	}
 	switch {
 	case status == StatusUsage:
 		return res, &UsageError{"godog refused the options or the features (see its message above)"}
-	case status == StatusPassed && res.Failed > 0:
+	case res.Scenarios == 0:
 		res.Status = StatusFailed
-	case status == StatusPassed && res.Scenarios == 0:
-		fmt.Fprintln(o.Log, "conformance: no scenario matched the tags")
+		return res, errors.New("no scenario ran")
+	case res.Failed > 0:
+		res.Status = StatusFailed
 	}
 	return res, nil
 }
@@ -341,83 +360,4 @@ func hasTag(s *godog.Scenario, tag string) bool {
 		}
 	}
 	return false
-}
-
-// learnIDs fills in the user ids the mapping leaves out, from GET
-// /api/v2/me as each user. A user the target refuses keeps no id; the
-// scenarios that need it fail saying so. It fails only when the target
-// cannot be reached at all.
-func learnIDs(ctx context.Context, hc *http.Client, target string, m *Mapping, log io.Writer) error {
-	names := make([]string, 0, len(m.Users))
-	for name := range m.Users {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		u := m.Users[name]
-		if u.ID != "" {
-			continue
-		}
-		id, err := fetchID(ctx, hc, target, u)
-		if err != nil {
-			var ue *unreachable
-			if errors.As(err, &ue) {
-				return err
-			}
-			fmt.Fprintf(log, "conformance: the id of %s (%s) is unknown: %v\n", name, u.UserName, err)
-			continue
-		}
-		u.ID = id
-		m.Users[name] = u
-		fmt.Fprintf(log, "conformance: %s is %s, id %s\n", name, u.UserName, id)
-	}
-	return nil
-}
-
-type unreachable struct{ err error }
-
-func (e *unreachable) Error() string { return e.err.Error() }
-func (e *unreachable) Unwrap() error { return e.err }
-
-func fetchID(ctx context.Context, hc *http.Client, target string, u steps.User) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
-	if err != nil {
-		return "", err
-	}
-	req.SetBasicAuth(u.UserName, u.Password)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", &unreachable{fmt.Errorf("target %s is not reachable: %w", target, err)}
-	}
-	defer resp.Body.Close()
-	var body struct {
-		User struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET /api/v2/me answered %s", resp.Status)
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.User.ID == "" {
-		return "", fmt.Errorf("GET /api/v2/me: no user.id in the answer")
-	}
-	return body.User.ID, nil
-}
-
-// reachable checks that the target answers HTTP at all.
-func reachable(ctx context.Context, hc *http.Client, target string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/api/v2/me", nil)
-	if err != nil {
-		return fmt.Errorf("target %s: %w", target, err)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("target %s is not reachable: %w", target, err)
-	}
-	resp.Body.Close()
-	return nil
 }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/gwsmock/gwsmock/conformance/steps"
+	"github.com/gwsmock/gwsmock/internal/suggest"
 )
 
 // Mapping maps the names scenarios use (users alice, bob, carol, dave,
@@ -25,7 +30,7 @@ import (
 //
 // A target file overrides the default mapping (the embedded default contact
 // center of gwsmock) entry by entry; what it does not name keeps its
-// default. A user id left out is learned from GET /api/v2/me; a workbin id
+// default, and a name the default lacks (a misspelt user) is refused. A user id left out is learned from GET /api/v2/me; a workbin id
 // left out stays unknown, and scenarios that use it fail saying so.
 type Mapping struct {
 	Users    map[string]steps.User    `json:"users"`
@@ -51,27 +56,55 @@ func DefaultMapping() Mapping {
 func DefaultMappingJSON() []byte { return bytes.Clone(defaultTarget) }
 
 // ParseMapping reads a target file and lays it over the default mapping.
-// Unknown fields are errors, so that a typo does not go unnoticed.
+// Unknown fields and names (a user, queue or workbin the scenarios do not
+// use) are errors, so that a typo does not go unnoticed: it would leave the
+// default in place. A JSON error says where, as line:column.
 func ParseMapping(b []byte) (Mapping, error) {
 	over, err := decodeMapping(b)
 	if err != nil {
 		return Mapping{}, err
 	}
 	m := DefaultMapping()
+	if err := knownNames("users", m.Users, over.Users); err != nil {
+		return Mapping{}, err
+	}
+	if err := knownNames("queues", m.Queues, over.Queues); err != nil {
+		return Mapping{}, err
+	}
+	if err := knownNames("workbins", m.Workbins, over.Workbins); err != nil {
+		return Mapping{}, err
+	}
 	for name, u := range over.Users {
 		if u.UserName == "" {
-			return Mapping{}, fmt.Errorf("target file: users.%s: userName is required", name)
+			return Mapping{}, fmt.Errorf("users.%s: userName is required", name)
 		}
 		m.Users[name] = u
 	}
 	maps.Copy(m.Queues, over.Queues)
 	for name, wb := range over.Workbins {
 		if wb.Name == "" {
-			return Mapping{}, fmt.Errorf("target file: workbins.%s: name is required", name)
+			return Mapping{}, fmt.Errorf("workbins.%s: name is required", name)
 		}
 		m.Workbins[name] = wb
 	}
 	return m, nil
+}
+
+// knownNames checks that every name of over is one of known's.
+func knownNames[V any](section string, known, over map[string]V) error {
+	names := slices.Sorted(maps.Keys(known))
+	for _, name := range slices.Sorted(maps.Keys(over)) {
+		if _, ok := known[name]; ok {
+			continue
+		}
+		hint := ""
+		if near := suggest.Likely(name, names, 1); len(near) > 0 {
+			hint = fmt.Sprintf(" (did you mean %s?)", near[0])
+		}
+		return fmt.Errorf("%s.%s: the scenarios have no %s %s%s; theirs are %s",
+			section, name, strings.TrimSuffix(section, "s"), name, hint, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 func decodeMapping(b []byte) (Mapping, error) {
@@ -79,7 +112,10 @@ func decodeMapping(b []byte) (Mapping, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return Mapping{}, fmt.Errorf("target file: %w", err)
+		return Mapping{}, jsonError(b, dec.InputOffset(), err)
+	}
+	if dec.More() {
+		return Mapping{}, jsonError(b, dec.InputOffset(), errors.New("more after the JSON document"))
 	}
 	if m.Users == nil {
 		m.Users = map[string]steps.User{}
@@ -91,6 +127,39 @@ func decodeMapping(b []byte) (Mapping, error) {
 		m.Workbins = map[string]steps.Workbin{}
 	}
 	return m, nil
+}
+
+// jsonError says where in b a decoding error is, as line:column: at the
+// offset the error names, else at the decoder's (after the token it read
+// last, for an unknown field).
+func jsonError(b []byte, offset int64, err error) error {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		// The decoder stops after the whole value: point at the key.
+		if i := bytes.Index(b, []byte(field)); i >= 0 {
+			offset = int64(i)
+		}
+	}
+	switch {
+	case errors.As(err, &syntax):
+		offset = syntax.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+		msg = fmt.Sprintf("%s is a JSON %s, want a %s", typ.Field, typ.Value, typ.Type)
+	case errors.Is(err, io.EOF):
+		msg = "empty, want a JSON object"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		msg = "the JSON ends too early"
+	}
+	offset = min(max(offset, 0), int64(len(b)))
+	before := b[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return fmt.Errorf("line %d, column %d: %s", line, col, msg)
 }
 
 func (m Mapping) clone() Mapping {

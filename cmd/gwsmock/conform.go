@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"strings"
 
 	"github.com/gwsmock/gwsmock/conformance"
+	"github.com/gwsmock/gwsmock/features"
 )
 
 // listFlag collects a repeatable string flag.
@@ -32,9 +34,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		targets, formats listFlag
 		targetFile       = fs.String("target-file", "", "JSON `file` mapping the scenario users (alice, bob, carol, dave, admin), queues and workbins to the target's own (see --print-target-file)")
 		printTarget      = fs.Bool("print-target-file", false, "print the default mapping (gwsmock's default contact center) as a target file template, and exit")
-		tags             = fs.String("tags", "", "run the scenarios matching this tag `expression`: @auth, \"@auth,@listing\" (or), \"@control && ~@slow\" (and, not)")
+		tags             = fs.String("tags", "", "run the scenarios this Cucumber tag `expression` selects: @auth, \"@auth or @listing\", \"@control and not (@slow or @wip)\"")
 		withoutControl   = fs.Bool("without-control", false, "leave out the @control scenarios, for a target without the test-control API")
-		featuresDir      = fs.String("features", "", "read the .feature files from this `directory` instead of the embedded suite")
+		dryRun           = fs.Bool("dry-run", false, "check the feature files without a target (Gherkin, every step in the vocabulary, every {{variable}} bound) and exit: 0 no problem, 1 problems, one line each")
 		concurrency      = fs.Int("concurrency", 0, "scenarios run at once; at most the number of targets (default: the number of targets)")
 		controlToken     = fs.String("control-token", "", "bearer `token` of the target's test-control API")
 		notifyTimeout    = fs.Duration("notify-timeout", 0, "how long to wait for an expected notification (default 5s)")
@@ -43,14 +45,21 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		noColor          = fs.Bool("no-color", false, "no ANSI colors (default: colors only when stdout is a terminal)")
 		random           = fs.Int64("random", 0, "shuffle the scenarios of each feature with this `seed` (-1: a random one)")
 	)
+	var featurePaths pathsFlag
+	fs.Var(&featurePaths, "features", "run the .feature files of this `path` (a file, or a directory searched recursively) instead of the embedded suite; repeat for more; +PATH adds them to the embedded suite")
 	fs.Var(&targets, "target", "base `URL` of the implementation under test, e.g. http://127.0.0.1:8090; repeat (or separate with commas) to give independent instances that scenarios run on in parallel")
-	fs.Var(&formats, "format", "output `format`: pretty, progress, junit:FILE, cucumber:FILE (repeatable; default pretty)")
+	fs.Var(&formats, "format", "output `format`: pretty, progress, junit:FILE (JUnit XML), html:FILE (one self-contained page), cucumber:FILE (Cucumber JSON), events (repeatable; default pretty)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: gwsmock conform --target URL [flags]
 
 Runs the conformance suite of the Interactions API against an implementation
-and reports where it differs from the contract. Exit status: 0 every scenario
-passed, 1 a scenario failed (or the target could not be used), 2 bad usage.
+and reports where it differs from the contract. Before any scenario it
+checks that the target answers as a GWS API, that the scenarios' users log
+in and that the control API answers when scenarios need it.
+
+Exit status: 0 every scenario passed; 1 a scenario failed, or the target is
+broken; 2 a mistake in the flags, the target file or the feature files (a
+URL that is not the target's base URL, a wrong password or control token).
 
 Scenarios tagged @control need the test-control API (/control/v1) and reset
 the target before they run; a target runs one scenario at a time.
@@ -64,54 +73,88 @@ Flags:
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "conform: unexpected argument %q\n", fs.Arg(0))
-		return exitCode(2)
+		return usageError(stderr, "conform", "unexpected argument %q", fs.Arg(0))
 	}
 	if *printTarget {
 		_, err := stdout.Write(conformance.DefaultMappingJSON())
 		return err
 	}
+	var mapping *conformance.Mapping
+	if *targetFile != "" {
+		b, err := os.ReadFile(*targetFile)
+		if err != nil {
+			return usageError(stderr, "conform", "--target-file: %v", err)
+		}
+		m, err := conformance.ParseMapping(b)
+		if err != nil {
+			return usageError(stderr, "conform", "--target-file %s: %v", *targetFile, err)
+		}
+		mapping = &m
+	}
+	var suite iofs.FS // nil: the embedded one
+	if len(featurePaths) > 0 {
+		var base iofs.FS
+		paths := make([]string, len(featurePaths))
+		for i, p := range featurePaths {
+			if rest, ok := strings.CutPrefix(p, "+"); ok {
+				base, p = features.FS, rest
+			}
+			paths[i] = p
+		}
+		var err error
+		if suite, err = conformance.FeatureFiles(base, paths...); err != nil {
+			return usageError(stderr, "conform", "--features: %v", err)
+		}
+	}
+	if *dryRun {
+		return dryRunConform(suite, mapping, stdout, stderr)
+	}
 	if len(targets) == 0 {
-		fmt.Fprintln(stderr, "conform: --target is required (the base URL of the implementation to test)")
-		fs.Usage()
-		return exitCode(2)
+		return usageError(stderr, "conform", "--target is required (the base URL of the implementation to test); --dry-run checks the feature files without one")
 	}
 	o := conformance.Options{
 		Targets: targets, Tags: *tags, WithoutControl: *withoutControl, Formats: formats,
 		Output: stdout, Log: stderr, Concurrency: *concurrency, Randomize: *random,
 		ControlToken: *controlToken, NotifyTimeout: *notifyTimeout, QuietWait: *quietWait,
 		Transport: *transport, NoColors: *noColor || !isTerminal(stdout),
-	}
-	if *targetFile != "" {
-		b, err := os.ReadFile(*targetFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "conform: --target-file: %v\n", err)
-			return exitCode(2)
-		}
-		m, err := conformance.ParseMapping(b)
-		if err != nil {
-			fmt.Fprintf(stderr, "conform: --target-file %s: %v\n", *targetFile, err)
-			return exitCode(2)
-		}
-		o.Mapping = &m
-	}
-	if *featuresDir != "" {
-		st, err := os.Stat(*featuresDir)
-		if err != nil || !st.IsDir() {
-			fmt.Fprintf(stderr, "conform: --features %s: not a directory\n", *featuresDir)
-			return exitCode(2)
-		}
-		o.Features = os.DirFS(*featuresDir)
+		Mapping: mapping, Features: suite,
 	}
 	res, err := conformance.Run(ctx, o)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform: %v\n", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "conform: %s\n", line)
+		}
 		return exitCode(res.Status)
 	}
 	if res.Status != conformance.StatusPassed {
-		fmt.Fprintf(stderr, "conform: %d of %d scenarios failed\n", res.Failed, res.Scenarios)
+		fmt.Fprintf(stderr, "conform: %d of %d scenarios did not pass\n", res.Failed, res.Scenarios)
 		return exitCode(res.Status)
 	}
+	return nil
+}
+
+// dryRunConform checks the feature files without a target: one line per
+// problem on stdout, exit status 1 when there is one.
+func dryRunConform(suite iofs.FS, mapping *conformance.Mapping, stdout, stderr io.Writer) error {
+	res := conformance.Check(suite, mapping)
+	for _, p := range res.Problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(stderr, "conform: %d problems in %d feature files (%d scenarios)\n", len(res.Problems), res.Files, res.Scenarios)
+		return exitCode(1)
+	}
+	fmt.Fprintf(stdout, "%d feature files, %d scenarios: no problem\n", res.Files, res.Scenarios)
+	return nil
+}
+
+// pathsFlag collects a repeatable flag of paths, which may hold commas.
+type pathsFlag []string
+
+func (p *pathsFlag) String() string { return strings.Join(*p, " ") }
+
+func (p *pathsFlag) Set(s string) error {
+	*p = append(*p, s)
 	return nil
 }
 

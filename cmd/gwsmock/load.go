@@ -53,15 +53,22 @@ Flags:
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	usageErr := func(format string, a ...any) error {
-		fmt.Fprintf(stderr, "load: "+format+"\n", a...)
-		return exitCode(2)
-	}
+	usageErr := func(format string, a ...any) error { return usageError(stderr, "load", format, a...) }
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q", fs.Arg(0))
 	}
 	if *target == "" {
 		return usageErr("--target is required (the base URL of the implementation to load)")
+	}
+	switch *transport {
+	case "long-polling", "websocket":
+	default:
+		return usageErr("--transport %q: use long-polling or websocket", *transport)
+	}
+	switch *channel {
+	case "email", "chat", "workitem":
+	default:
+		return usageErr("--channel %q: use email, chat or workitem", *channel)
 	}
 	var (
 		list []loadgen.Agent

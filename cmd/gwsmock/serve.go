@@ -43,11 +43,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+		return usageError(stderr, "serve", "unexpected argument %q", fs.Arg(0))
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("serve: --log-level %q: use debug, info, warn or error", *logLevel)
+		return usageError(stderr, "serve", "--log-level %q: use debug, info, warn or error", *logLevel)
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -56,18 +56,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "json":
 		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
 	default:
-		return fmt.Errorf("serve: --log-format %q: use text or json", *logFormat)
+		return usageError(stderr, "serve", "--log-format %q: use text or json", *logFormat)
 	}
 	logger := slog.New(handler)
 
 	if *journalSize <= 0 || *journalBytes <= 0 {
-		return fmt.Errorf("serve: --journal-size and --journal-bytes must be positive")
+		return usageError(stderr, "serve", "--journal-size and --journal-bytes must be positive")
 	}
 	if *retain <= 0 {
 		*retain = -1 // the flag's 0 means none; the field's 0 means the default
 	}
 	if *maxSessions == 0 {
-		return fmt.Errorf("serve: --max-sessions-per-user 0 would refuse every CometD handshake; use a positive number, or a negative one for no limit")
+		return usageError(stderr, "serve", "--max-sessions-per-user 0 would refuse every CometD handshake; use a positive number, or a negative one for no limit")
 	}
 	srv := &mockserver.Server{
 		Addr: *addr, CSRF: *csrf, InviteTimeout: *inviteTimeout, ControlToken: *controlToken,
@@ -83,11 +83,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *fixture != "" {
 		b, err := os.ReadFile(*fixture)
 		if err != nil {
-			return fmt.Errorf("serve: --fixture: %w", err)
+			return usageError(stderr, "serve", "--fixture: %v", err)
 		}
 		snap, err := fixtures.Decode(b)
 		if err != nil {
-			return fmt.Errorf("serve: --fixture %s: %w", *fixture, err)
+			return usageError(stderr, "serve", "--fixture %s: %v", *fixture, err)
 		}
 		srv.Fixture = &snap
 	}

@@ -24,8 +24,7 @@ the generic steps it means. It is generated from the registered steps.
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "steps: unexpected argument %q\n", fs.Arg(0))
-		return exitCode(2)
+		return usageError(stderr, "steps", "unexpected argument %q", fs.Arg(0))
 	}
 	return steps.WriteCatalog(stdout)
 }

@@ -1,0 +1,200 @@
+package conformance
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	messages "github.com/cucumber/messages/go/v21"
+	tagexpressions "github.com/cucumber/tag-expressions/go/v7"
+
+	"github.com/gwsmock/gwsmock/internal/suggest"
+)
+
+// tagExpr is a parsed --tags expression: Cucumber's tag expressions
+// ("@a and not @b", "@a or (@b and @c)"), evaluated on a scenario's tags.
+type tagExpr struct {
+	text string // as given; "" selects every scenario
+	eval tagexpressions.Evaluatable
+	tags []string // the tags it names
+	// withoutControl leaves out the scenarios tagged @control as well.
+	withoutControl bool
+}
+
+// match reports whether a scenario with these tags is selected.
+func (e tagExpr) match(tags []string) bool {
+	if e.withoutControl && slices.Contains(tags, ControlTag) {
+		return false
+	}
+	return e.eval == nil || e.eval.Evaluate(tags)
+}
+
+// pickleTags are the tag names of a scenario: its feature's, rule's,
+// scenario's and example table's.
+func pickleTags(p *messages.Pickle) []string {
+	tags := make([]string, len(p.Tags))
+	for i, t := range p.Tags {
+		tags[i] = t.Name
+	}
+	return tags
+}
+
+// selectScenarios checks that e selects at least one scenario of files and
+// returns godog's filter for those. Its error, a *UsageError, says why
+// nothing would run.
+func (e tagExpr) selectScenarios(files []featureFile) (filter string, n int, err error) {
+	var sets [][]string
+	known := map[string]bool{}
+	for _, f := range files {
+		for _, p := range f.pickles {
+			tags := pickleTags(p)
+			sets = append(sets, tags)
+			for _, t := range tags {
+				known[t] = true
+			}
+			if e.match(tags) {
+				n++
+			}
+		}
+	}
+	switch {
+	case len(files) == 0:
+		return "", 0, usage("no .feature file in the features to run")
+	case len(sets) == 0:
+		return "", 0, usage("the feature files hold no scenario")
+	case n > 0:
+		return godogFilter(sets, e.match), n, nil
+	}
+	var unknown []string
+	for _, t := range e.tags {
+		if !known[t] {
+			msg := t
+			if near := suggest.Likely(t, slices.Collect(maps.Keys(known)), 2); len(near) > 0 {
+				msg += " (did you mean " + strings.Join(near, " or ") + "?)"
+			}
+			unknown = append(unknown, msg)
+		}
+	}
+	if len(unknown) > 0 {
+		return "", 0, usage("--tags %q: no scenario has the tag %s", e.text, strings.Join(unknown, ", "))
+	}
+	if e.withoutControl && (tagExpr{text: e.text, eval: e.eval}).selects(sets) {
+		return "", 0, usage("--tags %q selects only scenarios tagged @control, which --without-control leaves out", e.text)
+	}
+	return "", 0, usage("--tags %q selects none of the %d scenarios", e.text, len(sets))
+}
+
+// selects reports whether e selects one of the tag sets.
+func (e tagExpr) selects(sets [][]string) bool {
+	return slices.ContainsFunc(sets, e.match)
+}
+
+// parseTags parses a tag expression. It also takes godog's older form
+// ("@a,@b" for or, "@a && ~@b" for and and not) and rewrites it, since
+// earlier versions of gwsmock documented it. The error says what is wrong
+// in the words of the Cucumber parser.
+func parseTags(s string) (tagExpr, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return tagExpr{}, nil
+	}
+	infix := s
+	if isGodogTags(s) {
+		var err error
+		if infix, err = fromGodogTags(s); err != nil {
+			return tagExpr{}, err
+		}
+	}
+	var tags []string
+	for _, w := range strings.FieldsFunc(infix, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+		switch {
+		case w == "and" || w == "or" || w == "not":
+		case strings.HasPrefix(w, "@"):
+			tags = append(tags, w)
+		default:
+			return tagExpr{}, fmt.Errorf("tag expression %q: %q is not a tag (tags start with @) nor and, or, not", s, w)
+		}
+	}
+	eval, err := parseInfix(infix)
+	if err != nil {
+		return tagExpr{}, err
+	}
+	return tagExpr{text: s, eval: eval, tags: tags}, nil
+}
+
+// parseInfix calls the Cucumber parser, which panics ("cannot pop") on an
+// expression that ends with an operator: that is a syntax error too.
+func parseInfix(infix string) (e tagexpressions.Evaluatable, err error) {
+	defer func() {
+		if recover() != nil {
+			e, err = nil, fmt.Errorf("Tag expression %q could not be parsed because of syntax error: Expected operand.", infix)
+		}
+	}()
+	return tagexpressions.Parse(infix)
+}
+
+// isGodogTags reports whether s is written in godog's older syntax.
+func isGodogTags(s string) bool {
+	return strings.ContainsAny(s, ",~") || strings.Contains(s, "&&")
+}
+
+// fromGodogTags rewrites godog's syntax (a conjunction, "&&", of
+// disjunctions, ",", of tags, "~" negating one) as a Cucumber expression.
+func fromGodogTags(s string) (string, error) {
+	var clauses []string
+	for _, clause := range strings.Split(s, "&&") {
+		var alts []string
+		for _, tag := range strings.Split(clause, ",") {
+			tag = strings.TrimSpace(tag)
+			neg := strings.HasPrefix(tag, "~")
+			tag = strings.TrimPrefix(tag, "~")
+			if tag == "" || strings.ContainsAny(tag, " ()") {
+				return "", fmt.Errorf("tag expression %q: write it as Cucumber does, e.g. \"@a and not (@b or @c)\"", s)
+			}
+			if neg {
+				tag = "not " + tag
+			}
+			alts = append(alts, tag)
+		}
+		clauses = append(clauses, "("+strings.Join(alts, " or ")+")")
+	}
+	return strings.Join(clauses, " and "), nil
+}
+
+// godogFilter returns a tag filter in godog's own syntax that selects the
+// same scenarios as match among these tag sets, one per scenario, so
+// that godog runs exactly the scenarios the expression selects. godog's
+// syntax is a conjunction of disjunctions: for every tag set that match
+// refuses, one clause rules out exactly that set (one of its tags is
+// absent, or a tag it lacks is present). It returns "" when match selects
+// every set. When it selects none the filter is meaningless: the caller
+// runs nothing then.
+func godogFilter(sets [][]string, match func([]string) bool) string {
+	var all []string
+	for _, set := range sets {
+		all = append(all, set...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	seen := map[string]bool{}
+	var clauses []string
+	for _, set := range sets {
+		set = slices.Compact(slices.Sorted(slices.Values(set)))
+		key := strings.Join(set, " ")
+		if seen[key] || match(set) {
+			continue
+		}
+		seen[key] = true
+		var alts []string
+		for _, tag := range all {
+			if slices.Contains(set, tag) {
+				alts = append(alts, "~"+tag)
+			} else {
+				alts = append(alts, tag)
+			}
+		}
+		clauses = append(clauses, strings.Join(alts, ","))
+	}
+	return strings.Join(clauses, "&&")
+}
