@@ -277,7 +277,7 @@ func TestMatchErrors(t *testing.T) {
 		{name: "actual not JSON", expected: `{}`, actual: `Missing or invalid Csrf token`,
 			want: `invalid actual JSON at line 1, column 1: invalid character 'M' looking for beginning of value`},
 		{name: "unbound reference", expected: `{"id":"{{id}}"}`, actual: `{}`, vars: Vars{"other": json.RawMessage(`1`)},
-			is: ErrUnbound, want: `expected JSON at id: unbound variable "id" (bound: other)`},
+			is: ErrUnbound, want: `expected JSON at id: unbound variable "id" (bound, closest first: other)`},
 		{name: "unbound reference in text", expected: `{"a":[{"uri":"/interactions/{{id}}"}]}`, actual: `{}`,
 			is: ErrUnbound, want: `expected JSON at a[0].uri: unbound variable "id" (no variables are bound)`},
 		{name: "unbound reference in a key", expected: `{"p":{"{{k}}":1}}`, actual: `{}`,
@@ -515,7 +515,11 @@ func TestExpandUnbound(t *testing.T) {
 	}{
 		{"nil vars", "/interactions/{{id}}", nil, `unbound variable "id" (no variables are bound)`},
 		{"first unbound named", "{{a}} {{x}} {{y}}", Vars{"a": json.RawMessage(`1`), "b": json.RawMessage(`2`)},
-			`unbound variable "x" (bound: a, b)`},
+			`unbound variable "x" (bound, closest first: a, b)`},
+		{"a typo lists the name meant first", "{{alice.referenceID}}", Vars{
+			"aardvark": json.RawMessage(`1`), "admin.id": json.RawMessage(`2`), "alice.id": json.RawMessage(`3`),
+			"alice.referenceId": json.RawMessage(`4`), "bob.referenceId": json.RawMessage(`5`)},
+			`unbound variable "alice.referenceID" (bound, closest first: alice.referenceId, bob.referenceId, alice.id, admin.id, aardvark)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

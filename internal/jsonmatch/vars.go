@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gwsmock/gwsmock/internal/suggest"
 	"github.com/tidwall/gjson"
 )
 
@@ -104,12 +105,13 @@ func (v Vars) lookup(name string) (gjson.Result, error) {
 // unbound is the error for a reference to the unbound variable name; it
 // lists the bound ones, since the usual cause is a typo.
 func (v Vars) unbound(name string) error {
-	names := slices.Sorted(maps.Keys(v))
-	switch {
-	case len(names) == 0:
+	if len(v) == 0 {
 		return fmt.Errorf("%w %q (no variables are bound)", ErrUnbound, name)
-	case len(names) > 10:
+	}
+	// The closest names first: the one meant is usually a typo away.
+	names := suggest.Closest(name, slices.Collect(maps.Keys(v)), len(v))
+	if len(names) > 10 {
 		names = append(names[:10], "...")
 	}
-	return fmt.Errorf("%w %q (bound: %s)", ErrUnbound, name, strings.Join(names, ", "))
+	return fmt.Errorf("%w %q (bound, closest first: %s)", ErrUnbound, name, strings.Join(names, ", "))
 }
