@@ -171,7 +171,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 				return status, body
 			}},
 			want: []string{
-				"Step: the request is refused with status 409",
+				"the request is refused with status 409  [failed]",
 				"Failing generic step: the response status is 409",
 				"expected status 409, got 400",
 			},
@@ -191,9 +191,9 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 				return status, body
 			}},
 			want: []string{
-				"Step: the response matches:",
+				"the response matches:  [failed]",
 				`interaction.ownerId: expected "c9e053a7a19626b5b05b478b4fdcc0ab", got <absent> (missing)`,
-				"--- expected\n+++ actual\n",
+				"--- expected", "+++ actual",
 				`-    "ownerId": "c9e053a7a19626b5b05b478b4fdcc0ab"`,
 			},
 		},
@@ -209,7 +209,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 				})
 			}},
 			want: []string{
-				"Step: alice is notified that it is Processing",
+				"alice is notified that it is Processing  [failed]",
 				"the message alice received on /v2/me/interactions breaks the spec",
 				"state",
 				`"state": "Accepted"`,
@@ -247,7 +247,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 				})
 			}},
 			want: []string{
-				"Step: alice is notified that it is Completed",
+				"alice is notified that it is Completed  [failed]",
 				"alice received no message on /v2/me/interactions within 5s",
 			},
 		},
@@ -272,7 +272,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 				})
 			}},
 			want: []string{
-				"Step: no one else is notified",
+				"no one else is notified  [failed]",
 				"expected no notification within 100ms",
 				"alice's unread message 1 of 1 on /v2/me/interactions",
 				`"notificationType": "PropertiesUpdated"`,
@@ -294,7 +294,7 @@ Feature: Leak
 				}
 			}},
 			want: []string{
-				"Step: bob is not notified",
+				"bob is not notified  [failed]",
 				"bob's unread message 1 of 1 on /v2/me/interactions",
 				`"state": "Invited"`,
 			},
@@ -311,7 +311,7 @@ Feature: Leak
 				})
 			}},
 			want: []string{
-				"Step: (end of the scenario)",
+				"(end of the scenario)",
 				"notifications arrived that no step expected",
 				"alice's unread message 1 of 1",
 			},
