@@ -713,6 +713,7 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"control chat typing started", control, "ChatMessageRequest", j(`{"type":"TypingStarted"}`), false},
 		{"control chat typing stopped", control, "ChatMessageRequest", j(`{"type":"TypingStopped"}`), false},
 		{"control chat message empty", control, "ChatMessageRequest", j(`{}`), true},
+		{"control chat typing with text", control, "ChatMessageRequest", j(`{"type":"TypingStarted","text":"hi"}`), true},
 		{"control chat message Text without text", control, "ChatMessageRequest", j(`{"type":"Text"}`), true},
 		{"control chat message Message without text", control, "ChatMessageRequest", j(`{"type":"Message"}`), true},
 		{"control chat message empty text", control, "ChatMessageRequest", j(`{"text":""}`), true},
