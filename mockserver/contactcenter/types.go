@@ -273,7 +273,7 @@ type InteractionRecord struct {
 	UserData     map[string]any
 	ChannelData  map[string]any
 	ReceivedAt   time.Time
-	Excluded     []string // user ids not offered it again until someone else has been; optional
+	Excluded     []string    // user ids not offered it again until someone else has been; optional
 	Chat         *ChatRecord // chats: the transcript; nil: none yet
 }
 
