@@ -254,11 +254,18 @@ func (h *harness) id(label string) string {
 	return id
 }
 
+// label returns the label of an interaction id; an interaction the test did
+// not create itself (an outbound email) gets the next one.
 func (h *harness) label(id string) string {
 	if l, ok := h.labels[id]; ok {
 		return l
 	}
-	return id
+	if !validInteractionID(id) || id == unknownID {
+		return id
+	}
+	l := fmt.Sprintf("i%d", len(h.ids)+1)
+	h.ids[l], h.labels[id] = id, l
+	return l
 }
 
 // events returns the events recorded since the last call, formatted.
