@@ -299,8 +299,8 @@ func TestCustomerSide(t *testing.T) {
 			name: "while the chat waits in a queue nobody is sent it", setup: func(h *harness) string {
 				return h.create(NewInteraction{Channel: Chat, ChannelData: map[string]any{"nickname": "Jane"}, Text: "Hello"})
 			},
-			opts: []option{onlyReady()},
-			op:   customerWrites(ChatText, "Anyone?"),
+			opts:  []option{onlyReady()},
+			op:    customerWrites(ChatText, "Anyone?"),
 			check: transcript("1:Client:Jane:ParticipantJoined", "2:Client:Jane:Text:Hello", "3:Client:Jane:Text:Anyone?"),
 		},
 		{
