@@ -339,7 +339,7 @@ func (w *world) customerChat(id string) (*interaction, error) {
 // every owner and member. It returns the event's index.
 //
 // Errors: NotFound, Invalid (not a chat; another event type; a Text with
-// an empty or overlong text), Conflict (Completed; the customer has left;
+// an empty or overlong text; a typing event with text), Conflict (Completed; the customer has left;
 // the transcript is full).
 func (c *Center) CustomerWrite(id string, t ChatEventType, text string) (index int, err error) {
 	err = c.transition(func(w *world) error {
@@ -353,7 +353,9 @@ func (c *Center) CustomerWrite(id string, t ChatEventType, text string) (index i
 				return err
 			}
 		case ChatTypingStarted, ChatTypingStopped:
-			text = ""
+			if text != "" {
+				return Errorf(Invalid, "text: a %s event has no text", t)
+			}
 		default:
 			return Errorf(Invalid, "type %q is not one of Text, TypingStarted, TypingStopped", t)
 		}
