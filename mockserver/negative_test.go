@@ -377,10 +377,6 @@ func (h *harness) checkRefused(t *testing.T, br badRequest) {
 	}
 	for _, w := range br.wantText {
 		if !strings.Contains(strings.ToLower(msg), strings.ToLower(w)) {
-			if unnamedOneOf(br.path, w) {
-				t.Logf("known gap: error %q does not name %q (the inline oneOf of the chat message body)", msg, w)
-				continue
-			}
 			t.Errorf("error %q does not name %q", msg, w)
 		}
 	}
@@ -515,13 +511,3 @@ func TestWrongMethodAnswers405(t *testing.T) {
 
 // pathParam is a {parameter} of a path template.
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)
-
-// unnamedOneOf reports the one known gap in the refusals' texts: a wrong
-// type of a chat message (spec/control.yaml ChatMessageRequest, a oneOf of
-// inline branches) is refused by the spec's validator with a text that
-// names no field, because the typing branch's "not" carries no reason
-// (internal/specvalidate closestBranch prefers it). The refusal itself is
-// checked; only the name is excused.
-func unnamedOneOf(path, want string) bool {
-	return strings.HasSuffix(path, "/chat/messages") && want == "type"
-}
