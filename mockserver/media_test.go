@@ -300,3 +300,39 @@ func TestControlStop(t *testing.T) {
 		t.Errorf("GET faults after DELETE = %d %s", r.status, r.body)
 	}
 }
+
+// TestStateKeepsChatsAndReplies: GET /control/v1/state holds a chat's
+// transcript and an outbound email's parentId, and PUT /control/v1/state
+// gives them back.
+func TestStateKeepsChatsAndReplies(t *testing.T) {
+	h := newHarness(t)
+	chat := h.create(newChat)
+	h.op("alice", chat, `{"operationName":"Accept","nickname":"Ally"}`)
+	h.op("alice", chat, `{"operationName":"SendMessage","text":"Hi Jane"}`)
+	in := h.create(newEmailFor("alice"))
+	h.op("alice", in, `{"operationName":"Accept"}`)
+	h.op("alice", in, `{"operationName":"Reply"}`)
+	doc := h.state()
+	if r := h.request("", "POST", "/control/v1/reset", ""); r.status != http.StatusOK {
+		t.Fatalf("reset = %d", r.status)
+	}
+	if r := h.request("", "PUT", "/control/v1/state", doc); r.status != http.StatusOK {
+		t.Fatalf("PUT state = %d %s", r.status, r.body)
+	}
+	if got := h.seenAs("alice", chat).Get("chat_object.transcript.3.text").String(); got != "Hi Jane" {
+		t.Errorf("the transcript after PUT state: %s", h.seenAs("alice", chat).Get("chat_object").Raw)
+	}
+	var out gjson.Result
+	for _, it := range h.request("alice", "GET", "/api/v2/me/interactions?fields=*", "").json().Get("interactions").Array() {
+		if it.Get("state").String() == "Composing" {
+			out = it
+		}
+	}
+	if out.Get("parentId").String() != in {
+		t.Errorf("the outbound email after PUT state: %s", out.Raw)
+	}
+}
+
+func newEmailFor(agent string) string {
+	return `{"channel":"email","agent":"` + agent + `","email_object":{"subject":"Refund","from":"pat@example.com","to":"support@example.com","body":"Hi"}}`
+}
