@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
+import { it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadSpec } from "./spec.mjs";
@@ -40,6 +41,27 @@ export function withTimeout(p, ms, what) {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+// stepper answers a function that declares one dependent step of a group,
+// step(name, fn, ms = timeout): after a failure the rest of the group is
+// skipped. onFailure(t, err) may add diagnostics to the failed step.
+export function stepper({ timeout = 20000, onFailure } = {}) {
+  let broken = null; // the first failed step: later steps cannot run
+  return (name, fn, ms = timeout) =>
+    it(name, { timeout: ms }, async (t) => {
+      if (broken) {
+        t.skip(`cannot run after the failed step "${broken}"`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        broken = name;
+        onFailure?.(t, err);
+        throw err;
+      }
+    });
 }
 
 // startServer starts `gwsmock serve` on a free loopback port. Its first

@@ -24,6 +24,7 @@ import {
   sessionCookie,
   sleep,
   startServer,
+  stepper,
   summary,
   waitFor,
 } from "./harness.mjs";
@@ -52,8 +53,6 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
   describe(title, { timeout: 90000 }, () => {
     let spec, server, proxy, base;
     const sessions = [];
-    let broken = null; // the first failed step: later steps cannot run
-
     const session = (opts) => {
       const s = open({ base, ...opts });
       sessions.push(s);
@@ -61,19 +60,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
     };
 
     // step runs one step of the walkthrough; the steps depend on each other.
-    const step = (name, fn, timeout = 20000) =>
-      it(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip(`cannot run after the failed step "${broken}"`);
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = name;
-          throw err;
-        }
-      });
+    const step = stepper();
 
     before(async () => {
       spec = loadSpec();
