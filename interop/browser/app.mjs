@@ -120,14 +120,16 @@ const app = {
 
 // describe is what the page shows of a notification: a chat message log as
 // one line per transcript event, anything else as its kind and state.
+// An email shows its subject.
 function describe(d) {
+  const ref = d?.referenceId === undefined ? "" : ` ref=${d.referenceId}`;
   if (d?.messageTypeName === "MessageLogUpdated") {
     return (d.messages ?? []).map(
-      (e) => `${d.id} #${e.index} ${e.from?.nickname} (${e.from?.type}) ${e.type}${e.text === undefined ? "" : `: ${e.text}`}`,
+      (e) => `${d.id} #${e.index} ${e.from?.nickname} (${e.from?.type}) ${e.type}${e.text === undefined ? "" : `: ${e.text}`}${ref}`,
     );
   }
-  const ref = d?.referenceId === undefined ? "" : ` ref=${d.referenceId}`;
-  return [`${d?.id} ${d?.notificationType ?? d?.messageTypeName} ${d?.state ?? ""}${ref}`];
+  const subject = d?.email_object?.subject === undefined ? "" : ` "${d.email_object.subject}"`;
+  return [`${d?.id} ${d?.notificationType ?? d?.messageTypeName} ${d?.state ?? ""}${ref}${subject}`];
 }
 
 window.app = app;

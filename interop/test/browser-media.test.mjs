@@ -303,6 +303,7 @@ describe("headless Chromium: alice's chat and email reply", { timeout: 150000 },
       const { emails } = await customer("GET", "/outbox", undefined, 200);
       assert.equal(emails.length, 1, `one email in the outbox: ${JSON.stringify(emails)}`);
       const [sent] = emails;
+      await p.run("show the outbox", (sent) => window.app.show("GET /control/v1/outbox:", JSON.stringify(sent, null, 2)), sent);
       const e = reply.email_object;
       assert.deepEqual(
         { ...sent, to: [sent.to].flat(), sentDate: undefined },
