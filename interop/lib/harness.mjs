@@ -17,6 +17,15 @@ export { sleep };
 export const GWSMOCK_BIN = process.env.GWSMOCK_BIN || fileURLToPath(new URL("../../bin/gwsmock", import.meta.url));
 
 export const NOTIFICATIONS = "/api/v2/notifications";
+
+// The capabilities the server lists, in its order: an offer's, the seed
+// page's of an owner, and those of an owner of an inbound email and of a
+// chat whose customer is still in it (the media operations after the
+// seed's).
+export const OFFER_CAPABILITIES = ["Accept", "Reject"];
+export const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
+export const EMAIL_OWNER_CAPABILITIES = [...OWNER_CAPABILITIES, "Reply", "ReplyAll", "Forward"];
+export const CHAT_OWNER_CAPABILITIES = [...OWNER_CAPABILITIES, "SendMessage", "SendNotification", "RequestChatHistory"];
 export const PASSWORDS = { alice: "alice123", bob: "bob123", carol: "carol123", dave: "dave123", admin: "admin123" };
 
 export function basic(user, password = PASSWORDS[user]) {

@@ -15,7 +15,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  EMAIL_OWNER_CAPABILITIES,
   Inbox,
+  OFFER_CAPABILITIES,
   TcpProxy,
   api,
   bayeuxPost,
@@ -31,8 +33,6 @@ import {
 import { loadSpec } from "./spec.mjs";
 
 const ME_INTERACTIONS = "/v2/me/interactions";
-const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
-const OFFER_CAPABILITIES = ["Accept", "Reject"];
 // How many times the idle dropped poll is repeated: a message lost to a
 // race shows up more reliably over several drops.
 const IDLE_DROPS = 5;
@@ -172,7 +172,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
         assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Processing");
-        assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+        assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
         assert.equal(d.ownerId, aliceId);
         assert.equal(d.referenceId, ref);
       });
@@ -195,7 +195,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
           assert.equal(d.notificationType, "PropertiesUpdated");
           assert.equal(d.id, id);
           assert.equal(d.state, "Processing");
-          assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+          assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
           assert.deepEqual(d.userData, want.userData);
           assert.equal(d.referenceId, want.ref);
         },

@@ -20,15 +20,18 @@
 // screenshot of the page, interop/artifacts/<group>.png.
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { control, startServer } from "../lib/harness.mjs";
+import {
+  CHAT_OWNER_CAPABILITIES,
+  EMAIL_OWNER_CAPABILITIES,
+  OFFER_CAPABILITIES,
+  OWNER_CAPABILITIES,
+  control,
+  startServer,
+} from "../lib/harness.mjs";
 import { controlSpecPath, loadSpec } from "../lib/spec.mjs";
 import { Pages, StaticServer, launchChromium, steps, teardown } from "../lib/browser.mjs";
 
 const ME_INTERACTIONS = "/v2/me/interactions";
-const OFFER_CAPABILITIES = ["Accept", "Reject"];
-const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
-const CHAT_CAPABILITIES = [...OWNER_CAPABILITIES, "SendMessage", "SendNotification", "RequestChatHistory"];
-const EMAIL_CAPABILITIES = [...OWNER_CAPABILITIES, "Reply", "ReplyAll", "Forward"];
 const COMPOSING_CAPABILITIES = ["UpdateProperties", "CancelReply", "Send"];
 const PARTICIPANT_ID = /^[0-9A-F]{16}$/;
 
@@ -156,7 +159,7 @@ describe("headless Chromium: alice's chat and email reply", { timeout: 150000 },
 
     step(`Accept with the nickname "${NICKNAME}": Processing with the chat operations and the whole transcript in one MessageLogUpdated`, async () => {
       const ref = await operate(p, id, { operationName: "Accept", nickname: NICKNAME });
-      await takeState(p, "Processing", id, "Processing", CHAT_CAPABILITIES, ref, (d) => assert.equal(d.ownerId, aliceId));
+      await takeState(p, "Processing", id, "Processing", CHAT_OWNER_CAPABILITIES, ref, (d) => assert.equal(d.ownerId, aliceId));
       await takeLog(
         "the transcript so far",
         [
@@ -190,7 +193,7 @@ describe("headless Chromium: alice's chat and email reply", { timeout: 150000 },
     step("GET /interactions/{id}: the transcript holds what the notifications said, one participantId per participant", async () => {
       const i = await interaction(p, id);
       assert.equal(i.state, "Processing");
-      assert.deepEqual(i.capabilities, CHAT_CAPABILITIES);
+      assert.deepEqual(i.capabilities, CHAT_OWNER_CAPABILITIES);
       assert.equal(i.chat_object.nickname, "Jane");
       assert.deepEqual(i.chat_object.transcript, events, "the REST transcript equals the notified events");
       const ids = (type) => new Set(events.filter((e) => e.from.type === type).map((e) => e.from.participantId));
@@ -248,7 +251,7 @@ describe("headless Chromium: alice's chat and email reply", { timeout: 150000 },
       inboundId = created.id;
       await takeState(p, "Invited", inboundId, "Invited", OFFER_CAPABILITIES, undefined);
       const ref = await operate(p, inboundId, { operationName: "Accept" });
-      await takeState(p, "Processing", inboundId, "Processing", EMAIL_CAPABILITIES, ref);
+      await takeState(p, "Processing", inboundId, "Processing", EMAIL_OWNER_CAPABILITIES, ref);
     });
 
     step("Reply: a new outbound email, Composing, with parentId and a prefilled email_object; the inbound stays Processing", async () => {

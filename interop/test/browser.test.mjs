@@ -15,13 +15,11 @@
 // checked against spec/openapi.yaml (lib/spec.mjs).
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { control, sessionCookie, startServer, waitFor } from "../lib/harness.mjs";
+import { EMAIL_OWNER_CAPABILITIES, OFFER_CAPABILITIES, control, sessionCookie, startServer, waitFor } from "../lib/harness.mjs";
 import { loadSpec } from "../lib/spec.mjs";
 import { Pages, StaticServer, describeNet, launchChromium, steps, teardown } from "../lib/browser.mjs";
 
 const ME_INTERACTIONS = "/v2/me/interactions";
-const OFFER_CAPABILITIES = ["Accept", "Reject"];
-const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The only origin the server of the refused-origin checks allows: a dev
 // server that is not the page's.
@@ -76,7 +74,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
       assert.equal(d.notificationType, "StatusChange");
       assert.equal(d.id, id);
       assert.equal(d.state, "Processing");
-      assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+      assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
       assert.equal(d.ownerId, ownerId);
       assert.equal(d.referenceId, referenceId, "the notification repeats the answer's referenceId");
     });
