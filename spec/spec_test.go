@@ -32,6 +32,16 @@ func docs(t testing.TB) (api, control *openapi3.T) {
 	return api, control
 }
 
+// driverDoc loads the driver contract.
+func driverDoc(t testing.TB) *openapi3.T {
+	t.Helper()
+	d, err := spec.LoadDriver()
+	if err != nil {
+		t.Fatalf("LoadDriver: %v", err)
+	}
+	return d
+}
+
 func TestLoad(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -41,6 +51,7 @@ func TestLoad(t *testing.T) {
 	}{
 		{name: "interactions API", load: spec.Load, wantServer: "/api/v2", wantPaths: 7},
 		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 13},
+		{name: "driver contract", load: spec.LoadDriver, wantServer: "/control/v1", wantPaths: 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +81,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestEmbeddedFS(t *testing.T) {
-	for name, want := range map[string][]byte{"openapi.yaml": spec.OpenAPIYAML, "control.yaml": spec.ControlYAML} {
+	for name, want := range map[string][]byte{"openapi.yaml": spec.OpenAPIYAML, "control.yaml": spec.ControlYAML, "driver.yaml": spec.DriverYAML} {
 		got, err := spec.FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -242,6 +253,7 @@ func TestEveryExampleValidates(t *testing.T) {
 	}{
 		{name: "openapi.yaml", doc: api, min: 100},
 		{name: "control.yaml", doc: control, min: 40},
+		{name: "driver.yaml", doc: driverDoc(t), min: 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -701,6 +713,7 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"control chat typing started", control, "ChatMessageRequest", j(`{"type":"TypingStarted"}`), false},
 		{"control chat typing stopped", control, "ChatMessageRequest", j(`{"type":"TypingStopped"}`), false},
 		{"control chat message empty", control, "ChatMessageRequest", j(`{}`), true},
+		{"control chat typing with text", control, "ChatMessageRequest", j(`{"type":"TypingStarted","text":"hi"}`), true},
 		{"control chat message Text without text", control, "ChatMessageRequest", j(`{"type":"Text"}`), true},
 		{"control chat message Message without text", control, "ChatMessageRequest", j(`{"type":"Message"}`), true},
 		{"control chat message empty text", control, "ChatMessageRequest", j(`{"text":""}`), true},
@@ -1262,7 +1275,7 @@ func TestCometDChannelsRejectsMalformed(t *testing.T) {
 // is off because it does not follow $ref inside the x-cometd extension.
 func TestEveryComponentIsUsed(t *testing.T) {
 	api, control := docs(t)
-	for name, doc := range map[string]*openapi3.T{"openapi.yaml": api, "control.yaml": control} {
+	for name, doc := range map[string]*openapi3.T{"openapi.yaml": api, "control.yaml": control, "driver.yaml": driverDoc(t)} {
 		t.Run(name, func(t *testing.T) {
 			b, err := json.Marshal(doc)
 			if err != nil {
