@@ -305,6 +305,9 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 	switch contactcenter.Operation(name) {
 	case contactcenter.OpAccept:
 		nick, err := stringField(m, "nickname", false)
+		if err == nil && nick == "" && m["nickname"] != nil && string(m["nickname"]) != "null" {
+			err = fmt.Errorf("nickname must be 1 to %d characters; leave it out for the default", contactcenter.MaxNickname)
+		}
 		if err != nil {
 			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
 			return
