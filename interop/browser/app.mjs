@@ -3,7 +3,8 @@
 // JSESSIONID cookie is kept and sent), notifications through the official
 // CometD client, authenticated by that cookie alone. The test drives it
 // through window.app; deliveries are reported to the test through
-// window.gwsDeliver (a function the test exposes), and kept in app.received.
+// window.gwsDeliver (a function the test exposes), kept in app.received and
+// shown on the page, one line each (what a screenshot of a run shows).
 import { CometD } from "./cometd/cometd.js";
 
 const TIMEOUT_MS = 5000;
@@ -18,6 +19,11 @@ const app = {
 
   configure(api) {
     this.api = api;
+  },
+
+  // show appends lines to the page's log.
+  show(...lines) {
+    document.getElementById("log").textContent += lines.map((l) => l + "\n").join("");
   },
 
   // call is one REST request under /api/v2. It answers what the page can
@@ -83,6 +89,7 @@ const app = {
           ME_INTERACTIONS,
           (m) => {
             this.received.push({ channel: m.channel, data: m.data });
+            this.show(...describe(m.data));
             window.gwsDeliver?.(m.channel, m.data);
           },
           (subscribe) => {
@@ -110,5 +117,19 @@ const app = {
     });
   },
 };
+
+// describe is what the page shows of a notification: a chat message log as
+// one line per transcript event, anything else as its kind and state.
+// An email shows its subject.
+function describe(d) {
+  const ref = d?.referenceId === undefined ? "" : ` ref=${d.referenceId}`;
+  if (d?.messageTypeName === "MessageLogUpdated") {
+    return (d.messages ?? []).map(
+      (e) => `${d.id} #${e.index} ${e.from?.nickname} (${e.from?.type}) ${e.type}${e.text === undefined ? "" : `: ${e.text}`}${ref}`,
+    );
+  }
+  const subject = d?.email_object?.subject === undefined ? "" : ` "${d.email_object.subject}"`;
+  return [`${d?.id} ${d?.notificationType ?? d?.messageTypeName} ${d?.state ?? ""}${ref}${subject}`];
+}
 
 window.app = app;

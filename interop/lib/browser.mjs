@@ -1,14 +1,16 @@
 // The browser side of the interop tests: Debian's Chromium driven by
-// playwright-core (npm tools cannot download a browser here), and a static
+// playwright-core (npm tools cannot download a browser here), a static
 // HTTP server that plays the frontend's dev server on another origin than
-// gwsmock. It serves the test page (../browser/) and the files of the
-// official CometD client (npm `cometd`, ES modules) unchanged.
-import { existsSync, readFileSync } from "node:fs";
+// gwsmock (it serves the test page, ../browser/, and the files of the
+// official CometD client, npm `cometd`, ES modules, unchanged), the pages
+// a test drives, its dependent steps, and screenshots under ../artifacts/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { withTimeout } from "./harness.mjs";
+import { Inbox, stepper, withTimeout } from "./harness.mjs";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -184,4 +186,108 @@ function lower(headers) {
   const out = {};
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
   return out;
+}
+
+// How long one page.evaluate and one dependent step may take.
+export const EVAL_MS = 10000;
+export const STEP_MS = 20000;
+
+// ARTIFACTS is where the tests leave what a reader looks at after a run
+// (screenshots); git ignores it.
+export const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
+
+// Pages opens the test page in a browser, each page in a fresh context (its
+// own cookie jar), and closes them all at the end. Every CometD payload a
+// page receives goes into its Inbox, checked against spec.
+export class Pages {
+  all = [];
+
+  constructor(browser, site, spec) {
+    Object.assign(this, { browser, site, spec });
+  }
+
+  // open loads the page pointed at the gwsmock server api. The answer p has
+  // the playwright page and context, the browser console, the inbox, the
+  // network log (NetworkLog), run(what, fn, arg) (fn evaluated in the page,
+  // bounded) and screenshot(name) (../artifacts/<name>.png, the whole page).
+  async open(api, name) {
+    const context = await this.browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(EVAL_MS);
+    const p = { name, api, context, page, console: [], inbox: new Inbox(name, this.spec) };
+    this.all.push(p);
+    page.on("console", (m) => p.console.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (err) => p.console.push(`pageerror: ${err.message}`));
+    await page.exposeFunction("gwsDeliver", (channel, data) => p.inbox.push(channel, data));
+    p.net = await NetworkLog.attach(context, page);
+    const res = await page.goto(this.site.origin + "/", { timeout: EVAL_MS });
+    assert.equal(res.status(), 200, "the test page loads");
+    await page.waitForFunction(() => window.app !== undefined, null, { timeout: EVAL_MS });
+    await page.evaluate((a) => window.app.configure(a), api);
+    p.run = (what, fn, arg) => withTimeout(page.evaluate(fn, arg), EVAL_MS, `${name}: ${what}`);
+    p.screenshot = async (file) => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `${file}.png`);
+      await withTimeout(page.screenshot({ path, fullPage: true }), EVAL_MS, `${name}: a screenshot`);
+      return path;
+    };
+    return p;
+  }
+
+  async closeAll() {
+    for (const p of this.all) await withTimeout(p.context.close(), 5000, "a browser context to close").catch(() => {});
+  }
+}
+
+// steps answers a function that declares one dependent step of a group
+// (harness.mjs stepper); on failure the browser console and the network log
+// of the group's page (getPage()) are printed.
+export function steps(getPage) {
+  return stepper({
+    timeout: STEP_MS,
+    onFailure(t) {
+      const p = getPage();
+      if (!p) return;
+      t.diagnostic(`browser console of ${p.name}:\n  ${p.console.join("\n  ") || "(empty)"}`);
+      t.diagnostic(`network of ${p.name}:\n  ${describeNet(p.net)}`);
+    },
+  });
+}
+
+// teardown closes the pages, the browser, the static server and the gwsmock
+// servers of a test file, then arms a timer that fails the run when
+// something still keeps the process alive 5 s later (a leak), instead of
+// letting it hang.
+export async function teardown(file, { pages, browser, site, servers = [] }) {
+  try {
+    await pages?.closeAll();
+    if (browser) await withTimeout(browser.close(), 10000, "Chromium to exit");
+    await site?.close();
+  } finally {
+    for (const s of servers) {
+      if (s && s.proc.exitCode === null && s.proc.signalCode === null) await s.stop().catch(() => {});
+    }
+    setTimeout(() => {
+      console.error(`${file}: the process did not exit 5 s after its tests ended (a browser, server or socket left open)`);
+      process.exit(1);
+    }, 5000).unref();
+  }
+}
+
+// describeNet summarizes a NetworkLog for diagnostics.
+export function describeNet(net) {
+  if (!net) return "(no network log)";
+  const lines = [];
+  for (const q of net.requests.values()) {
+    if (!q.url || q.url.endsWith(".js") || q.url.endsWith(".mjs") || q.url.endsWith(".ico")) continue;
+    const acao = q.responseHeaders?.["access-control-allow-origin"] ?? q.rawResponseHeaders?.["access-control-allow-origin"];
+    lines.push(
+      `${q.method} ${q.url} [${q.type}] -> ${q.status ?? "-"}` +
+        (acao ? ` ACAO=${acao}` : "") +
+        (q.failed ? ` failed=${q.failed}` : "") +
+        (q.corsError ? ` cors=${q.corsError}` : ""),
+    );
+  }
+  for (const s of net.sockets.values()) lines.push(`WebSocket ${s.url} -> ${s.status ?? "-"}${s.error ? ` error=${s.error}` : ""}`);
+  return lines.join("\n  ") || "(nothing)";
 }

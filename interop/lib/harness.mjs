@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
+import { it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadSpec } from "./spec.mjs";
@@ -16,6 +17,15 @@ export { sleep };
 export const GWSMOCK_BIN = process.env.GWSMOCK_BIN || fileURLToPath(new URL("../../bin/gwsmock", import.meta.url));
 
 export const NOTIFICATIONS = "/api/v2/notifications";
+
+// The capabilities the server lists, in its order: an offer's, the seed
+// page's of an owner, and those of an owner of an inbound email and of a
+// chat whose customer is still in it (the media operations after the
+// seed's).
+export const OFFER_CAPABILITIES = ["Accept", "Reject"];
+export const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
+export const EMAIL_OWNER_CAPABILITIES = [...OWNER_CAPABILITIES, "Reply", "ReplyAll", "Forward"];
+export const CHAT_OWNER_CAPABILITIES = [...OWNER_CAPABILITIES, "SendMessage", "SendNotification", "RequestChatHistory"];
 export const PASSWORDS = { alice: "alice123", bob: "bob123", carol: "carol123", dave: "dave123", admin: "admin123" };
 
 export function basic(user, password = PASSWORDS[user]) {
@@ -40,6 +50,27 @@ export function withTimeout(p, ms, what) {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+// stepper answers a function that declares one dependent step of a group,
+// step(name, fn, ms = timeout): after a failure the rest of the group is
+// skipped. onFailure(t, err) may add diagnostics to the failed step.
+export function stepper({ timeout = 20000, onFailure } = {}) {
+  let broken = null; // the first failed step: later steps cannot run
+  return (name, fn, ms = timeout) =>
+    it(name, { timeout: ms }, async (t) => {
+      if (broken) {
+        t.skip(`cannot run after the failed step "${broken}"`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        broken = name;
+        onFailure?.(t, err);
+        throw err;
+      }
+    });
 }
 
 // startServer starts `gwsmock serve` on a free loopback port. Its first

@@ -15,7 +15,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  EMAIL_OWNER_CAPABILITIES,
   Inbox,
+  OFFER_CAPABILITIES,
   TcpProxy,
   api,
   bayeuxPost,
@@ -24,14 +26,13 @@ import {
   sessionCookie,
   sleep,
   startServer,
+  stepper,
   summary,
   waitFor,
 } from "./harness.mjs";
 import { loadSpec } from "./spec.mjs";
 
 const ME_INTERACTIONS = "/v2/me/interactions";
-const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
-const OFFER_CAPABILITIES = ["Accept", "Reject"];
 // How many times the idle dropped poll is repeated: a message lost to a
 // race shows up more reliably over several drops.
 const IDLE_DROPS = 5;
@@ -52,8 +53,6 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
   describe(title, { timeout: 90000 }, () => {
     let spec, server, proxy, base;
     const sessions = [];
-    let broken = null; // the first failed step: later steps cannot run
-
     const session = (opts) => {
       const s = open({ base, ...opts });
       sessions.push(s);
@@ -61,19 +60,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
     };
 
     // step runs one step of the walkthrough; the steps depend on each other.
-    const step = (name, fn, timeout = 20000) =>
-      it(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip(`cannot run after the failed step "${broken}"`);
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = name;
-          throw err;
-        }
-      });
+    const step = stepper();
 
     before(async () => {
       spec = loadSpec();
@@ -185,7 +172,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
         assert.equal(d.notificationType, "StatusChange");
         assert.equal(d.id, id);
         assert.equal(d.state, "Processing");
-        assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+        assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
         assert.equal(d.ownerId, aliceId);
         assert.equal(d.referenceId, ref);
       });
@@ -208,7 +195,7 @@ export function agentScenario({ title, open, transport, drops, ack = false, bobA
           assert.equal(d.notificationType, "PropertiesUpdated");
           assert.equal(d.id, id);
           assert.equal(d.state, "Processing");
-          assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+          assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
           assert.deepEqual(d.userData, want.userData);
           assert.equal(d.referenceId, want.ref);
         },

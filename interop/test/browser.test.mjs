@@ -14,32 +14,28 @@
 // (lib/browser.mjs NetworkLog). Every CometD payload the page receives is
 // checked against spec/openapi.yaml (lib/spec.mjs).
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { Inbox, control, sessionCookie, startServer, waitFor, withTimeout } from "../lib/harness.mjs";
+import { after, before, describe } from "node:test";
+import { EMAIL_OWNER_CAPABILITIES, OFFER_CAPABILITIES, control, sessionCookie, startServer, waitFor } from "../lib/harness.mjs";
 import { loadSpec } from "../lib/spec.mjs";
-import { NetworkLog, StaticServer, launchChromium } from "../lib/browser.mjs";
+import { Pages, StaticServer, describeNet, launchChromium, steps, teardown } from "../lib/browser.mjs";
 
 const ME_INTERACTIONS = "/v2/me/interactions";
-const OFFER_CAPABILITIES = ["Accept", "Reject"];
-const OWNER_CAPABILITIES = ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The only origin the server of the refused-origin checks allows: a dev
 // server that is not the page's.
 const OTHER_ORIGIN = "http://localhost:5173";
-const STEP_MS = 20000;
-const EVAL_MS = 10000;
 // DevTools events and console messages arrive asynchronously.
 const EVENT_MS = 5000;
 
 describe("headless Chromium: a frontend on another origin", { timeout: 150000 }, () => {
-  let spec, site, browser;
+  let spec, site, browser, pages;
   const servers = {}; // name -> gwsmock process
-  const pages = [];
 
   before(async () => {
     spec = loadSpec();
     site = await new StaticServer().start();
     browser = await launchChromium();
+    pages = new Pages(browser, site, spec);
     const [plain, csrf, narrow] = await Promise.all([
       startServer(),
       startServer({ args: ["--csrf"] }),
@@ -48,69 +44,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
     Object.assign(servers, { plain, csrf, narrow });
   }, { timeout: 45000 });
 
-  after(async () => {
-    try {
-      for (const p of pages) await withTimeout(p.context.close(), 5000, "a browser context to close").catch(() => {});
-      if (browser) await withTimeout(browser.close(), 10000, "Chromium to exit");
-      await site?.close();
-    } finally {
-      for (const s of Object.values(servers)) {
-        if (s.proc.exitCode === null && s.proc.signalCode === null) await s.stop().catch(() => {});
-      }
-      // Anything that still keeps this process alive is a leak: fail
-      // loudly instead of hanging the run.
-      setTimeout(() => {
-        console.error("browser.test.mjs: the process did not exit 5 s after its tests ended (a browser, server or socket left open)");
-        process.exit(1);
-      }, 5000).unref();
-    }
-  }, { timeout: 30000 });
-
-  // openPage opens the test page in a fresh browser context (its own
-  // cookie jar), pointed at the gwsmock server api.
-  async function openPage(api, name) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(EVAL_MS);
-    const p = { name, api, context, page, console: [], inbox: new Inbox(name, spec) };
-    pages.push(p);
-    page.on("console", (m) => p.console.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (err) => p.console.push(`pageerror: ${err.message}`));
-    await page.exposeFunction("gwsDeliver", (channel, data) => p.inbox.push(channel, data));
-    p.net = await NetworkLog.attach(context, page);
-    const res = await page.goto(site.origin + "/", { timeout: EVAL_MS });
-    assert.equal(res.status(), 200, "the test page loads");
-    await page.waitForFunction(() => window.app !== undefined, null, { timeout: EVAL_MS });
-    await page.evaluate((a) => window.app.configure(a), api);
-    // page.evaluate(fn, arg) runs fn in the page, bounded.
-    p.run = (what, fn, arg) => withTimeout(page.evaluate(fn, arg), EVAL_MS, `${name}: ${what}`);
-    return p;
-  }
-
-  // A step depends on the ones before it in its group: after a failure the
-  // rest of the group is skipped. On failure the browser console and the
-  // network log of the group's page are printed.
-  function steps(getPage) {
-    let broken = null;
-    return (name, fn) =>
-      it(name, { timeout: STEP_MS }, async (t) => {
-        if (broken) {
-          t.skip(`cannot run after the failed step "${broken}"`);
-          return;
-        }
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = name;
-          const p = getPage();
-          if (p) {
-            t.diagnostic(`browser console of ${p.name}:\n  ${p.console.join("\n  ") || "(empty)"}`);
-            t.diagnostic(`network of ${p.name}:\n  ${describeNet(p.net)}`);
-          }
-          throw err;
-        }
-      });
-  }
+  after(() => teardown("browser.test.mjs", { pages, browser, site, servers: Object.values(servers) }), { timeout: 30000 });
 
   const createEmail = async (base, agent, subject) => {
     const r = await control(base, "POST", "/interactions", {
@@ -140,7 +74,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
       assert.equal(d.notificationType, "StatusChange");
       assert.equal(d.id, id);
       assert.equal(d.state, "Processing");
-      assert.deepEqual(d.capabilities, OWNER_CAPABILITIES);
+      assert.deepEqual(d.capabilities, EMAIL_OWNER_CAPABILITIES);
       assert.equal(d.ownerId, ownerId);
       assert.equal(d.referenceId, referenceId, "the notification repeats the answer's referenceId");
     });
@@ -176,7 +110,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
       const step = steps(() => p);
 
       step("before login, a handshake without credentials is refused", async () => {
-        p = await openPage(servers.plain.url, `page (${transport})`);
+        p = await pages.open(servers.plain.url, `page (${transport})`);
         notifications = servers.plain.url + "/api/v2/notifications";
         wsURL = notifications.replace(/^http/, "ws");
         for (const f of ["/cometd/cometd.js", "/cometd/Client.js", "/cometd/WebSocketTransport.js", "/cometd/LongPollingTransport.js"]) {
@@ -313,7 +247,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
     const step = steps(() => p);
 
     step("the X-CSRF-TOKEN of a GET response is readable by the page", async () => {
-      p = await openPage(servers.csrf.url, "page (csrf)");
+      p = await pages.open(servers.csrf.url, "page (csrf)");
       const r = await p.run("login", () => window.app.login("alice", "alice123"));
       assert.equal(r.status, 200, `GET /me: ${JSON.stringify(r)}`);
       aliceId = r.json.user.id;
@@ -374,7 +308,7 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
       waitFor(() => find()?.corsError && find(), EVENT_MS, `the CORS failure of ${what}: ${describeNet(p.net)}`);
 
     step("fetch with credentials fails: the preflight has no Access-Control-Allow-Origin", async () => {
-      p = await openPage(servers.narrow.url, "page (refused origin)");
+      p = await pages.open(servers.narrow.url, "page (refused origin)");
       notifications = servers.narrow.url + "/api/v2/notifications";
       cookie = (await sessionCookie(servers.narrow.url, "alice")).split("=")[1];
       await p.context.addCookies([{ name: "JSESSIONID", value: cookie, url: servers.narrow.url, httpOnly: true, sameSite: "Lax" }]);
@@ -438,21 +372,3 @@ describe("headless Chromium: a frontend on another origin", { timeout: 150000 },
     });
   });
 });
-
-// describeNet summarizes a NetworkLog for diagnostics.
-function describeNet(net) {
-  if (!net) return "(no network log)";
-  const lines = [];
-  for (const q of net.requests.values()) {
-    if (!q.url || q.url.endsWith(".js") || q.url.endsWith(".mjs") || q.url.endsWith(".ico")) continue;
-    const acao = q.responseHeaders?.["access-control-allow-origin"] ?? q.rawResponseHeaders?.["access-control-allow-origin"];
-    lines.push(
-      `${q.method} ${q.url} [${q.type}] -> ${q.status ?? "-"}` +
-        (acao ? ` ACAO=${acao}` : "") +
-        (q.failed ? ` failed=${q.failed}` : "") +
-        (q.corsError ? ` cors=${q.corsError}` : ""),
-    );
-  }
-  for (const s of net.sockets.values()) lines.push(`WebSocket ${s.url} -> ${s.status ?? "-"}${s.error ? ` error=${s.error}` : ""}`);
-  return lines.join("\n  ") || "(nothing)";
-}
