@@ -309,9 +309,10 @@ func exampleText(tail string, args []string) string {
 	})
 }
 
-func opSteps() []*Def {
+// opSteps returns the two steps of each operation of ops.
+func opSteps(ops []opDef) []*Def {
 	var out []*Def
-	for _, op := range opDefs {
+	for _, op := range ops {
 		op := op
 		tail := exampleText(op.does, op.args)
 		if op.example != "" {
@@ -708,5 +709,5 @@ func domainDefs() []*Def {
 			},
 		},
 	}
-	return append(defs, opSteps()...)
+	return append(defs, opSteps(opDefs)...)
 }
