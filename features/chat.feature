@@ -9,7 +9,9 @@ Feature: Chat conversations
   message-log notification (MessageLogUpdated, notificationType
   NewMessages, one event in messages); the copy of the party whose request
   caused it carries the request's referenceId. An agent who accepts
-  receives the whole transcript so far in one such notification. A party
+  receives the whole transcript so far in one such notification, after her
+  StatusChange; an agent whose part ends (StopProcessing, LeaveConference)
+  is sent her ParticipantLeft like every party, before her StatusChange. A party
   writes with SendMessage, types with SendNotification and asks for the
   transcript with RequestChatHistory; these capabilities are listed while
   they are allowed (SendMessage and SendNotification only while the
@@ -147,9 +149,12 @@ Feature: Chat conversations
     And alice's notification carries no referenceId
     And no one else is notified
     When carol leaves the conference
-    Then carol is notified that it is LeftConference
-    And alice is notified that carol left the conference
+    Then carol receives the chat event ParticipantLeft from an agent
+    And carol's notification carries the referenceId of her last request
+    And carol is notified that it is LeftConference
     And alice receives the chat event ParticipantLeft from an agent
+    And alice's notification carries no referenceId
+    And alice is notified that carol left the conference
     And no one else is notified
 
   Scenario: Typing notifications reach every party
@@ -269,7 +274,9 @@ Feature: Chat conversations
     Then alice receives the chat history with 1 event from index 4
     And no one else is notified
     When alice stops processing it
-    Then alice is notified that it is Completed
+    Then alice receives the chat event ParticipantLeft from an agent
+    And alice's notification carries the referenceId of her last request
+    And alice is notified that it is Completed
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
