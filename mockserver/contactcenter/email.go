@@ -63,11 +63,13 @@ func (c *Center) ReplyAll(userID, id string) (ref int64, err error) {
 	return c.reply(userID, id, OpReplyAll, nil)
 }
 
-// Forward is Reply to the addresses to, with the subject "Fwd: " and the
-// inbound's body under a forwarded-message header.
+// Forward is Reply to the addresses to (one as a string, or a list of
+// strings; the draft keeps the form given), with the subject "Fwd: " and
+// the inbound's body under a forwarded-message header.
 //
-// Errors: as Reply; Invalid also for no address or an empty one.
-func (c *Center) Forward(userID, id string, to []string) (ref int64, err error) {
+// Errors: as Reply; Invalid also for no address, an empty one, or another
+// type.
+func (c *Center) Forward(userID, id string, to any) (ref int64, err error) {
 	return c.reply(userID, id, OpForward, to)
 }
 
@@ -98,18 +100,15 @@ func (w *world) handledEmail(userID, id string, op Operation, outbound bool) (*i
 	return it, nil
 }
 
-func (c *Center) reply(userID, id string, op Operation, to []string) (int64, error) {
+func (c *Center) reply(userID, id string, op Operation, to any) (int64, error) {
 	return c.operation(userID, func(w *world) error {
 		in, err := w.handledEmail(userID, id, op, false)
 		if err != nil {
 			return err
 		}
 		if op == OpForward {
-			if len(to) == 0 {
-				return Errorf(Invalid, "Forward: to is required: the address or addresses to forward to")
-			}
-			if slices.Contains(to, "") {
-				return Errorf(Invalid, "Forward: to: an address is empty")
+			if err := checkAddresses(to); err != nil {
+				return err
 			}
 		}
 		data := draft(in, op, to)
@@ -136,8 +135,37 @@ func (c *Center) reply(userID, id string, op Operation, to []string) (int64, err
 	})
 }
 
+// checkAddresses refuses what is not one address or a list of at least
+// one, none of them empty.
+func checkAddresses(to any) error {
+	switch to := to.(type) {
+	case string:
+		if to != "" {
+			return nil
+		}
+	case []string, []any:
+		n := len(addresses(to))
+		if n > 0 && isStringList(to) && n == listLen(to) {
+			return nil
+		}
+	case nil:
+		return Errorf(Invalid, "Forward: to is required: the address or addresses to forward to")
+	}
+	return Errorf(Invalid, "Forward: to must be an address or a list of addresses, none empty")
+}
+
+func listLen(v any) int {
+	switch v := v.(type) {
+	case []string:
+		return len(v)
+	case []any:
+		return len(v)
+	}
+	return 0
+}
+
 // draft is the prefilled email of a reply or forward of in.
-func draft(in *interaction, op Operation, to []string) map[string]any {
+func draft(in *interaction, op Operation, to any) map[string]any {
 	src := in.channelData
 	from, subject, body := str(src["from"]), str(src["subject"]), str(src["body"])
 	d := map[string]any{}
@@ -147,7 +175,11 @@ func draft(in *interaction, op Operation, to []string) map[string]any {
 	date := in.receivedAt.Format(quoteDateLayout)
 	switch op {
 	case OpForward:
-		d["to"] = addressValue(to)
+		if s, ok := to.(string); ok {
+			d["to"] = s
+		} else {
+			d["to"] = anyList(addresses(to))
+		}
 		d["subject"] = prefixed("Fwd: ", subject, "fwd:", "fw:")
 		d["body"] = fmt.Sprintf("---------- Forwarded message ----------\nFrom: %s\nDate: %s\nSubject: %s\nTo: %s\n\n%s",
 			from, date, subject, strings.Join(addresses(src["to"]), ", "), body)
@@ -203,15 +235,6 @@ func addresses(v any) []string {
 		return slices.DeleteFunc(slices.Clone(v), func(s string) bool { return s == "" })
 	}
 	return nil
-}
-
-// addressValue is the channel-data form of addresses: one is a string,
-// more a list.
-func addressValue(addrs []string) any {
-	if len(addrs) == 1 {
-		return addrs[0]
-	}
-	return anyList(addrs)
 }
 
 func anyList(addrs []string) []any {

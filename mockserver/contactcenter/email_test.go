@@ -32,7 +32,7 @@ func drafting(owner string, op Operation) func(*harness) string {
 		case OpReplyAll:
 			h.ok(h.c.ReplyAll(userIDs[owner], h.id(in)))
 		case OpForward:
-			h.ok(h.c.Forward(userIDs[owner], h.id(in), []string{"lab@example.com"}))
+			h.ok(h.c.Forward(userIDs[owner], h.id(in), "lab@example.com"))
 		}
 		mine := h.c.MyInteractions(userIDs[owner])
 		if len(mine) != before+1 {
@@ -56,7 +56,15 @@ func reply(name string, op Operation, to ...string) func(*harness, string) error
 		case OpReplyAll:
 			return errOf(h.c.ReplyAll(userIDs[name], id))
 		}
-		return errOf(h.c.Forward(userIDs[name], id, to))
+		var addrs any
+		switch len(to) {
+		case 0:
+		case 1:
+			addrs = to[0]
+		default:
+			addrs = to
+		}
+		return errOf(h.c.Forward(userIDs[name], id, addrs))
 	}
 }
 
@@ -120,7 +128,23 @@ func TestReply(t *testing.T) {
 				checkEqual(t, "subject", h.view("i2").ChannelData["subject"], any("RE: Order"))
 			},
 		},
+		{
+			name: "Forward to a list of one keeps the list", setup: inboundEmail("alice", sampleEmail),
+			op:     func(h *harness, id string) error { return errOf(h.c.Forward(aliceID, id, []any{"lab@example.com"})) },
+			events: []string{"alice i2 StatusChange Composing " + draftCaps},
+			check: func(t *testing.T, h *harness, _ string) {
+				checkEqual(t, "to", h.view("i2").ChannelData["to"], any([]any{"lab@example.com"}))
+			},
+		},
 		{name: "Forward without an address", setup: inboundEmail("alice", sampleEmail), op: reply("alice", OpForward), code: Invalid},
+		{
+			name: "Forward to an empty list", setup: inboundEmail("alice", sampleEmail),
+			op: func(h *harness, id string) error { return errOf(h.c.Forward(aliceID, id, []any{})) }, code: Invalid,
+		},
+		{
+			name: "Forward to a number", setup: inboundEmail("alice", sampleEmail),
+			op: func(h *harness, id string) error { return errOf(h.c.Forward(aliceID, id, 7.0)) }, code: Invalid,
+		},
 		{name: "Forward to an empty address", setup: inboundEmail("alice", sampleEmail), op: reply("alice", OpForward, ""), code: Invalid},
 		{name: "not the owner", setup: inboundEmail("alice", sampleEmail), op: reply("bob", OpReply), code: Forbidden},
 		{name: "a conference member is not the owner", setup: conferenceOf("alice", "bob"), op: reply("bob", OpReplyAll), code: Forbidden},
