@@ -44,7 +44,7 @@ func impliedCaps(state string) []string {
 // sampleData is the channel data of interactions the domain steps create.
 var sampleData = map[string]string{
 	"email":    `{"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."}`,
-	"chat":     `{"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]}`,
+	"chat":     `{"nickname": "Jane", "text": "Hello, my parcel never arrived."}`,
 	"workitem": `{"caseNumber": "CASE-77"}`,
 }
 
