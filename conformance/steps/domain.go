@@ -44,7 +44,7 @@ func impliedCaps(state string) []string {
 // sampleData is the channel data of interactions the domain steps create.
 var sampleData = map[string]string{
 	"email":    `{"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."}`,
-	"chat":     `{"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]}`,
+	"chat":     `{"nickname": "Jane", "text": "Hello, my parcel never arrived."}`,
 	"workitem": `{"caseNumber": "CASE-77"}`,
 }
 
@@ -309,9 +309,10 @@ func exampleText(tail string, args []string) string {
 	})
 }
 
-func opSteps() []*Def {
+// opSteps returns the two steps of each operation of ops.
+func opSteps(ops []opDef) []*Def {
 	var out []*Def
-	for _, op := range opDefs {
+	for _, op := range ops {
 		op := op
 		tail := exampleText(op.does, op.args)
 		if op.example != "" {
@@ -708,5 +709,5 @@ func domainDefs() []*Def {
 			},
 		},
 	}
-	return append(defs, opSteps()...)
+	return append(defs, opSteps(opDefs)...)
 }
