@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/gwsmock/gwsmock/internal/jsonmatch"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
 	"github.com/gwsmock/gwsmock/spec"
 )
@@ -38,6 +39,16 @@ type Contract struct {
 	ctlPrefix    string // the control document's server URL, "/control/v1"
 	endpoint     string // the Bayeux endpoint, from x-cometd
 	channels     map[string]*channelContract
+}
+
+// matching is how the steps compare what a target sends with the documents
+// of a scenario, accepting what the contract leaves open (docs/behavior.md
+// §8): the lists under these keys in any order, and null for an absent
+// field, except in the free userData object where null is a value.
+var matching = jsonmatch.Options{
+	Sets:         []string{"capabilities", "participants", "uris", "interactions", "channels", "roles", "devices"},
+	NullIsAbsent: true,
+	FreeObjects:  []string{"userData"},
 }
 
 // channelContract holds the schemas of one CometD channel.
@@ -355,7 +366,8 @@ func judgedHeader(h http.Header) http.Header {
 		}
 	}
 	if len(challenges) > 0 {
-		h["Www-Authenticate"] = basicChallenges(challenges)
+		basic, other := basicChallenges(challenges)
+		h["Www-Authenticate"] = append(basic, other...)
 	}
 	return h
 }
@@ -376,11 +388,10 @@ func sessionCookies(values []string) []string {
 	return out
 }
 
-// basicChallenges returns the challenges of WWW-Authenticate values, one a
-// string: each Basic challenge as `Basic realm="..."` without its other
-// parameters, first, then the other challenges as sent.
-func basicChallenges(values []string) []string {
-	var basic, other []string
+// basicChallenges splits WWW-Authenticate values into their challenges, one
+// a string: each Basic challenge as `Basic realm="..."` without its other
+// parameters, and the other challenges as sent.
+func basicChallenges(values []string) (basic, other []string) {
 	for _, v := range values {
 		for _, c := range parseChallenges(v) {
 			realm, ok := c.param("realm")
@@ -391,7 +402,7 @@ func basicChallenges(values []string) []string {
 			other = append(other, c.text)
 		}
 	}
-	return append(basic, other...)
+	return basic, other
 }
 
 // challenge is one challenge of a WWW-Authenticate header.

@@ -20,7 +20,8 @@
 // [Options] loosen this where a contract leaves things open: the arrays
 // under the keys [Options.Sets] names are compared as sets (same length, any
 // order) unless written with "{{ordered}}" first, and with
-// [Options.NullIsAbsent] {{absent}} accepts a member whose value is null.
+// [Options.NullIsAbsent] {{absent}} accepts a member whose value is null
+// (outside the free objects [Options.FreeObjects] names).
 //
 // # Placeholders
 //

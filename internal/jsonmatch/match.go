@@ -28,8 +28,11 @@ type Options struct {
 	// whose first element is "{{ordered}}" keeps its order; a
 	// "{{contains}}" array is unordered anyway.
 	Sets []string
-	// NullIsAbsent lets {{absent}} match a member whose value is null.
+	// NullIsAbsent lets {{absent}} match a member whose value is null,
+	// except inside the objects under the keys FreeObjects names: free JSON,
+	// where null is a value like any other.
 	NullIsAbsent bool
+	FreeObjects  []string
 }
 
 // Match reports whether the actual document matches the expected one, as the
@@ -61,13 +64,7 @@ func (o Options) Match(expected, actual []byte, vars Vars) (Result, error) {
 	if n.kind == kindAbsent {
 		return Result{}, wrapAt("", fmt.Errorf("%w {{absent}}: only an object member can be absent", ErrPlaceholder))
 	}
-	m := &matcher{vars: maps.Clone(vars), nullIsAbsent: o.NullIsAbsent}
-	if len(o.Sets) > 0 {
-		m.sets = make(map[string]bool, len(o.Sets))
-		for _, k := range o.Sets {
-			m.sets[k] = true
-		}
-	}
+	m := &matcher{vars: maps.Clone(vars), nullIsAbsent: o.NullIsAbsent, sets: keySet(o.Sets), free: keySet(o.FreeObjects)}
 	exp, act := m.match("", n, a)
 	if len(m.out) == 0 {
 		maps.Copy(vars, m.vars)
@@ -89,13 +86,26 @@ type matcher struct {
 	count int
 
 	sets         map[string]bool // keys whose arrays are compared as sets
-	nullIsAbsent bool            // {{absent}} matches null
+	free         map[string]bool // keys of free objects, where null is a value
+	nullIsAbsent bool            // {{absent}} matches null here
 }
 
 // trial returns a matcher with m's options and a copy of its variables that
 // only counts mismatches.
 func (m *matcher) trial() *matcher {
-	return &matcher{vars: maps.Clone(m.vars), dry: true, sets: m.sets, nullIsAbsent: m.nullIsAbsent}
+	return &matcher{vars: maps.Clone(m.vars), dry: true, sets: m.sets, free: m.free, nullIsAbsent: m.nullIsAbsent}
+}
+
+// keySet returns the keys as a set; nil for none.
+func keySet(keys []string) map[string]bool {
+	if len(keys) == 0 {
+		return nil
+	}
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
 }
 
 // match matches n against the present value a at path and returns the views
@@ -173,6 +183,10 @@ func (m *matcher) matchObject(path string, n *node, a gjson.Result) (exp, act an
 			expView[k] = c.display()
 		case c.kind == kindArray && !c.ordered && m.sets[k]:
 			expView[k], actView[k] = m.matchUnordered(p, c, v, true)
+		case m.free[k] && m.nullIsAbsent:
+			m.nullIsAbsent = false
+			expView[k], actView[k] = m.match(p, c, v)
+			m.nullIsAbsent = true
 		default:
 			expView[k], actView[k] = m.match(p, c, v)
 		}

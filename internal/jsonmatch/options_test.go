@@ -8,7 +8,7 @@ import (
 )
 
 func TestOptionsMatch(t *testing.T) {
-	loose := Options{Sets: []string{"capabilities", "participants"}, NullIsAbsent: true}
+	loose := Options{Sets: []string{"capabilities", "participants"}, NullIsAbsent: true, FreeObjects: []string{"userData"}}
 	tests := []struct {
 		name     string
 		opts     Options
@@ -89,6 +89,14 @@ func TestOptionsMatch(t *testing.T) {
 		{name: "null is present without the option", expected: `{"referenceId":"{{absent}}"}`, actual: `{"referenceId":null}`,
 			want: []string{`referenceId: expected <absent>, got null (present, expected absent)`}},
 		{name: "null is still null", opts: loose, expected: `{"referenceId":null}`, actual: `{"referenceId":null}`},
+		{name: "null is a value in a free object", opts: loose,
+			expected: `{"userData":{"vip":"{{absent}}","order":{"note":"{{absent}}"}}}`, actual: `{"userData":{"vip":null,"order":{"note":null}}}`,
+			want: []string{
+				`userData.order.note: expected <absent>, got null (present, expected absent)`,
+				`userData.vip: expected <absent>, got null (present, expected absent)`,
+			}},
+		{name: "a free object may be null for absent", opts: loose,
+			expected: `{"userData":"{{absent}}","x":{"y":"{{absent}}"}}`, actual: `{"userData":null,"x":{"y":null}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
