@@ -3,15 +3,8 @@ package mockserver_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
-	"maps"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -40,12 +33,19 @@ func openMocks(t *testing.T, n int) []string {
 // TestConformance runs the whole embedded suite against the in-process mock:
 // eight instances, one scenario at a time on each.
 func TestConformance(t *testing.T) {
-	targets := openMocks(t, 8)
+	runSuite(t, openMocks(t, 8), "")
+}
+
+// runSuite runs the embedded scenarios that tags selects (all for "")
+// against targets; every one must pass, and at least 100 must run.
+func runSuite(t *testing.T, targets []string, tags string) {
+	t.Helper()
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*safetyNet)
 	defer cancel()
 	res, err := conformance.Run(ctx, conformance.Options{
 		Targets:   targets,
+		Tags:      tags,
 		Formats:   []string{"progress"},
 		Output:    &out,
 		NoColors:  true,
@@ -65,78 +65,6 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// corruption makes a proxy in front of the mock deliberately wrong.
-type corruption struct {
-	// request may rewrite a request before it reaches the mock.
-	request func(r *http.Request)
-	// response may change the status and body of an answer.
-	response func(r *http.Request, status int, body []byte) (int, []byte)
-}
-
-// wrongProxy starts a reverse proxy to target that applies c.
-func wrongProxy(t *testing.T, target string, c corruption) string {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	direct := rp.Director
-	rp.Director = func(r *http.Request) {
-		direct(r)
-		if c.request != nil {
-			c.request(r)
-		}
-	}
-	rp.ModifyResponse = func(resp *http.Response) error {
-		if c.response == nil {
-			return nil
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		status, body := c.response(resp.Request, resp.StatusCode, body)
-		resp.StatusCode = status
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		resp.ContentLength = int64(len(body))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		return nil
-	}
-	ts := httptest.NewServer(rp)
-	t.Cleanup(ts.Close)
-	return ts.URL
-}
-
-// deliveries rewrites the CometD messages delivered in a Bayeux answer:
-// each delivered message's data is replaced by what edit returns (none,
-// itself, or several).
-func deliveries(r *http.Request, body []byte, edit func(data map[string]any) []map[string]any) []byte {
-	if !strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
-		return body
-	}
-	var msgs []map[string]any
-	if json.Unmarshal(body, &msgs) != nil {
-		return body
-	}
-	var out []map[string]any
-	for _, m := range msgs {
-		data, ok := m["data"].(map[string]any)
-		if _, reply := m["successful"]; reply || !ok {
-			out = append(out, m)
-			continue
-		}
-		for _, d := range edit(data) {
-			c := maps.Clone(m)
-			c["data"] = d
-			out = append(out, c)
-		}
-	}
-	b, _ := json.Marshal(out)
-	return b
-}
-
 const acceptedEmail = `@control
 Feature: Wrong
   Scenario: An accepted email
@@ -154,7 +82,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 	tests := []struct {
 		name    string
 		feature string
-		c       corruption
+		c       edits
 		want    []string
 	}{
 		{
@@ -164,7 +92,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 `,
 			// A 400 whose body says 400 too (statusCode 1), so that only the
 			// status is wrong, not the body's agreement with it.
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				if status == http.StatusConflict {
 					return http.StatusBadRequest, bytes.Replace(body, []byte(`"statusCode":2`), []byte(`"statusCode":1`), 1)
 				}
@@ -184,7 +112,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
       {"interaction": {"id": "{{it}}", "ownerId": "{{alice.id}}"}}
       """
 `,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v2/interactions/") {
 					body = regexp.MustCompile(`"ownerId":"[0-9a-f]+",`).ReplaceAll(body, nil)
 				}
@@ -200,7 +128,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 		{
 			name:    "a wrong state name",
 			feature: acceptedEmail,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
 					if d["state"] == "Processing" {
 						d["state"] = "Accepted"
@@ -218,7 +146,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 		{
 			name:    "a state that is valid but wrong",
 			feature: acceptedEmail,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
 					if d["state"] == "Processing" {
 						d["state"] = "Invited"
@@ -238,7 +166,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 			feature: acceptedEmail + `    When alice stops processing it
     Then alice is notified that it is Completed
 `,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
 					if d["state"] == "Completed" {
 						return nil
@@ -263,7 +191,7 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
       """
     And no one else is notified
 `,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
 					if d["notificationType"] == "PropertiesUpdated" {
 						return []map[string]any{d, d}
@@ -287,7 +215,7 @@ Feature: Leak
     When an email is routed to alice
     Then bob is not notified
 `,
-			c: corruption{request: func(r *http.Request) {
+			c: edits{request: func(r *http.Request) {
 				// bob's CometD session is opened, and served, as alice's.
 				if u, _, ok := r.BasicAuth(); ok && u == "bob" && strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
 					testusers.SetBasicAuth(r, "alice")
@@ -302,7 +230,7 @@ Feature: Leak
 		{
 			name:    "an unexpected notification nobody checks",
 			feature: acceptedEmail,
-			c: corruption{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
 				return status, deliveries(r, body, func(d map[string]any) []map[string]any {
 					if d["state"] == "Processing" {
 						return []map[string]any{d, d}
@@ -319,7 +247,7 @@ Feature: Leak
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			target := wrongProxy(t, mock, tt.c)
+			target := editingProxy(t, mock, tt.c)
 			var out bytes.Buffer
 			res, err := conformance.Run(context.Background(), conformance.Options{
 				Targets:       []string{target},
@@ -351,7 +279,7 @@ Feature: Leak
 // TestConformanceProxyPassesThrough checks the proxy of the test above
 // itself: without a corruption the scenarios pass through it.
 func TestConformanceProxyPassesThrough(t *testing.T) {
-	target := wrongProxy(t, openMocks(t, 1)[0], corruption{})
+	target := editingProxy(t, openMocks(t, 1)[0], edits{})
 	var out bytes.Buffer
 	res, err := conformance.Run(context.Background(), conformance.Options{
 		Targets:  []string{target},

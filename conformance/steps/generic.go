@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/textproto"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +93,9 @@ func genericDefs() []*Def {
 		},
 		{
 			Pattern: `^the response header (?P<name>\S+) matches "(?P<regex>.*)"$`,
-			Doc:     `The last response has this header and its value matches the regular expression (Go syntax, unanchored).`,
+			Doc: `The last response has this header and one of its values matches the regular expression (Go syntax, unanchored). ` +
+				`Of several Set-Cookie headers only those setting JSESSIONID count, when there are any; a Basic challenge of ` +
+				`WWW-Authenticate also counts reduced to its realm (Basic realm="..."), without the parameters RFC 7617 allows after it.`,
 			Example: `Then the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
 				x, err := w.lastExchange()
@@ -103,16 +106,7 @@ func genericDefs() []*Def {
 				if err != nil {
 					return fmt.Errorf("header pattern: %w", err)
 				}
-				vals, ok := x.header[textproto.CanonicalMIMEHeaderKey(a[0])]
-				if !ok {
-					return fmt.Errorf("the response to %s has no header %s", x, a[0])
-				}
-				for _, v := range vals {
-					if re.MatchString(v) {
-						return nil
-					}
-				}
-				return fmt.Errorf("the response to %s: header %s is %q, which does not match %s", x, a[0], vals, re)
+				return matchHeader(x, a[0], re)
 			},
 		},
 		{
@@ -287,6 +281,40 @@ func genericDefs() []*Def {
 			},
 		},
 	}
+}
+
+// matchHeader checks that a value of the header name of the exchange x
+// matches re: of Set-Cookie only the JSESSIONID cookies when there are any,
+// of WWW-Authenticate each value as sent and each Basic challenge reduced to
+// its realm.
+func matchHeader(x *exchange, name string, re *regexp.Regexp) error {
+	key := textproto.CanonicalMIMEHeaderKey(name)
+	vals, ok := x.header[key]
+	if !ok {
+		return fmt.Errorf("the response to %s has no header %s", x, name)
+	}
+	what := "header " + name
+	candidates := vals
+	switch key {
+	case "Set-Cookie":
+		if s := sessionCookies(vals); len(s) > 0 {
+			candidates, what = s, "header Set-Cookie of "+sessionCookie
+		}
+	case "Www-Authenticate":
+		basic, _ := basicChallenges(vals)
+		candidates = slices.Clone(vals)
+		for _, b := range basic {
+			if !slices.Contains(candidates, b) {
+				candidates = append(candidates, b)
+			}
+		}
+	}
+	for _, v := range candidates {
+		if re.MatchString(v) {
+			return nil
+		}
+	}
+	return fmt.Errorf("the response to %s: %s is %q, which does not match %s", x, what, candidates, re)
 }
 
 // count checks that the array at path of doc has n elements.

@@ -386,7 +386,7 @@ func (w *World) lastExchange() (*exchange, error) {
 
 // match matches actual against the expected document, binding captures.
 func (w *World) match(what string, expected string, actual []byte) error {
-	res, err := jsonmatch.Match([]byte(expected), actual, w.vars)
+	res, err := matching.Match([]byte(expected), actual, w.vars)
 	if err != nil {
 		var se *jsonmatch.SyntaxError
 		if errors.As(err, &se) && se.Doc == "actual" {

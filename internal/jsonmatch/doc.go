@@ -17,6 +17,12 @@
 //   - Scalars match by JSON equality; numbers compare numerically and
 //     exactly (1, 1.0 and 1e0 are equal).
 //
+// [Options] loosen this where a contract leaves things open: the arrays
+// under the keys [Options.Sets] names are compared as sets (same length, any
+// order) unless written with "{{ordered}}" first, and with
+// [Options.NullIsAbsent] {{absent}} accepts a member whose value is null
+// (outside the free objects [Options.FreeObjects] names).
+//
 // # Placeholders
 //
 // A string value of the expected document that is exactly one of these
@@ -35,6 +41,8 @@
 //	"{{name}}"            the value of the variable name, with its JSON type:
 //	                      a captured number stays a number
 //	["{{contains}}", ...] (first array element) the "contains" form above
+//	["{{ordered}}", ...]  (first array element) in order, even under a key
+//	                      that [Options.Sets] names
 //
 // Inside other text, a reference is replaced by the variable's text (a string
 // without its quotes, anything else as compact JSON):

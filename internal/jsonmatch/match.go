@@ -13,7 +13,31 @@ import (
 )
 
 // Match reports whether the actual document matches the expected one, as the
-// package documentation describes, and how it differs if not.
+// package documentation describes, and how it differs if not. It is
+// Options{}.Match: arrays in order, null present.
+func Match(expected, actual []byte, vars Vars) (Result, error) {
+	return Options{}.Match(expected, actual, vars)
+}
+
+// Options loosen [Match] where a contract leaves things open; the zero value
+// matches as [Match] does.
+type Options struct {
+	// Sets names object keys whose arrays are compared as sets: each
+	// expected element must match a distinct actual element, in any order,
+	// and the actual array must have as many elements. An expected array
+	// whose first element is "{{ordered}}" keeps its order; a
+	// "{{contains}}" array is unordered anyway.
+	Sets []string
+	// NullIsAbsent lets {{absent}} match a member whose value is null,
+	// except inside the objects under the keys FreeObjects names: free JSON,
+	// where null is a value like any other.
+	NullIsAbsent bool
+	FreeObjects  []string
+}
+
+// Match reports whether the actual document matches the expected one, as the
+// package documentation describes with the options' changes, and how it
+// differs if not.
 //
 // References in expected are resolved from vars before matching. When the
 // match succeeds, the values of its captures are added to vars; when it
@@ -23,7 +47,7 @@ import (
 // where the expected document cannot be used: it wraps [ErrUnbound] for a
 // reference to an unbound variable and [ErrPlaceholder] for a misused
 // placeholder. A mismatch is not an error.
-func Match(expected, actual []byte, vars Vars) (Result, error) {
+func (o Options) Match(expected, actual []byte, vars Vars) (Result, error) {
 	e, err := parse("expected", expected)
 	if err != nil {
 		return Result{}, err
@@ -40,7 +64,7 @@ func Match(expected, actual []byte, vars Vars) (Result, error) {
 	if n.kind == kindAbsent {
 		return Result{}, wrapAt("", fmt.Errorf("%w {{absent}}: only an object member can be absent", ErrPlaceholder))
 	}
-	m := &matcher{vars: maps.Clone(vars)}
+	m := &matcher{vars: maps.Clone(vars), nullIsAbsent: o.NullIsAbsent, sets: keySet(o.Sets), free: keySet(o.FreeObjects)}
 	exp, act := m.match("", n, a)
 	if len(m.out) == 0 {
 		maps.Copy(vars, m.vars)
@@ -60,6 +84,28 @@ type matcher struct {
 	// a trial, as when pairing the elements of a "contains" array.
 	dry   bool
 	count int
+
+	sets         map[string]bool // keys whose arrays are compared as sets
+	free         map[string]bool // keys of free objects, where null is a value
+	nullIsAbsent bool            // {{absent}} matches null here
+}
+
+// trial returns a matcher with m's options and a copy of its variables that
+// only counts mismatches.
+func (m *matcher) trial() *matcher {
+	return &matcher{vars: maps.Clone(m.vars), dry: true, sets: m.sets, free: m.free, nullIsAbsent: m.nullIsAbsent}
+}
+
+// keySet returns the keys as a set; nil for none.
+func keySet(keys []string) map[string]bool {
+	if len(keys) == 0 {
+		return nil
+	}
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
 }
 
 // match matches n against the present value a at path and returns the views
@@ -73,7 +119,7 @@ func (m *matcher) match(path string, n *node, a gjson.Result) (exp, act any) {
 	case kindArray:
 		return m.matchArray(path, n, a)
 	case kindContains:
-		return m.matchContains(path, n, a)
+		return m.matchUnordered(path, n, a, false)
 	case kindType:
 		if n.typ != "" && typeName(a) != n.typ {
 			m.mismatch(path, n.src, a, fmt.Sprintf("expected %s, got %s", article(n.typ), article(typeName(a))))
@@ -124,6 +170,9 @@ func (m *matcher) matchObject(path string, n *node, a gjson.Result) (exp, act an
 	for _, k := range n.keys {
 		c, p := n.members[k], joinKey(path, k)
 		v, present := members[k]
+		if present && c.kind == kindAbsent && m.nullIsAbsent && v.Type == gjson.Null {
+			present = false
+		}
 		switch {
 		case c.kind == kindAbsent && present:
 			m.mismatch(p, absent{}, v, "present, expected absent")
@@ -132,6 +181,12 @@ func (m *matcher) matchObject(path string, n *node, a gjson.Result) (exp, act an
 		case !present:
 			m.mismatch(p, c.display(), gjson.Result{}, "missing")
 			expView[k] = c.display()
+		case c.kind == kindArray && !c.ordered && m.sets[k]:
+			expView[k], actView[k] = m.matchUnordered(p, c, v, true)
+		case m.free[k] && m.nullIsAbsent:
+			m.nullIsAbsent = false
+			expView[k], actView[k] = m.match(p, c, v)
+			m.nullIsAbsent = true
 		default:
 			expView[k], actView[k] = m.match(p, c, v)
 		}
@@ -171,23 +226,30 @@ func (m *matcher) matchArray(path string, n *node, a gjson.Result) (exp, act any
 	return expView, actView
 }
 
-// matchContains pairs each expected element with a distinct actual element
+// matchUnordered pairs each expected element with a distinct actual element
 // it matches (a maximum bipartite matching, so that a loose element does not
 // take the only partner of a strict one). An element left without a partner
-// is shown against the closest actual element left over.
-func (m *matcher) matchContains(path string, n *node, a gjson.Result) (exp, act any) {
+// is shown against the closest actual element left over. For a set (whole),
+// the arrays must also have the same length, and the actual elements left
+// over show in the actual view; for a "contains" array they are left out.
+func (m *matcher) matchUnordered(path string, n *node, a gjson.Result, whole bool) (exp, act any) {
 	if !a.IsArray() {
 		m.typeMismatch(path, n, a)
 		return n.display(), m.value(a)
 	}
 	items := a.Array()
+	at := len(m.out) // a length mismatch goes before those of the elements
+	form := "contains"
+	if whole {
+		form = "in any order"
+	}
 
 	// cost[i][j]: mismatches of expected element i against actual element j.
 	cost := make([][]int, len(n.elems))
 	for i, c := range n.elems {
 		cost[i] = make([]int, len(items))
 		for j, v := range items {
-			t := &matcher{vars: maps.Clone(m.vars), dry: true}
+			t := m.trial()
 			t.match(joinIndex(path, j), c, v)
 			cost[i][j] = t.count
 		}
@@ -219,15 +281,15 @@ func (m *matcher) matchContains(path string, n *node, a gjson.Result) (exp, act 
 	}
 
 	type pair struct {
-		j        int // actual index, for the order of the views
-		exp, act any
-		hasAct   bool
+		j              int // actual index, for the order of the views
+		exp, act       any
+		hasExp, hasAct bool
 	}
 	var pairs []pair
 	for i, c := range n.elems {
 		if j := partner[i]; j >= 0 {
 			e, v := m.match(joinIndex(path, j), c, items[j])
-			pairs = append(pairs, pair{j, e, v, true})
+			pairs = append(pairs, pair{j, e, v, true, true})
 		}
 	}
 	for i, c := range n.elems {
@@ -245,28 +307,41 @@ func (m *matcher) matchContains(path string, n *node, a gjson.Result) (exp, act 
 			if len(items) == 0 {
 				reason = "the array is empty"
 			}
-			m.mismatch(path, c.display(), a, "contains: "+reason)
-			pairs = append(pairs, pair{j: len(items) + i, exp: c.display()})
+			m.mismatch(path, c.display(), a, form+": "+reason)
+			pairs = append(pairs, pair{j: len(items) + i, exp: c.display(), hasExp: true})
 			continue
 		}
 		taken[closest] = i
-		m.mismatch(path, c.display(), items[closest], fmt.Sprintf("contains: no element matches; closest is %s", joinIndex(path, closest)))
+		m.mismatch(path, c.display(), items[closest], fmt.Sprintf("%s: no element matches; closest is %s", form, joinIndex(path, closest)))
 		if m.dry {
 			continue
 		}
 		// Show the near miss element by element; its mismatches are not the
 		// array's, so they are left out of the report.
-		t := &matcher{vars: maps.Clone(m.vars)}
+		t := m.trial()
+		t.dry = false
 		e, v := t.match(joinIndex(path, closest), c, items[closest])
-		pairs = append(pairs, pair{closest, e, v, true})
+		pairs = append(pairs, pair{closest, e, v, true, true})
+	}
+	if whole {
+		for j, v := range items {
+			if taken[j] < 0 {
+				pairs = append(pairs, pair{j: j, act: m.value(v), hasAct: true})
+			}
+		}
 	}
 	slices.SortStableFunc(pairs, func(x, y pair) int { return x.j - y.j })
 	expView, actView := make([]any, 0, len(pairs)), make([]any, 0, len(pairs))
 	for _, p := range pairs {
-		expView = append(expView, p.exp)
+		if p.hasExp {
+			expView = append(expView, p.exp)
+		}
 		if p.hasAct {
 			actView = append(actView, p.act)
 		}
+	}
+	if whole && len(items) != len(n.elems) {
+		m.mismatchAt(at, path, n.display(), a, fmt.Sprintf("expected %s in any order, got %d", elements(len(n.elems)), len(items)))
 	}
 	return expView, actView
 }

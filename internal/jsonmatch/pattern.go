@@ -36,6 +36,7 @@ type node struct {
 	re      *regexp.Regexp   // kindRegex
 	name    string           // kindCapture: the variable
 	src     string           // placeholder kinds: the placeholder, for display
+	ordered bool             // kindArray: written with {{ordered}} first
 }
 
 // display is how n shows before it is matched: placeholders as written.
@@ -53,8 +54,11 @@ func (n *node) display() any {
 		return out
 	case kindArray, kindContains:
 		out := make([]any, 0, len(n.elems)+1)
-		if n.kind == kindContains {
+		switch {
+		case n.kind == kindContains:
 			out = append(out, containsMark)
+		case n.ordered:
+			out = append(out, orderedMark)
 		}
 		for _, e := range n.elems {
 			out = append(out, e.display())
@@ -64,7 +68,10 @@ func (n *node) display() any {
 	return n.src
 }
 
-const containsMark = "{{contains}}"
+const (
+	containsMark = "{{contains}}"
+	orderedMark  = "{{ordered}}"
+)
 
 // parser builds the node tree of an expected document.
 type parser struct {
@@ -113,6 +120,10 @@ func (p *parser) parse(r gjson.Result, path string, literal bool) (*node, error)
 				n.kind = kindContains
 				continue
 			}
+			if i == 0 && !literal && v.Type == gjson.String && isPlaceholder(v.Str, "ordered") {
+				n.ordered = true
+				continue
+			}
 			c, err := p.parse(v, joinIndex(path, i), literal)
 			if err != nil {
 				return nil, err
@@ -148,8 +159,8 @@ func (p *parser) parseString(s, path string) (*node, error) {
 		return &node{kind: kindType, typ: typ, src: "{{" + word + "}}"}, nil
 	case "absent":
 		return &node{kind: kindAbsent, src: "{{absent}}"}, nil
-	case "contains": // the first element of an array is handled by parse
-		return nil, wrapAt(path, fmt.Errorf("%w {{contains}}: it must be the first element of an array", ErrPlaceholder))
+	case "contains", "ordered": // the first element of an array is handled by parse
+		return nil, wrapAt(path, fmt.Errorf("%w {{%s}}: it must be the first element of an array", ErrPlaceholder, word))
 	}
 	if expr, ok := strings.CutPrefix(strings.TrimLeft(inner, " \t"), "regex:"); ok {
 		re, err := regexp.Compile(expr)

@@ -30,7 +30,7 @@ var ErrUnbound = errors.New("unbound variable")
 
 // ErrPlaceholder is wrapped by the errors of [Match] for a placeholder that
 // cannot be used as written: a bad regex or variable name, {{absent}} outside
-// an object, {{contains}} anywhere but first in an array, a capture without
+// an object, {{contains}} or {{ordered}} anywhere but first in an array, a capture without
 // Vars.
 var ErrPlaceholder = errors.New("invalid placeholder")
 
@@ -44,6 +44,7 @@ var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.\-]*$`)
 var keywords = map[string]bool{
 	"any": true, "string": true, "number": true, "bool": true,
 	"array": true, "object": true, "absent": true, "contains": true,
+	"ordered": true,
 }
 
 // Expand replaces each {{name}} reference in text by the text of the bound
