@@ -55,7 +55,7 @@ gotest:
 
 ## lint: the spec, with an independent OpenAPI linter
 lint: npmdeps
-	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml --config spec/redocly.yaml
+	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml spec/driver.yaml --config spec/redocly.yaml
 
 ## interop: the real CometD (long-polling, WebSocket; in Node and in headless Chromium) and Faye clients against bin/gwsmock
 interop: build npmdeps chromium
