@@ -1,10 +1,12 @@
 package specvalidate
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gwsmock/gwsmock/spec"
 )
 
@@ -39,6 +41,41 @@ func TestDescribeFollowsTheClosestOneOfBranch(t *testing.T) {
 			}
 			if got := Describe(err); !strings.Contains(got, tt.want) {
 				t.Fatalf("Describe = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDescribeSkipsBranchesOfAnotherMessageType: a message that names its
+// type is judged by that type's branch, even when another branch's failure
+// looks closer (it only misses one field, or only its type differs).
+func TestDescribeSkipsBranchesOfAnotherMessageType(t *testing.T) {
+	one := func(v string) *openapi3.SchemaRef {
+		return openapi3.NewStringSchema().WithEnum(v).NewRef()
+	}
+	a := openapi3.NewObjectSchema().WithProperty("type", one("A").Value).WithProperty("x", openapi3.NewStringSchema()).WithProperty("z", openapi3.NewStringSchema())
+	a.Required = []string{"type", "x", "z"}
+	b := openapi3.NewObjectSchema().WithProperty("type", one("B").Value).WithProperty("y", openapi3.NewStringSchema())
+	b.Required = []string{"type", "y"}
+	schema := openapi3.NewOneOfSchema(a, b)
+	tests := []struct {
+		name, value, want string
+	}{
+		{"type A misses x", `{"type":"A","y":"1","z":"2"}`, `"x"`},
+		{"type B misses y", `{"type":"B","x":"1","z":"2"}`, `"y"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v any
+			if err := json.Unmarshal([]byte(tt.value), &v); err != nil {
+				t.Fatal(err)
+			}
+			err := schema.VisitJSON(v, openapi3.MultiErrors())
+			if err == nil {
+				t.Fatal("valid")
+			}
+			if got := Describe(err); !strings.Contains(got, tt.want) {
+				t.Fatalf("Describe = %q, want it to name %s", got, tt.want)
 			}
 		})
 	}

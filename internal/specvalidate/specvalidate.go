@@ -182,7 +182,8 @@ func deepest(se *openapi3.SchemaError) *openapi3.SchemaError {
 }
 
 // closestBranch picks, among the failures of the branches of a oneOf
-// without discriminator, the one to report: a branch whose required
+// without discriminator, the one to report: never a branch that fixes a
+// top-level field (the message type) to another value, then a branch whose required
 // properties the value has, then the failure deepest in the value (the
 // branch got furthest), then a failure that is not a missing property.
 // When every branch only misses a property at the top, it names them all:
@@ -209,6 +210,9 @@ func closestBranch(branches openapi3.MultiError) *openapi3.SchemaError {
 		}
 		b = deepest(b)
 		ptr := b.JSONPointer()
+		// A top-level field fixed to one value and given another (the
+		// message type) rules the branch out, however the error is nested.
+		ruledOut := b.SchemaField == "enum" && len(ptr) == 1 && b.Schema != nil && len(b.Schema.Enum) == 1
 		isMissing := b.SchemaField == "required"
 		if isMissing && len(ptr) == 1 {
 			missing = append(missing, ptr[0])
@@ -221,6 +225,9 @@ func closestBranch(branches openapi3.MultiError) *openapi3.SchemaError {
 		}
 		if hasRequired {
 			score += 1000
+		}
+		if ruledOut {
+			score -= 2000
 		}
 		if score > bestScore {
 			best, bestScore = b, score
