@@ -41,6 +41,7 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -70,8 +71,8 @@ const MockTag = "@mock"
 // with migrationNote.
 const retiredControlTag = "@control"
 
-// migrationNote says what replaced @control (docs/writing-scenarios.md,
-// "Migrating from @control").
+// migrationNote says what replaced @control
+// (docs/verifying-an-implementation.md, "What @mock means").
 const migrationNote = "@control was retired: driver scenarios need no tag; gwsmock's own policy is @mock (use `not @mock` for what --without-control left)"
 
 // isMock reports whether a scenario with these tags is a @mock scenario.
@@ -104,6 +105,14 @@ type Options struct {
 	// DriverOnly leaves out the @mock scenarios, for a target without
 	// gwsmock's own control API: only the driver contract is used.
 	DriverOnly bool
+	// Driver is the base URL of the driver (the driver contract,
+	// docs/control-api.md C1.1) when it is not the target's own
+	// /control/v1: its paths /control/v1/... are appended to it. DriverCmd
+	// is a command that carries each action instead (its protocol:
+	// docs/verifying-an-implementation.md).
+	// Either leaves out the @mock scenarios, which need gwsmock's own
+	// control API.
+	Driver, DriverCmd string
 	// WithoutControl is the former name of DriverOnly.
 	//
 	// Deprecated: use DriverOnly.
@@ -261,6 +270,18 @@ func (o Options) validate() (Options, error) {
 	if slices.Contains(tags.tags, retiredControlTag) {
 		return o, usage("--tags %q: %s", o.Tags, migrationNote)
 	}
+	switch {
+	case o.Driver != "" && o.DriverCmd != "":
+		return o, usage("--driver and --driver-cmd: give one driver")
+	case o.Driver != "":
+		o.Driver = strings.TrimSuffix(o.Driver, "/")
+		if u, err := url.Parse(o.Driver); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return o, usage("--driver %q: want the driver's http:// or https:// base URL (its paths /control/v1/... are appended)", o.Driver)
+		}
+		tags.withoutMock = "--driver"
+	case o.DriverCmd != "":
+		tags.withoutMock = "--driver-cmd"
+	}
 	if o.DriverOnly || o.WithoutControl {
 		tags.withoutMock = "--driver-only"
 	}
@@ -301,11 +322,13 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*step
 	if err != nil {
 		return nil, err
 	}
-	if err := preflight(ctx, &http.Client{Transport: tr}, o, n); err != nil {
+	driver := newDriver(o, tr)
+	if err := preflight(ctx, &http.Client{Transport: tr}, o, n, driver); err != nil {
 		return nil, err
 	}
 	return &steps.Config{
-		Users: o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
+		Driver: driver,
+		Users:  o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
 		Contract: contract, ControlToken: o.ControlToken,
 		NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
 		HTTP: tr,

@@ -100,16 +100,25 @@ func stepText(st *messages.PickleStep) string {
 
 // preflight checks, before any scenario, that each target can be used:
 // it answers as a GWS API, every user the scenarios name logs in, and the
-// control API answers when they need it. It learns the user ids the
+// control API (or the driver, when the run has one of its own) answers when
+// they need it. It learns the user ids the
 // mapping leaves out from the first target. Its error is a *UsageError
 // for a mistake in the options (a wrong URL, password or token); any
 // other error says why the target cannot be used.
-func preflight(ctx context.Context, hc *http.Client, o Options, n needs) error {
+func preflight(ctx context.Context, hc *http.Client, o Options, n needs, driver steps.Driver) error {
 	for i, target := range o.Targets {
 		if err := checkAPI(ctx, hc, target); err != nil {
 			return err
 		}
-		if n.control {
+		if n.control && driver != nil {
+			flag := "--driver " + o.Driver
+			if o.DriverCmd != "" {
+				flag = fmt.Sprintf("--driver-cmd %q", o.DriverCmd)
+			}
+			if err := checkDriver(ctx, driver, target, flag); err != nil {
+				return err
+			}
+		} else if n.control {
 			if err := checkControl(ctx, hc, target, o.ControlToken); err != nil {
 				return err
 			}

@@ -37,6 +37,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		tags             = fs.String("tags", "", "run the scenarios this Cucumber tag `expression` selects: @auth, \"@auth or @listing\", \"not @mock and not (@slow or @wip)\"")
 		driverOnly       = fs.Bool("driver-only", false, "leave out the @mock scenarios (gwsmock's own policy and control API): for a target that has only the driver contract")
 		withoutControl   = fs.Bool("without-control", false, "deprecated: the former name of --driver-only")
+		driver           = fs.String("driver", "", "base `URL` of the driver (the driver contract of docs/control-api.md) when it is not the target's own /control/v1; leaves out the @mock scenarios")
+		driverCmd        = fs.String("driver-cmd", "", "`command` that carries each driver action: run with sh -c, one JSON action on stdin, one JSON answer on stdout (docs/verifying-an-implementation.md); leaves out the @mock scenarios")
 		dryRun           = fs.Bool("dry-run", false, "check the feature files without a target (Gherkin, every step in the vocabulary, every {{variable}} bound) and exit: 0 no problem, 1 problems, one line each")
 		concurrency      = fs.Int("concurrency", 0, "scenarios run at once; at most the number of targets (default: the number of targets)")
 		controlToken     = fs.String("control-token", "", "bearer `token` of the target's test-control API")
@@ -65,7 +67,9 @@ URL that is not the target's base URL, a wrong password or control token).
 Driver scenarios (no tag) use the Interactions API and the driver contract
 (docs/control-api.md): the runner cleans up after each one. Scenarios tagged
 @mock test gwsmock's own policy and control API and reset the target before
-they run; --driver-only leaves them out. A target runs one scenario at a time.
+they run; --driver-only leaves them out. The driver is the target's own
+/control/v1 unless --driver or --driver-cmd names another (then the @mock
+scenarios are left out too). A target runs one scenario at a time.
 "gwsmock steps" lists the step vocabulary for writing scenarios.
 
 Flags:
@@ -117,6 +121,7 @@ Flags:
 	}
 	o := conformance.Options{
 		Targets: targets, Tags: *tags, DriverOnly: *driverOnly || *withoutControl, Formats: formats,
+		Driver: *driver, DriverCmd: *driverCmd,
 		Output: stdout, Log: stderr, Concurrency: *concurrency, Randomize: *random,
 		ControlToken: *controlToken, NotifyTimeout: *notifyTimeout, QuietWait: *quietWait,
 		Transport: *transport, NoColors: *noColor || !isTerminal(stdout),
