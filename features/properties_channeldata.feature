@@ -1,4 +1,4 @@
-@control @properties
+@properties
 Feature: Properties and channel data
   UpdateProperties merges its parameter properties, a JSON Merge Patch
   (RFC 7386), into the interaction's userData: nested objects merge, null
