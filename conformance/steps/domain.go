@@ -87,7 +87,7 @@ func anySlice(ss []string) []any {
 // sampleData is the channel data of interactions the domain steps create.
 var sampleData = map[string]string{
 	"email":    `{"subject": "Order 1042 arrived damaged", "from": "jane.doe@example.com", "to": "support@example.com", "body": "The box was crushed."}`,
-	"chat":     `{"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]}`,
+	"chat":     `{"nickname": "Jane", "text": "Hello, my parcel never arrived."}`,
 	"workitem": `{"caseNumber": "CASE-77"}`,
 }
 
@@ -352,9 +352,10 @@ func exampleText(tail string, args []string) string {
 	})
 }
 
-func opSteps() []*Def {
+// opSteps returns the two steps of each operation of ops.
+func opSteps(ops []opDef) []*Def {
 	var out []*Def
-	for _, op := range opDefs {
+	for _, op := range ops {
 		op := op
 		tail := exampleText(op.does, op.args)
 		if op.example != "" {
@@ -845,7 +846,7 @@ func domainDefs() []*Def {
 			},
 		},
 	}
-	return append(defs, opSteps()...)
+	return append(defs, opSteps(opDefs)...)
 }
 
 // offeredOneOf waits for the first of the users to receive a message on
