@@ -10,7 +10,7 @@ Feature: Conference
 
   Background:
     Given alice, bob, carol and dave are listening
-    And a chat is routed to alice
+    And an email is routed to alice
     And alice accepts it
     And alice is notified that it is Processing
 
@@ -39,10 +39,10 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When carol accepts it
     Then carol is notified that it is Processing with capabilities UpdateProperties and EndConference
-    And alice is notified that the participants are now alice as Owner and carol as Member with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
     And no one else is notified
     And carol sees it as Processing with capabilities UpdateProperties and EndConference
-    And alice sees it as Processing with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And alice sees it as Processing with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
 
   Scenario: The invitee rejects and the owner is alone again
     Given alice invites carol to a conference on it
@@ -50,7 +50,7 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When carol rejects it
     Then carol is notified that she rejected it
-    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
     And carol no longer has it among her interactions
 
@@ -60,7 +60,7 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When its offer is revoked
     Then carol is notified that it is Revoked
-    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
     And carol no longer has it among her interactions
 
@@ -73,7 +73,7 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as Member
     When carol leaves the conference
     Then carol is notified that it is LeftConference
-    And alice is notified that carol left the conference with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that carol left the conference with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
     And carol no longer has it among her interactions
     And alice sees it as Processing
@@ -149,7 +149,7 @@ Feature: Conference
     And carol is notified that the participants are now alice as Owner, carol as Member and dave as Member
     When alice leaves the conference
     Then alice is notified that it is LeftConference
-    And carol is notified that alice left the conference with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And carol is notified that alice left the conference with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
     And dave is notified that alice left the conference with capabilities UpdateProperties and EndConference
     And no one else is notified
     When carol sends GET /api/v2/interactions/{{it}}
@@ -207,7 +207,7 @@ Feature: Conference
 
     Examples:
       | what                            |
-      | place it in queue chat-inbound  |
+      | place it in queue email-inbound |
       | place it in workbin alice-workbin |
       | transfer it to bob              |
 

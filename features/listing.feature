@@ -147,7 +147,7 @@ Feature: Listing and reading interactions
           "channel": "chat",
           "state": "Invited",
           "capabilities": ["{{contains}}", "Accept", "Reject"],
-          "chat_object": {"nickname": "Jane", "transcript": [{"from": "Jane", "text": "Hello, my parcel never arrived."}]},
+          "chat_object": {"nickname": "Jane", "transcript": ["{{contains}}", {"from": {"nickname": "Jane", "type": "Client"}, "text": "Hello, my parcel never arrived."}]},
           "email_object": "{{absent}}",
           "uri": "{{it.uri}}",
           "path": "/interactions/{{it}}"

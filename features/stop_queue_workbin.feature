@@ -168,6 +168,12 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       """
     And dave's notification carries the referenceId of his last request
     And no one else is notified
+    # a @mock scenario is not cleaned up after: take both out of the shared workbin
+    When control sends POST /control/v1/interactions/{{first}}/stop
+    Then the response status is 200
+    When control sends POST /control/v1/interactions/{{it}}/stop
+    Then the response status is 200
+    And no one else is notified
 
   Scenario: An empty workbin sends no message
     When bob asks for the content of workbin bob-workbin
