@@ -7,12 +7,23 @@
 // names the scenario, the step, the JSON path, expected and actual, and
 // shows a unified diff of canonical JSON.
 //
+// # Two kinds of scenario
+//
+// Driver scenarios (no tag) use only the Interactions API and the driver
+// contract (docs/control-api.md C1.1): they set up what they need and,
+// after they end (also after a failure), the runner cleans up: it stops
+// every interaction they created through the driver and restores their
+// users' readiness and contact-center sessions. They never need a reset.
+// Scenarios tagged @mock test gwsmock's own policy or control API (see
+// docs/behavior.md B8.2): the runner resets the target
+// (POST /control/v1/reset) before each of them. The tag @control is
+// retired: --tags naming it is refused with a note on what replaced it.
+//
 // # Isolation
 //
-// Scenarios tagged @control reset their target (POST /control/v1/reset)
-// before they start, and every scenario assumes that nobody else uses the
-// target while it runs: routing picks agents by their load, so two
-// scenarios on one target would see each other's interactions. Hence a
+// Every scenario assumes that nobody else uses its users while it runs:
+// routing picks agents by their load, so two scenarios with the same
+// agents on one target would see each other's interactions. Hence a
 // target runs one scenario at a time. To run scenarios in parallel, give
 // several targets (independent instances, e.g. several `gwsmock serve`):
 // each scenario leases one for its duration, and Concurrency defaults to
@@ -30,6 +41,7 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -51,8 +63,26 @@ const (
 	StatusUsage  = 2 // the options are wrong
 )
 
-// ControlTag marks the scenarios that need the test-control API.
-const ControlTag = "@control"
+// MockTag marks the scenarios of gwsmock's own policy and control API
+// beyond the driver contract.
+const MockTag = "@mock"
+
+// retiredControlTag is the tag @mock replaced; --tags naming it is refused
+// with migrationNote.
+const retiredControlTag = "@control"
+
+// migrationNote says what replaced @control
+// (docs/verifying-an-implementation.md, "What @mock means").
+const migrationNote = "@control was retired: driver scenarios need no tag; gwsmock's own policy is @mock (use `not @mock` for what --without-control left)"
+
+// isMock reports whether a scenario with these tags is a @mock scenario.
+//
+// Transition: the feature files are still being retagged, so a scenario
+// tagged @control counts as @mock until no feature file carries @control;
+// then remove the second test.
+func isMock(tags []string) bool {
+	return slices.Contains(tags, MockTag) || slices.Contains(tags, retiredControlTag)
+}
 
 // Options configure a run. Targets is required.
 type Options struct {
@@ -67,12 +97,25 @@ type Options struct {
 	// the embedded suite, features.FS.
 	Features fs.FS
 	// Tags selects scenarios with a Cucumber tag expression: "@auth",
-	// "@auth or @listing", "@control and not (@slow or @wip)". godog's
-	// older form ("@auth,@listing" for or, "@control && ~@slow" for and,
-	// not) is rewritten into it.
+	// "@auth or @listing", "@mock and not (@slow or @wip)". godog's
+	// older form ("@auth,@listing" for or, "@mock && ~@slow" for and,
+	// not) is rewritten into it. An expression naming the retired tag
+	// @control is refused.
 	Tags string
-	// WithoutControl leaves out the scenarios tagged @control, for targets
-	// without the test-control API.
+	// DriverOnly leaves out the @mock scenarios, for a target without
+	// gwsmock's own control API: only the driver contract is used.
+	DriverOnly bool
+	// Driver is the base URL of the driver (the driver contract,
+	// docs/control-api.md C1.1) when it is not the target's own
+	// /control/v1: its paths /control/v1/... are appended to it. DriverCmd
+	// is a command that carries each action instead (its protocol:
+	// docs/verifying-an-implementation.md).
+	// Either leaves out the @mock scenarios, which need gwsmock's own
+	// control API.
+	Driver, DriverCmd string
+	// WithoutControl is the former name of DriverOnly.
+	//
+	// Deprecated: use DriverOnly.
 	WithoutControl bool
 	// Formats are the reports to write: pretty, progress, junit, html,
 	// cucumber, events (see Formats); "name:FILE" writes that format to a
@@ -105,7 +148,7 @@ type Options struct {
 	// spec/openapi.yaml and spec/control.yaml.
 	API, Control *openapi3.T
 
-	tags           tagExpr // Tags and WithoutControl, parsed by validate
+	tags           tagExpr // Tags and DriverOnly, parsed by validate
 	defaultMapping bool    // Mapping was nil: the default users
 }
 
@@ -156,9 +199,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{Status: StatusUsage}, err
 	}
-	filter, _, err := o.tags.selectScenarios(files)
+	filter, n, err := o.tags.selectScenarios(files)
 	if err != nil {
 		return Result{Status: StatusUsage}, err
+	}
+	if note := o.tags.leftOut(files, n); note != "" {
+		defer fmt.Fprintln(o.Log, note)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
@@ -176,7 +222,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 // validate checks o and returns it with the defaults filled in: Targets
 // without a trailing slash, Concurrency, Formats, Features, Mapping (a copy
 // of its own, which learning ids may change), Output and Log, and the
-// parsed Tags and WithoutControl. Its error is a *UsageError.
+// parsed Tags and DriverOnly. Its error is a *UsageError.
 func (o Options) validate() (Options, error) {
 	if len(o.Targets) == 0 {
 		return o, usage("no target: give the base URL of the implementation to test")
@@ -221,7 +267,24 @@ func (o Options) validate() (Options, error) {
 	if err != nil {
 		return o, usage("--tags: %v", err)
 	}
-	tags.withoutControl = o.WithoutControl
+	if slices.Contains(tags.tags, retiredControlTag) {
+		return o, usage("--tags %q: %s", o.Tags, migrationNote)
+	}
+	switch {
+	case o.Driver != "" && o.DriverCmd != "":
+		return o, usage("--driver and --driver-cmd: give one driver")
+	case o.Driver != "":
+		o.Driver = strings.TrimSuffix(o.Driver, "/")
+		if u, err := url.Parse(o.Driver); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return o, usage("--driver %q: want the driver's http:// or https:// base URL (its paths /control/v1/... are appended)", o.Driver)
+		}
+		tags.withoutMock = "--driver"
+	case o.DriverCmd != "":
+		tags.withoutMock = "--driver-cmd"
+	}
+	if o.DriverOnly || o.WithoutControl {
+		tags.withoutMock = "--driver-only"
+	}
 	o.tags = tags
 	mapping := DefaultMapping()
 	o.defaultMapping = o.Mapping == nil
@@ -259,11 +322,13 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*step
 	if err != nil {
 		return nil, err
 	}
-	if err := preflight(ctx, &http.Client{Transport: tr}, o, n); err != nil {
+	driver := newDriver(o, tr)
+	if err := preflight(ctx, &http.Client{Transport: tr}, o, n, driver); err != nil {
 		return nil, err
 	}
 	return &steps.Config{
-		Users: o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
+		Driver: driver,
+		Users:  o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
 		Contract: contract, ControlToken: o.ControlToken,
 		NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
 		HTTP: tr,
@@ -284,6 +349,7 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []feature
 		pool <- t
 	}
 	rec := newRecorder(files, out.writers)
+	words := userWords(cfg.Users)
 	suite := godog.TestSuite{
 		Name: "gwsmock conformance",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
@@ -296,11 +362,12 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []feature
 				case <-ctx.Done():
 					return ctx, ctx.Err()
 				}
-				w.Begin(lease, s.Name, s.Uri)
-				if hasTag(s, ControlTag) {
-					if err := w.Reset(ctx); err != nil {
-						return ctx, err
-					}
+				sc := steps.Scenario{Name: s.Name, URI: s.Uri, Mock: isMock(pickleTags(s)), Users: namedUsers(s, words)}
+				if err := w.Begin(ctx, lease, sc); err != nil {
+					return ctx, err
+				}
+				if sc.Mock {
+					return ctx, w.Reset(ctx)
 				}
 				return ctx, nil
 			}
@@ -351,13 +418,4 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []feature
 		res.Status = StatusFailed
 	}
 	return res, nil
-}
-
-func hasTag(s *godog.Scenario, tag string) bool {
-	for _, t := range s.Tags {
-		if t.Name == tag {
-			return true
-		}
-	}
-	return false
 }

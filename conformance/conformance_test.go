@@ -31,7 +31,7 @@ var meFeature = fstest.MapFS{
       {"statusCode": 0, "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}", "roles": ["agent"]}}
       """
 
-  @control
+  @mock
   Scenario: A reset target has nothing for alice
     When control sends GET /control/v1/health
     Then the response status is 200
@@ -160,10 +160,11 @@ func TestWithoutControlAndTags(t *testing.T) {
 		scenarios int
 	}{
 		{"all", conformance.Options{}, 2},
-		{"without control", conformance.Options{WithoutControl: true}, 1},
-		{"only control", conformance.Options{Tags: "@control"}, 1},
-		{"not control", conformance.Options{Tags: "not @control"}, 1},
-		{"godog's negation", conformance.Options{Tags: "~@control"}, 1},
+		{"driver only", conformance.Options{DriverOnly: true}, 1},
+		{"without control, the deprecated name of driver only", conformance.Options{WithoutControl: true}, 1},
+		{"only mock", conformance.Options{Tags: "@mock"}, 1},
+		{"not mock", conformance.Options{Tags: "not @mock"}, 1},
+		{"godog's negation", conformance.Options{Tags: "~@mock"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,7 +267,10 @@ func TestNothingToRun(t *testing.T) {
 	}{
 		{"an empty directory", fstest.MapFS{}, conformance.Options{}, "no .feature file"},
 		{"no scenario", fstest.MapFS{"x.feature": {Data: []byte("Feature: Empty\n")}}, conformance.Options{}, "no scenario"},
-		{"only control, without control", meFeature, conformance.Options{Tags: "@control", WithoutControl: true}, "which --without-control leaves out"},
+		{"only mock, driver only", meFeature, conformance.Options{Tags: "@mock", DriverOnly: true}, "selects only scenarios tagged @mock, which --driver-only leaves out"},
+		{"the retired @control", meFeature, conformance.Options{Tags: "@control"}, "@control was retired: driver scenarios need no tag; gwsmock's own policy is @mock (use `not @mock` for what --without-control left)"},
+		{"the retired @control, negated", meFeature, conformance.Options{Tags: "not @control"}, "@control was retired"},
+		{"the retired @control, godog's form", meFeature, conformance.Options{Tags: "@auth,~@control"}, "@control was retired"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,7 +68,7 @@ func Check(fsys fs.FS, m *Mapping) CheckResult {
 		res.Problems = append(res.Problems, stepless(Origin(fsys, f.uri), f)...)
 		for _, p := range f.pickles {
 			res.Scenarios++
-			c := checker{file: Origin(fsys, f.uri), bound: initialVars(m)}
+			c := checker{file: Origin(fsys, f.uri), bound: initialVars(m), mock: isMock(pickleTags(p))}
 			for _, st := range shapes[p.Id].steps {
 				for _, problem := range c.step(st) {
 					if !seen[problem] {
@@ -157,11 +157,13 @@ func initialVars(m *Mapping) jsonmatch.Vars {
 type checker struct {
 	file  string
 	bound jsonmatch.Vars
+	mock  bool // the scenario is tagged @mock: the whole control API
 }
 
 var (
-	reference = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}`)
-	capture   = regexp.MustCompile(`\{\{\s*capture:([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}`)
+	controlSend = regexp.MustCompile(`^control sends ([A-Z]+) (\S+)`)
+	reference   = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}`)
+	capture     = regexp.MustCompile(`\{\{\s*capture:([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}`)
 )
 
 // step checks one step of the scenario and binds what it binds.
@@ -203,6 +205,9 @@ func (c *checker) step(st stepOutcome) []string {
 // call checks the variables of one generic step and binds what it binds.
 func (c *checker) call(at string, call steps.Call) []string {
 	var problems []string
+	if m := controlSend.FindStringSubmatch(call.Text); m != nil && !c.mock && !steps.InDriverContract(m[1], m[2]) {
+		problems = append(problems, fmt.Sprintf("%s: %s %s is not in the driver contract: tag the scenario @mock", at, m[1], m[2]))
+	}
 	for _, m := range reference.FindAllStringSubmatch(call.Text+"\n"+call.Doc, -1) {
 		name := m[1]
 		if _, err := jsonmatch.Expand(m[0], c.bound); !errors.Is(err, jsonmatch.ErrUnbound) {

@@ -58,7 +58,19 @@ func TestCheck(t *testing.T) {
 			nil,
 		},
 		{
-			"a variable a domain step binds", "Feature: F\n  @control\n  Scenario: S\n    Given an email is routed to alice\n    When alice sends GET /api/v2/interactions/{{it}}\n",
+			"a variable a domain step binds", "Feature: F\n  Scenario: S\n    Given an email is routed to alice\n    When alice sends GET /api/v2/interactions/{{it}}\n",
+			nil,
+		},
+		{
+			"a control request outside the driver contract", "Feature: F\n  Scenario: S\n    When control sends GET /control/v1/journal\n",
+			[]string{"f.feature:3: GET /control/v1/journal is not in the driver contract: tag the scenario @mock"},
+		},
+		{
+			"a control request outside the driver contract, in a @mock scenario", "Feature: F\n  @mock\n  Scenario: S\n    When control sends GET /control/v1/journal\n",
+			nil,
+		},
+		{
+			"control requests of the driver contract", "Feature: F\n  Scenario: S\n    Given an email arrives\n    When control sends POST /control/v1/interactions/{{it}}/stop\n    And control sends GET /control/v1/health\n",
 			nil,
 		},
 		{

@@ -26,33 +26,27 @@ type needs struct {
 
 // needsOf reads the selected scenarios: a user is needed when a step, its
 // docstring or its table names it; the control API when a scenario is
-// tagged @control or a step's actor is control.
+// tagged @mock or a step's actor is control.
 func needsOf(files []featureFile, match func([]string) bool, users map[string]steps.User) needs {
 	var n needs
 	named := map[string]bool{}
-	words := map[string]*regexp.Regexp{}
-	for name := range users {
-		words[name] = regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
-	}
+	words := userWords(users)
 	for _, f := range files {
 		for _, p := range f.pickles {
 			tags := pickleTags(p)
 			if !match(tags) {
 				continue
 			}
-			if slices.Contains(tags, ControlTag) {
+			if isMock(tags) {
 				n.control = true
 			}
 			for _, st := range p.Steps {
-				text := stepText(st)
 				if strings.HasPrefix(st.Text, "control ") {
 					n.control = true
 				}
-				for name, re := range words {
-					if !named[name] && re.MatchString(text) {
-						named[name] = true
-					}
-				}
+			}
+			for _, name := range namedUsers(p, words) {
+				named[name] = true
 			}
 		}
 	}
@@ -61,6 +55,29 @@ func needsOf(files []featureFile, match func([]string) bool, users map[string]st
 	}
 	slices.Sort(n.users)
 	return n
+}
+
+// userWords are the patterns that find the scenario users in a step's
+// text, by user.
+func userWords(users map[string]steps.User) map[string]*regexp.Regexp {
+	words := map[string]*regexp.Regexp{}
+	for name := range users {
+		words[name] = regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+	}
+	return words
+}
+
+// namedUsers are the scenario users a scenario's steps, docstrings or
+// tables name, sorted.
+func namedUsers(p *messages.Pickle, words map[string]*regexp.Regexp) []string {
+	var out []string
+	for name, re := range words {
+		if slices.ContainsFunc(p.Steps, func(st *messages.PickleStep) bool { return re.MatchString(stepText(st)) }) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // stepText is a step's text with its docstring and table.
@@ -83,16 +100,25 @@ func stepText(st *messages.PickleStep) string {
 
 // preflight checks, before any scenario, that each target can be used:
 // it answers as a GWS API, every user the scenarios name logs in, and the
-// control API answers when they need it. It learns the user ids the
+// control API (or the driver, when the run has one of its own) answers when
+// they need it. It learns the user ids the
 // mapping leaves out from the first target. Its error is a *UsageError
 // for a mistake in the options (a wrong URL, password or token); any
 // other error says why the target cannot be used.
-func preflight(ctx context.Context, hc *http.Client, o Options, n needs) error {
+func preflight(ctx context.Context, hc *http.Client, o Options, n needs, driver steps.Driver) error {
 	for i, target := range o.Targets {
 		if err := checkAPI(ctx, hc, target); err != nil {
 			return err
 		}
-		if n.control {
+		if n.control && driver != nil {
+			flag := "--driver " + o.Driver
+			if o.DriverCmd != "" {
+				flag = fmt.Sprintf("--driver-cmd %q", o.DriverCmd)
+			}
+			if err := checkDriver(ctx, driver, target, flag); err != nil {
+				return err
+			}
+		} else if n.control {
 			if err := checkControl(ctx, hc, target, o.ControlToken); err != nil {
 				return err
 			}
@@ -214,11 +240,11 @@ func checkControl(ctx context.Context, hc *http.Client, target, token string) er
 	case a.status == 200:
 		return nil
 	case a.status == 401 && token == "":
-		return usage("the control API of %s wants a token (%s): give it with --control-token, or leave out the @control scenarios with --without-control", target, a.line)
+		return usage("the control API of %s wants a token (%s): give it with --control-token, or leave out the @mock scenarios with --driver-only", target, a.line)
 	case a.status == 401 || a.status == 403:
 		return usage("the control API of %s refused --control-token (%s)", target, a.line)
 	case a.status == 404 || a.ctype == "text/html":
-		return usage("%s has no control API (%s): the @control scenarios need it; leave them out with --without-control", target, a.line)
+		return usage("%s has no control API (%s): the @mock scenarios and the driver scenarios need it; give the driver with --driver or --driver-cmd, and leave out the @mock scenarios with --driver-only", target, a.line)
 	}
 	return fmt.Errorf("the control API of %s cannot be used: %s", target, a.line)
 }

@@ -164,7 +164,7 @@ func TestPreflight(t *testing.T) {
 		{
 			name:   "no control API",
 			target: gws{users: aliceOnly, noControl: true}.start, wantStatus: conformance.StatusUsage,
-			want: "has no control API (GET /control/v1/health answered 404 Not Found (text/plain)): the @control scenarios need it; leave them out with --without-control",
+			want: "has no control API (GET /control/v1/health answered 404 Not Found (text/plain)): the @mock scenarios and the driver scenarios need it; give the driver with --driver or --driver-cmd, and leave out the @mock scenarios with --driver-only",
 		},
 		{
 			name:   "no control API, and no scenario needs it",

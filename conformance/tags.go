@@ -18,13 +18,14 @@ type tagExpr struct {
 	text string // as given; "" selects every scenario
 	eval tagexpressions.Evaluatable
 	tags []string // the tags it names
-	// withoutControl leaves out the scenarios tagged @control as well.
-	withoutControl bool
+	// withoutMock, when set, is the flag that leaves out the @mock
+	// scenarios as well (--driver-only, --driver, --driver-cmd).
+	withoutMock string
 }
 
 // match reports whether a scenario with these tags is selected.
 func (e tagExpr) match(tags []string) bool {
-	if e.withoutControl && slices.Contains(tags, ControlTag) {
+	if e.withoutMock != "" && isMock(tags) {
 		return false
 	}
 	return e.eval == nil || e.eval.Evaluate(tags)
@@ -79,10 +80,39 @@ func (e tagExpr) selectScenarios(files []featureFile) (filter string, n int, err
 	if len(unknown) > 0 {
 		return "", 0, usage("--tags %q: no scenario has the tag %s", e.text, strings.Join(unknown, ", "))
 	}
-	if e.withoutControl && (tagExpr{text: e.text, eval: e.eval}).selects(sets) {
-		return "", 0, usage("--tags %q selects only scenarios tagged @control, which --without-control leaves out", e.text)
+	if e.withoutMock != "" && (tagExpr{text: e.text, eval: e.eval}).selects(sets) {
+		return "", 0, usage("--tags %q selects only scenarios tagged @mock, which %s leaves out", e.text, e.withoutMock)
 	}
 	return "", 0, usage("--tags %q selects none of the %d scenarios", e.text, len(sets))
+}
+
+// leftOut says how many scenarios of files a run that selects n of them
+// leaves out, and why, so that nobody reads a partial run as conformance;
+// "" when it runs them all.
+func (e tagExpr) leftOut(files []featureFile, n int) string {
+	total := scenarioCount(files)
+	if n >= total {
+		return ""
+	}
+	mocks := 0
+	if e.withoutMock != "" {
+		all := tagExpr{text: e.text, eval: e.eval}
+		for _, f := range files {
+			for _, p := range f.pickles {
+				if tags := pickleTags(p); isMock(tags) && all.match(tags) {
+					mocks++
+				}
+			}
+		}
+	}
+	var why []string
+	if mocks > 0 {
+		why = append(why, fmt.Sprintf("@mock needs gwsmock's own control API (%d scenarios, left out by %s)", mocks, e.withoutMock))
+	}
+	if other := total - n - mocks; other > 0 {
+		why = append(why, fmt.Sprintf("--tags %q does not select %d", e.text, other))
+	}
+	return fmt.Sprintf("left out %d of %d scenarios: %s; this run is not the whole suite", total-n, total, strings.Join(why, "; "))
 }
 
 // selects reports whether e selects one of the tag sets.

@@ -121,7 +121,6 @@ Feature: Authentication and roles
       {"statusCode": 0, "uris": "{{array}}"}
       """
 
-  @control
   Scenario: The admin role may not operate on interactions
     Given alice is listening
     And an email is routed to alice
@@ -147,7 +146,6 @@ Feature: Authentication and roles
     And alice is not notified
     And alice sees it as Invited
 
-  @control
   Scenario: The admin role reads one interaction as a non-party
     Given alice is listening
     And an email is routed to alice

@@ -1,15 +1,17 @@
-@control @channels
+@channels
 Feature: Readiness per channel
   GET /me/channels tells on which channels the agent is Ready, one channel
   object per channel ({"channel", "userState": {"state", "displayName"}});
   POST /me/channels/{channel} with Ready or NotReady changes it and
   notifies the agent on /v2/me/channels, with the request's referenceId.
-  Fixture users start Ready on their channels.
+  The scenarios make the agents Ready first (the runner restores their
+  readiness afterwards).
 
   Background:
-    Given alice and bob are listening
+    Given alice and bob are Ready on email and chat
+    And alice and bob are listening
 
-  Scenario: An agent starts Ready on its channels
+  Scenario: An agent Ready on its channels reads them all as Ready
     When alice sends GET /api/v2/me/channels
     Then the response status is 200
     And the response matches:

@@ -1,4 +1,4 @@
-@control @conference
+@conference
 Feature: Conference
   The owner invites another agent to a conference (StartConference); the
   invitee accepts (becomes a Member) or rejects. A party leaves with
@@ -10,7 +10,7 @@ Feature: Conference
 
   Background:
     Given alice, bob, carol and dave are listening
-    And a chat is routed to alice
+    And an email is routed to alice
     And alice accepts it
     And alice is notified that it is Processing
 
@@ -22,11 +22,12 @@ Feature: Conference
         "notificationType": "StatusChange",
         "id": "{{it}}",
         "state": "InvitedConference",
-        "capabilities": ["Accept", "Reject"],
+        "capabilities": ["{{contains}}", "Accept", "Reject"],
         "ownerId": "{{alice.id}}"
       }
       """
     And carol's last notification has 2 participants
+    And carol's last notification has 2 capabilities
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     And no one else is notified
     And carol sees it as InvitedConference
@@ -38,10 +39,10 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When carol accepts it
     Then carol is notified that it is Processing with capabilities UpdateProperties and EndConference
-    And alice is notified that the participants are now alice as Owner and carol as Member with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
     And no one else is notified
     And carol sees it as Processing with capabilities UpdateProperties and EndConference
-    And alice sees it as Processing with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And alice sees it as Processing with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
 
   Scenario: The invitee rejects and the owner is alone again
     Given alice invites carol to a conference on it
@@ -49,9 +50,9 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When carol rejects it
     Then carol is notified that she rejected it
-    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
-    And carol has no interactions
+    And carol no longer has it among her interactions
 
   Scenario: The control API revokes a conference invitation
     Given alice invites carol to a conference on it
@@ -59,9 +60,9 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as InvitedConference
     When its offer is revoked
     Then carol is notified that it is Revoked
-    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that the participants are now alice as Owner with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
-    And carol has no interactions
+    And carol no longer has it among her interactions
 
   Scenario: A member leaves, and the owner is told
     Given alice invites carol to a conference on it
@@ -72,9 +73,9 @@ Feature: Conference
     And alice is notified that the participants are now alice as Owner and carol as Member
     When carol leaves the conference
     Then carol is notified that it is LeftConference
-    And alice is notified that carol left the conference with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer and StartConference
+    And alice is notified that carol left the conference with capabilities StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
     And no one else is notified
-    And carol has no interactions
+    And carol no longer has it among her interactions
     And alice sees it as Processing
 
   Scenario: The page's LeaveConference name works too
@@ -110,12 +111,12 @@ Feature: Conference
         "state": "LeftConference",
         "leftAgentId": "{{alice.id}}",
         "ownerId": "{{carol.id}}",
-        "capabilities": ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"],
+        "capabilities": ["{{contains}}", "StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"],
         "participants": [{"userId": "{{carol.id}}", "userName": "{{carol.userName}}", "role": "Owner"}]
       }
       """
     And no one else is notified
-    And alice has no interactions
+    And alice no longer has it among her interactions
     And carol sees it as Processing
 
   Scenario: The owner removes a member
@@ -129,7 +130,7 @@ Feature: Conference
     Then carol is notified that it is LeftConference
     And alice is notified that carol left the conference
     And no one else is notified
-    And carol has no interactions
+    And carol no longer has it among her interactions
 
   Scenario: With two members, the earliest member becomes owner when the owner leaves
     Given alice invites carol to a conference on it
@@ -148,7 +149,7 @@ Feature: Conference
     And carol is notified that the participants are now alice as Owner, carol as Member and dave as Member
     When alice leaves the conference
     Then alice is notified that it is LeftConference
-    And carol is notified that alice left the conference with capabilities StopProcessing, UpdateProperties, StartConference and EndConference
+    And carol is notified that alice left the conference with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
     And dave is notified that alice left the conference with capabilities UpdateProperties and EndConference
     And no one else is notified
     When carol sends GET /api/v2/interactions/{{it}}
@@ -190,8 +191,8 @@ Feature: Conference
     Then alice is notified that it is Completed
     And carol is notified that it is Completed
     And no one else is notified
-    And alice has no interactions
-    And carol has no interactions
+    And alice no longer has it among her interactions
+    And carol no longer has it among her interactions
 
   Scenario Outline: While a conference is on, the owner may not <what>
     Given alice invites carol to a conference on it
@@ -206,7 +207,7 @@ Feature: Conference
 
     Examples:
       | what                            |
-      | place it in queue chat-inbound  |
+      | place it in queue email-inbound |
       | place it in workbin alice-workbin |
       | transfer it to bob              |
 

@@ -1,4 +1,4 @@
-@control @isolation
+@isolation
 Feature: Isolation between agents
   An agent sees and changes only what it takes part in: another agent's
   interaction is visible through GET /interactions as a non-party (its own
@@ -13,7 +13,7 @@ Feature: Isolation between agents
     And alice accepts it
     And alice is notified that it is Processing
     Then bob sees it as Processing with capabilities none
-    And bob has no interactions
+    And bob does not have it among his interactions
     And no one else is notified
 
   Scenario Outline: An agent cannot <what> on another agent's interaction
@@ -41,7 +41,8 @@ Feature: Isolation between agents
       | change channel data  | PUT    | /api/v2/interactions/{{it}}       | {"email_object": {"subject": "x"}}                         |
 
   Scenario Outline: Notifications reach only their user, also through the wildcard <pattern>
-    Given alice is listening
+    Given alice is Ready on email
+    And alice is listening
     And bob is listening on <pattern>
     When an email is routed to alice
     Then bob receives no notification

@@ -1,4 +1,4 @@
-@control @notifications
+@notifications
 Feature: Notifications and their order
   The outcome of every operation arrives on /v2/me/interactions as an
   InteractionStateMessage: the interaction as the recipient sees it after
@@ -7,7 +7,9 @@ Feature: Notifications and their order
   the order the changes happened, once each.
 
   Background:
-    Given alice, bob, carol and dave are listening
+    Given alice is Ready on email and chat
+    And bob and dave are NotReady on email
+    And alice, bob, carol and dave are listening
 
   Scenario: An agent's messages over a whole interaction arrive in order
     Given an email is routed to alice
@@ -61,7 +63,7 @@ Feature: Notifications and their order
         "interactionType": "Inbound",
         "interactionSubType": "InboundNew",
         "state": "Processing",
-        "capabilities": ["StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"],
+        "capabilities": ["{{contains}}", "StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"],
         "currentQueue": "{{queues.email-inbound}}",
         "ownerId": "{{dave.id}}",
         "workbin": "{{absent}}",
@@ -91,6 +93,7 @@ Feature: Notifications and their order
     And bob is notified that it is Transferred
     And carol is notified that it is Invited
     And carol is notified that she rejected it
+    # bob and dave are NotReady on email and carol rejected it: alice is the one eligible agent
     And alice is notified that it is Invited
     And no one else is notified
 

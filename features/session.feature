@@ -22,9 +22,9 @@ Feature: The agent's session
       }
       """
 
-  @control
   Scenario: GET /me?subresources=* adds the channel objects and the devices
-    Given alice is made NotReady on chat
+    Given alice is Ready on email
+    And alice is NotReady on chat
     When alice sends GET /api/v2/me?subresources=*
     Then the response status is 200
     And the response matches:
@@ -67,19 +67,17 @@ Feature: The agent's session
       {"statusMessage": "{{regex:settings}}"}
       """
 
-  @control
   Scenario: Starting a session on some channels makes the agent Ready there and NotReady elsewhere
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     When alice starts a contact-center session on email
     Then alice is notified that she is NotReady on chat
     And alice's notification carries the referenceId of her last request
     And no one else is notified
     And alice's readiness is email Ready and chat NotReady
 
-  @control
   Scenario: Starting a session without channels makes the agent Ready on all of its channels
-    Given alice is made NotReady on email
-    And alice is made NotReady on chat
+    Given alice is NotReady on email and chat
     And alice is listening
     When alice starts a contact-center session
     Then alice is notified that she is Ready on email
@@ -89,9 +87,9 @@ Feature: The agent's session
     And no one else is notified
     And alice's readiness is email Ready and chat Ready
 
-  @control
   Scenario: Ending the session makes the agent NotReady everywhere
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     When alice ends her contact-center session
     Then alice is notified that she is NotReady on email
     And alice's notification carries the referenceId of her last request
@@ -100,9 +98,9 @@ Feature: The agent's session
     And no one else is notified
     And alice's readiness is email NotReady and chat NotReady
 
-  @control
   Scenario: Ending the session ends the HTTP session: its cookie no longer authenticates
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     And alice sends GET /api/v2/me
     And the response status is 200
     And alice's cookies are saved as session
@@ -118,9 +116,10 @@ Feature: The agent's session
     Then the response status is 200
     And no one else is notified
 
-  @control
   Scenario: Routing passes an agent without a session by
-    Given alice and bob are listening
+    Given alice and bob are Ready on email and chat
+    And carol and dave are NotReady on chat
+    And alice and bob are listening
     And alice ends her contact-center session
     And alice is notified that she is NotReady on email
     And alice is notified that she is NotReady on chat
@@ -129,9 +128,9 @@ Feature: The agent's session
     And bob's notification carries no referenceId
     And no one else is notified
 
-  @control
   Scenario: The control API may not offer an interaction to an agent without a session
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     And alice ends her contact-center session
     And alice is notified that she is NotReady on email
     And alice is notified that she is NotReady on chat
@@ -141,11 +140,10 @@ Feature: The agent's session
       """
     Then the response status is 409
     And no one else is notified
-    And alice has no interactions
 
-  @control
   Scenario Outline: A direct offer to an agent without a session is refused with 409 (<operation>)
-    Given alice and bob are listening
+    Given bob is Ready on email and chat
+    And alice and bob are listening
     And bob ends his contact-center session
     And bob is notified that he is NotReady on email
     And bob is notified that he is NotReady on chat
@@ -156,16 +154,16 @@ Feature: The agent's session
     Then the request is refused with status 409, naming "session"
     And no one else is notified
     And alice sees it as Processing
-    And bob has no interactions
+    And bob does not have it among his interactions
 
     Examples:
       | operation                          |
       | transfer it to bob                 |
       | invite bob to a conference on it   |
 
-  @control
   Scenario: What the agent holds stays after the session ends
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     And an email is routed to alice
     And alice ends her contact-center session
     And alice is notified that she is NotReady on email
@@ -175,9 +173,10 @@ Feature: The agent's session
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
-  @control
   Scenario: Ready everywhere logs the agent in again, and routing offers to it
-    Given alice and bob are listening
+    Given alice is Ready on email and chat
+    And bob, carol and dave are NotReady on chat
+    And alice and bob are listening
     And alice ends her contact-center session
     And alice is notified that she is NotReady on email
     And alice is notified that she is NotReady on chat
@@ -191,9 +190,9 @@ Feature: The agent's session
     And alice's notification carries no referenceId
     And no one else is notified
 
-  @control
   Scenario: Ready on one channel logs the agent in again
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     And alice ends her contact-center session
     And alice is notified that she is NotReady on email
     And alice is notified that she is NotReady on chat
@@ -203,11 +202,10 @@ Feature: The agent's session
     Then alice has it among her interactions
     And no one else is notified
 
-  @control
   Scenario: NotReady everywhere keeps the session, and only what changed is told
-    Given alice is listening
-    And alice is made NotReady on chat
-    And alice is notified that she is NotReady on chat
+    Given alice is Ready on email
+    And alice is NotReady on chat
+    And alice is listening
     When alice goes NotReady everywhere
     Then alice is notified that she is NotReady on email
     And alice's notification carries the referenceId of her last request
@@ -216,9 +214,9 @@ Feature: The agent's session
     When an email is routed to alice
     Then alice has it among her interactions
 
-  @control
   Scenario Outline: A session operation that cannot be done is refused (<case>)
-    Given alice is listening
+    Given alice is Ready on email and chat
+    And alice is listening
     When alice sends POST /api/v2/me with:
       """
       <body>
@@ -235,7 +233,6 @@ Feature: The agent's session
       | a channel that does not exist | {"operationName": "StartContactCenterSession", "channels": ["email", "fax"]} | fax            |
       | a channel alice does not use  | {"operationName": "StartContactCenterSession", "channels": ["workitem"]}    | workitem       |
 
-  @control
   Scenario: A refused session operation takes effect nowhere
     Given alice is listening
     When alice tries to start a contact-center session on fax

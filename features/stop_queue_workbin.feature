@@ -1,4 +1,4 @@
-@control @stop-queue-workbin
+@stop-queue-workbin
 Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
   The owner ends its work on an interaction: it completes it
   (StopProcessing), places it in a queue for someone else (PlaceInQueue,
@@ -10,7 +10,8 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
   gone from the agent's list.
 
   Background:
-    Given alice, bob, carol and dave are listening
+    Given alice, bob, carol and dave are Ready on email
+    And alice, bob, carol and dave are listening
     And an email is routed to alice
 
   Scenario: The owner completes the interaction
@@ -22,7 +23,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       {"notificationType": "StatusChange", "id": "{{it}}", "state": "Completed", "capabilities": [], "referenceId": "{{alice.referenceId}}"}
       """
     And no one else is notified
-    And alice has no interactions
+    And alice no longer has it among her interactions
     And admin sees it as Completed
 
   Scenario: Another agent cannot complete the owner's interaction
@@ -46,14 +47,14 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       """
     Then the request is refused with status 404
 
-  Scenario: The owner places the interaction in a queue, and the next agent is offered it
+  Scenario: The owner places the interaction in a queue, and another agent is offered it
     Given alice accepts it
     And alice is notified that it is Processing
     When alice places it in queue email-inbound
     Then alice is notified that it is Queued
-    And bob is notified that it is Invited
+    And one of bob, carol and dave is offered it, without a referenceId
     And no one else is notified
-    And alice has no interactions
+    And alice no longer has it among her interactions
     And admin sees it as Invited with capabilities none
 
   Scenario: PlaceInQueue without a queue is refused
@@ -111,7 +112,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       {"notificationType": "StatusChange", "id": "{{it}}", "state": "InWorkbin", "capabilities": []}
       """
     And no one else is notified
-    And alice has no interactions
+    And alice no longer has it among her interactions
     When admin sends GET /api/v2/interactions/{{it}}
     Then the response status is 200
     And the response matches:
@@ -143,6 +144,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       """
     And no one else is notified
 
+  @mock
   Scenario: A workbin's interactions arrive in the order they were received
     Given alice accepts it
     And alice is notified that it is Processing
@@ -165,6 +167,12 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       {"notificationType": "WorkbinContent", "id": "{{it}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.team-workbin.id}}"}
       """
     And dave's notification carries the referenceId of his last request
+    And no one else is notified
+    # a @mock scenario is not cleaned up after: take both out of the shared workbin
+    When control sends POST /control/v1/interactions/{{first}}/stop
+    Then the response status is 200
+    When control sends POST /control/v1/interactions/{{it}}/stop
+    Then the response status is 200
     And no one else is notified
 
   Scenario: An empty workbin sends no message

@@ -1,4 +1,4 @@
-@control @notifications
+@notifications
 Feature: Topics with and without /v2
   The published notification pages name the topics /me/interactions and
   /me/channels. A session subscribed under those names (or /me/*, /me/**)
@@ -24,7 +24,8 @@ Feature: Topics with and without /v2
     And no one else is notified
 
   Scenario: A session subscribed to /me/channels receives the readiness messages there
-    Given carol is listening on /me/channels
+    Given carol is Ready on email and chat
+    And carol is listening on /me/channels
     When carol becomes NotReady on chat
     Then carol receives on /me/channels:
       """
@@ -33,7 +34,8 @@ Feature: Topics with and without /v2
     And no one else is notified
 
   Scenario Outline: A session gets each message once, whatever names it subscribed under (<channels>)
-    Given carol is listening on <channels>
+    Given carol is Ready on email and chat
+    And carol is listening on <channels>
     When carol becomes NotReady on email
     Then carol receives on <delivered>:
       """

@@ -1,4 +1,4 @@
-@control @transfer
+@transfer
 Feature: Transfer
   The owner hands the interaction to another agent (targetId: a user id or
   userName of an agent handling the channel). The caller's ownership ends
@@ -6,7 +6,9 @@ Feature: Transfer
   rejects, the interaction is routed from its current queue.
 
   Background:
-    Given alice, bob, carol and dave are listening
+    Given alice is Ready on email
+    And carol and dave are NotReady on email
+    And alice, bob, carol and dave are listening
     And an email is routed to alice
     And alice accepts it
     And alice is notified that it is Processing
@@ -20,12 +22,13 @@ Feature: Transfer
         "notificationType": "StatusChange",
         "id": "{{it}}",
         "state": "Invited",
-        "capabilities": ["Accept", "Reject"],
+        "capabilities": ["{{contains}}", "Accept", "Reject"],
         "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Invited"}]
       }
       """
+    And bob's last notification has 2 capabilities
     And no one else is notified
-    And alice has no interactions
+    And alice no longer has it among her interactions
     And bob has it among his interactions
     When bob accepts it
     Then bob receives on /v2/me/interactions:
@@ -50,6 +53,7 @@ Feature: Transfer
     And bob is notified that it is Invited
     When bob rejects it
     Then bob is notified that he rejected it
+    # carol and dave are NotReady and bob rejected it: alice is the one eligible agent
     And alice receives on /v2/me/interactions:
       """
       {"notificationType": "StatusChange", "id": "{{it}}", "state": "Invited", "currentQueue": "{{queues.email-inbound}}"}

@@ -34,8 +34,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		targets, formats listFlag
 		targetFile       = fs.String("target-file", "", "JSON `file` mapping the scenario users (alice, bob, carol, dave, admin), queues and workbins to the target's own (see --print-target-file)")
 		printTarget      = fs.Bool("print-target-file", false, "print the default mapping (gwsmock's default contact center) as a target file template, and exit")
-		tags             = fs.String("tags", "", "run the scenarios this Cucumber tag `expression` selects: @auth, \"@auth or @listing\", \"@control and not (@slow or @wip)\"")
-		withoutControl   = fs.Bool("without-control", false, "leave out the @control scenarios, for a target without the test-control API")
+		tags             = fs.String("tags", "", "run the scenarios this Cucumber tag `expression` selects: @auth, \"@auth or @listing\", \"not @mock and not (@slow or @wip)\"")
+		driverOnly       = fs.Bool("driver-only", false, "leave out the @mock scenarios (gwsmock's own policy and control API): for a target that has only the driver contract")
+		withoutControl   = fs.Bool("without-control", false, "deprecated: the former name of --driver-only")
+		driver           = fs.String("driver", "", "base `URL` of the driver (the driver contract of docs/control-api.md) when it is not the target's own /control/v1; leaves out the @mock scenarios")
+		driverCmd        = fs.String("driver-cmd", "", "`command` that carries each driver action: run with sh -c, one JSON action on stdin, one JSON answer on stdout (docs/verifying-an-implementation.md); leaves out the @mock scenarios")
 		dryRun           = fs.Bool("dry-run", false, "check the feature files without a target (Gherkin, every step in the vocabulary, every {{variable}} bound) and exit: 0 no problem, 1 problems, one line each")
 		concurrency      = fs.Int("concurrency", 0, "scenarios run at once; at most the number of targets (default: the number of targets)")
 		controlToken     = fs.String("control-token", "", "bearer `token` of the target's test-control API")
@@ -61,8 +64,12 @@ Exit status: 0 every scenario passed; 1 a scenario failed, or the target is
 broken; 2 a mistake in the flags, the target file or the feature files (a
 URL that is not the target's base URL, a wrong password or control token).
 
-Scenarios tagged @control need the test-control API (/control/v1) and reset
-the target before they run; a target runs one scenario at a time.
+Driver scenarios (no tag) use the Interactions API and the driver contract
+(docs/control-api.md): the runner cleans up after each one. Scenarios tagged
+@mock test gwsmock's own policy and control API and reset the target before
+they run; --driver-only leaves them out. The driver is the target's own
+/control/v1 unless --driver or --driver-cmd names another (then the @mock
+scenarios are left out too). A target runs one scenario at a time.
 "gwsmock steps" lists the step vocabulary for writing scenarios.
 
 Flags:
@@ -113,7 +120,8 @@ Flags:
 		return usageError(stderr, "conform", "--target is required (the base URL of the implementation to test); --dry-run checks the feature files without one")
 	}
 	o := conformance.Options{
-		Targets: targets, Tags: *tags, WithoutControl: *withoutControl, Formats: formats,
+		Targets: targets, Tags: *tags, DriverOnly: *driverOnly || *withoutControl, Formats: formats,
+		Driver: *driver, DriverCmd: *driverCmd,
 		Output: stdout, Log: stderr, Concurrency: *concurrency, Randomize: *random,
 		ControlToken: *controlToken, NotifyTimeout: *notifyTimeout, QuietWait: *quietWait,
 		Transport: *transport, NoColors: *noColor || !isTerminal(stdout),

@@ -73,7 +73,7 @@ func TestConformPreflightAgainstServe(t *testing.T) {
 		stderr string
 	}{
 		{"the API's URL", []string{"--target", url + "/api/v2"}, 2, "conform: --target is the server's base URL, without /api/v2: try " + url + "\n"},
-		{"no control token", []string{"--target", url}, 2, "give it with --control-token, or leave out the @control scenarios with --without-control\n"},
+		{"no control token", []string{"--target", url}, 2, "give it with --control-token, or leave out the @mock scenarios with --driver-only\n"},
 		{"a wrong control token", []string{"--target", url, "--control-token", "guess"}, 2, "refused --control-token"},
 		{"a wrong password", []string{"--target", url, "--control-token", "s3cret", "--target-file", wrongPassword}, 2, "the scenarios' user bob cannot log in to " + url + ` as "bob"`},
 	}

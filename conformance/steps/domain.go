@@ -1,11 +1,20 @@
 package steps
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/gwsmock/gwsmock/internal/bayeux"
+	"github.com/gwsmock/gwsmock/internal/jsonmatch"
 )
 
 // The interaction channel, the CometD channels and the API paths the domain
@@ -29,8 +38,11 @@ const (
 var ownerCaps = []string{"StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "Transfer", "StartConference"}
 
 // impliedCaps are the capabilities a StatusChange to state carries: an offer
-// can be accepted or rejected, an owner has the full set, an ending state
-// has none.
+// can be accepted or rejected, an owner has the seed page's full set, an
+// ending state has none. For Processing the steps check only that these are
+// among the capabilities: the media operations of the channel come on top
+// (docs/behavior.md §7); a step that names the capabilities checks the
+// exact set.
 func impliedCaps(state string) []string {
 	switch state {
 	case "Invited", "InvitedConference":
@@ -39,6 +51,37 @@ func impliedCaps(state string) []string {
 		return ownerCaps
 	}
 	return []string{}
+}
+
+// capsSet renders capabilities as a set: the contract gives them no order
+// (docs/behavior.md B8.2), so the list matches in any order; the count is
+// checked by the Call capsCount returns.
+func capsSet(caps []string) raw {
+	if len(caps) == 0 {
+		return raw("[]")
+	}
+	return compact(append([]any{"{{contains}}"}, anySlice(caps)...))
+}
+
+// capsCount is the step that checks the number of capabilities of the last
+// response (at path, e.g. interaction.capabilities) or, with user, of the
+// user's last notification; none when caps is empty ([] says it already).
+func capsCount(user, path string, caps []string) []Call {
+	if len(caps) == 0 {
+		return nil
+	}
+	if user != "" {
+		return []Call{{Text: fmt.Sprintf("%s's last notification has %d %s", user, len(caps), path)}}
+	}
+	return []Call{{Text: fmt.Sprintf("the response has %d %s", len(caps), path)}}
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // sampleData is the channel data of interactions the domain steps create.
@@ -377,11 +420,12 @@ func domainDefs() []*Def {
 				msg := obj(append(interactionMessage("StatusChange"),
 					"channel", a[0],
 					"state", "Invited",
-					"capabilities", compact(impliedCaps("Invited")),
+					"capabilities", capsSet(impliedCaps("Invited")),
 					"participants", compact([]map[string]string{{"userId": "{{" + a[1] + ".id}}", "userName": "{{" + a[1] + ".userName}}", "role": "Invited"}}),
 					"uri", "{{it.uri}}",
 				)...)
-				return append(calls, receiveCall(a[1], interactionsChannel, msg)), nil
+				calls = append(calls, receiveCall(a[1], interactionsChannel, msg))
+				return append(calls, capsCount(a[1], "capabilities", impliedCaps("Invited"))...), nil
 			},
 		},
 		{
@@ -429,6 +473,85 @@ func domainDefs() []*Def {
 				}
 				body := obj(kv...)
 				return []Call{sendCall("control", "POST", "/control/v1/interactions/{{it}}/route", body), statusCall(200)}, nil
+			},
+		},
+		{
+			Pattern: `^` + usersPattern + ` (?:is|are) (Ready|NotReady) on (?P<channels>\w+(?:(?:, | and )\w+)*)$`,
+			Doc: `Set-up: the driver makes each user Ready or NotReady on each channel, whatever they were. Say it before the ` +
+				`users listen: a change notifies them, and a listening user would receive a message no step expects. The ` +
+				`runner restores everyone's readiness after the scenario.`,
+			Example: `Given bob, carol and dave are NotReady on email and chat`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				var calls []Call
+				for _, u := range splitUsers(a[0]) {
+					for _, ch := range splitUsers(a[2]) {
+						calls = append(calls,
+							sendCall("control", "PUT", "/control/v1/users/{{"+u+".userName}}/channels/"+ch, obj("ready", a[1] == "Ready")),
+							statusCall(200))
+					}
+				}
+				return calls, nil
+			},
+		},
+		{
+			Pattern: `^one of ` + usersPattern + ` is offered it(?P<noref>, without a referenceId)?$`,
+			Doc: `Exactly one of the listening users is offered the interaction: the first of them to receive a message on ` +
+				`/v2/me/interactions must have received the StatusChange to Invited (Accept and Reject, that user the one ` +
+				`participant, Invited); the others are left to "no one else is notified". Which one wins is the target's policy ` +
+				`(docs/behavior.md B8.2), so the step binds offered to the winner's scenario name ("bob") and offered.id, ` +
+				`offered.userName to its id and userName. "without a referenceId" also checks that the offer carries none.`,
+			Example: `Then one of bob, carol and dave is offered it, without a referenceId`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				_, err := w.offeredOneOf(ctx, splitUsers(a[0]), a[1] != "")
+				return err
+			},
+		},
+		{
+			Pattern: `^one of ` + usersPattern + ` is offered it, and the offer matches:$`,
+			Doc: `Like "one of USERS is offered it", and the offer also matches the docstring ({{offered}} and friends are ` +
+				`bound by then).`,
+			Example:    `Then one of carol and dave is offered it, and the offer matches:`,
+			ExampleDoc: `{"channel": "workitem", "workitem_object": {"caseNumber": "CASE-77"}}`,
+			DocString:  true,
+			run: func(ctx context.Context, w *World, a []string, doc string) error {
+				u, err := w.offeredOneOf(ctx, splitUsers(a[0]), false)
+				if err != nil {
+					return err
+				}
+				last, err := w.lastNotification(u)
+				if err != nil {
+					return err
+				}
+				return w.match(fmt.Sprintf("the offer %s received on %s", u, last.channel), doc, last.data)
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) (?:does not have|no longer has) it among (?:her|their|his) interactions$`,
+			Doc: `GET /me/interactions as the user does not list the interaction's uri (other interactions may be listed: the ` +
+				`target may be shared).`,
+			Example: `Then bob does not have it among his interactions`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.notListed(ctx, a[0], "/api/v2/me/interactions")
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) does not see it among the contact center's interactions$`,
+			Doc:     `GET /interactions as the user does not list the interaction's uri (it is no longer active).`,
+			Example: `Then admin does not see it among the contact center's interactions`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				return w.notListed(ctx, a[0], "/api/v2/interactions")
+			},
+		},
+		{
+			Pattern: `^(?P<user>\w+) sees it among the contact center's interactions$`,
+			Doc:     `GET /interactions as the user lists the interaction's uri, among any others.`,
+			Example: `Then admin sees it among the contact center's interactions`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				return []Call{
+					sendCall(a[0], "GET", "/api/v2/interactions", ""),
+					statusCall(200),
+					matchCall(obj("statusCode", 0, "uris", raw(`["{{contains}}", "{{it.uri}}"]`))),
+				}, nil
 			},
 		},
 		{
@@ -497,18 +620,23 @@ func domainDefs() []*Def {
 		{
 			Pattern: `^(?P<user>\w+) sees it as (?P<state>\w+)(?: with capabilities (?P<capabilities>.+))?$`,
 			Doc: `GET /interactions/{id} as the user shows the interaction in this state, with these capabilities (default: ` +
-				`Accept and Reject for an offer, the owner's full set for Processing, none otherwise).`,
+				`Accept and Reject for an offer, none for an ending state; for Processing, at least the owner's seed set, to which ` +
+				`the channel's media operations may add). Named capabilities are the exact set, in any order.`,
 			Example: `Then bob sees it as Processing with capabilities none`,
 			expand: func(a []string, _ string) ([]Call, error) {
-				caps := impliedCaps(a[1])
+				caps, exact := impliedCaps(a[1]), a[1] != "Processing"
 				if a[2] != "" {
-					caps = capsList(a[2])
+					caps, exact = capsList(a[2]), true
 				}
-				return []Call{
+				calls := []Call{
 					sendCall(a[0], "GET", interaction, ""),
 					statusCall(200),
-					matchCall(obj("statusCode", 0, "interaction", raw(fmt.Sprintf(`{"id": "{{it}}", "state": %q, "capabilities": %s}`, a[1], compact(caps))))),
-				}, nil
+					matchCall(obj("statusCode", 0, "interaction", raw(fmt.Sprintf(`{"id": "{{it}}", "state": %q, "capabilities": %s}`, a[1], capsSet(caps))))),
+				}
+				if !exact {
+					return calls, nil
+				}
+				return append(calls, capsCount("", "interaction.capabilities", caps)...), nil
 			},
 		},
 		{
@@ -560,15 +688,20 @@ func domainDefs() []*Def {
 		{
 			Pattern: `^(?P<user>\w+) is notified that it is (?P<state>\w+)(?: with capabilities (?P<capabilities>.+))?$`,
 			Doc: `The user's next message on /v2/me/interactions is a StatusChange of the interaction to this state, with these ` +
-				`capabilities (default: Accept and Reject for an offer, the owner's full set for Processing, none otherwise).`,
+				`capabilities (default: Accept and Reject for an offer, none for an ending state; for Processing, at least the ` +
+				`owner's seed set, to which the channel's media operations may add). Named capabilities are the exact set, in any order.`,
 			Example: `Then alice is notified that it is Processing`,
 			expand: func(a []string, _ string) ([]Call, error) {
-				caps := impliedCaps(a[1])
+				caps, exact := impliedCaps(a[1]), a[1] != "Processing"
 				if a[2] != "" {
-					caps = capsList(a[2])
+					caps, exact = capsList(a[2]), true
 				}
-				kv := append(interactionMessage("StatusChange"), "state", a[1], "capabilities", compact(caps))
-				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+				kv := append(interactionMessage("StatusChange"), "state", a[1], "capabilities", capsSet(caps))
+				calls := []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}
+				if !exact {
+					return calls, nil
+				}
+				return append(calls, capsCount(a[0], "capabilities", caps)...), nil
 			},
 		},
 		{
@@ -596,13 +729,15 @@ func domainDefs() []*Def {
 					parts = append(parts, map[string]string{"userId": "{{" + m[1] + ".id}}", "userName": "{{" + m[1] + ".userName}}", "role": m[2]})
 				}
 				kv := append(interactionMessage("ParticipantsUpdated"), "participants", compact(parts))
+				var caps []string
 				if a[2] != "" {
-					kv = append(kv, "capabilities", compact(capsList(a[2])))
+					caps = capsList(a[2])
+					kv = append(kv, "capabilities", capsSet(caps))
 				}
-				return []Call{
+				return append([]Call{
 					receiveCall(a[0], interactionsChannel, obj(kv...)),
 					{Text: fmt.Sprintf("%s's last notification has %d participants", a[0], len(parts)-1)},
-				}, nil
+				}, capsCount(a[0], "capabilities", caps)...), nil
 			},
 		},
 		{
@@ -612,10 +747,12 @@ func domainDefs() []*Def {
 			Example: `Then alice is notified that carol left the conference`,
 			expand: func(a []string, _ string) ([]Call, error) {
 				kv := append(interactionMessage("ParticipantsUpdated"), "state", "LeftConference", "leftAgentId", "{{"+a[1]+".id}}")
+				var caps []string
 				if a[2] != "" {
-					kv = append(kv, "capabilities", compact(capsList(a[2])))
+					caps = capsList(a[2])
+					kv = append(kv, "capabilities", capsSet(caps))
 				}
-				return []Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, nil
+				return append([]Call{receiveCall(a[0], interactionsChannel, obj(kv...))}, capsCount(a[0], "capabilities", caps)...), nil
 			},
 		},
 		{
@@ -710,4 +847,110 @@ func domainDefs() []*Def {
 		},
 	}
 	return append(defs, opSteps(opDefs)...)
+}
+
+// offeredOneOf waits for the first of the users to receive a message on
+// /v2/me/interactions, checks that it is the offer of the interaction it,
+// and binds offered, offered.id and offered.userName to that user.
+func (w *World) offeredOneOf(ctx context.Context, users []string, noReference bool) (string, error) {
+	ls := make([]*listener, 0, len(users))
+	for _, u := range users {
+		l, err := w.listener(u)
+		if err != nil {
+			return "", err
+		}
+		ls = append(ls, l)
+	}
+	d := w.cfg.notifyTimeout()
+	l, err := firstToReceive(ctx, ls, interactionsChannel, d)
+	if errors.Is(err, errNoMessage) {
+		return "", fmt.Errorf("none of %s received a message on %s within %s", strings.Join(users, ", "), interactionsChannel, d)
+	}
+	if err != nil {
+		return "", err
+	}
+	u := l.user
+	kv := append(interactionMessage("StatusChange"),
+		"state", "Invited",
+		"capabilities", capsSet(impliedCaps("Invited")),
+		"participants", compact([]map[string]string{{"userId": "{{" + u + ".id}}", "userName": "{{" + u + ".userName}}", "role": "Invited"}}),
+	)
+	if noReference {
+		kv = append(kv, "referenceId", "{{absent}}")
+	}
+	doc := obj(kv...)
+	if err := w.receive(ctx, u, interactionsChannel, d, doc); err != nil {
+		return "", err
+	}
+	if err := count(fmt.Sprintf("the message %s received on %s", u, interactionsChannel), l.last.data, "capabilities", "2"); err != nil {
+		return "", err
+	}
+	w.vars.SetString("offered", u)
+	for _, f := range []string{"id", "userName"} {
+		if v, ok := w.vars[u+"."+f]; ok {
+			w.vars["offered."+f] = v
+		}
+	}
+	return u, nil
+}
+
+// firstToReceive waits up to d until one of the listeners has a message on
+// channel and returns it, without taking the message; errNoMessage when
+// none has one in time.
+func firstToReceive(ctx context.Context, ls []*listener, channel string, d time.Duration) (*listener, error) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		cases := make([]reflect.SelectCase, 0, len(ls)+2)
+		for _, l := range ls {
+			l.mu.Lock()
+			has, wake, err := len(l.queues[channel]) > 0, l.wake, l.err
+			l.mu.Unlock()
+			if has {
+				return l, nil
+			}
+			if err != nil && !errors.Is(err, bayeux.ErrClosed) {
+				return nil, fmt.Errorf("%s's CometD session ended: %w", l.user, err)
+			}
+			cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(wake)})
+		}
+		cases = append(cases,
+			reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(timer.C)},
+			reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())})
+		switch i, _, _ := reflect.Select(cases); i {
+		case len(ls):
+			return nil, errNoMessage
+		case len(ls) + 1:
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// notListed checks that GET path as user answers a list of uris without the
+// interaction it.
+func (w *World) notListed(ctx context.Context, user, path string) error {
+	if err := w.send(ctx, user, "GET", path, nil); err != nil {
+		return err
+	}
+	x, err := w.lastExchange()
+	if err != nil {
+		return err
+	}
+	if x.status != 200 {
+		return fmt.Errorf("the response to %s: expected status 200, got %d; body:\n%s", x, x.status, indent(clip(pretty(x.body), 3000), "  "))
+	}
+	uri, err := jsonmatch.Expand("{{it.uri}}", w.vars)
+	if err != nil {
+		return err
+	}
+	uris := gjson.GetBytes(x.body, "uris")
+	if !uris.IsArray() {
+		return fmt.Errorf("the response to %s has no list of uris:\n%s", x, indent(clip(pretty(x.body), 3000), "  "))
+	}
+	for _, u := range uris.Array() {
+		if u.String() == uri {
+			return fmt.Errorf("the response to %s lists %s, which should not be there:\n%s", x, uri, indent(clip(pretty(x.body), 3000), "  "))
+		}
+	}
+	return nil
 }

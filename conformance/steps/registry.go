@@ -342,8 +342,12 @@ operation steps ("alice accepts it") bind alice.referenceId to the
 referenceId of the answer, which "alice's notification carries the
 referenceId of her last request" compares.
 
-Scenarios tagged @control need the test-control API (/control/v1); the
-target is reset before each of them. A listening user's notifications must
+The actor control plays the outside world through the driver contract
+(docs/control-api.md): scenarios without a tag use only it, and the runner
+cleans up after them (it stops the interactions they created and restores
+their users' readiness). Scenarios tagged @mock may use the whole test-control
+API (state, journal, faults, reset); the target is reset before each of them.
+A listening user's notifications must
 all be expected: one that no step consumed fails the scenario at its end.
 docs/writing-scenarios.md explains how to write scenarios.
 `

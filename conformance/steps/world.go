@@ -20,9 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -74,6 +77,67 @@ type Config struct {
 	// http.DefaultTransport. The runner closes its idle connections at the
 	// end, so that no connection outlives the run.
 	HTTP http.RoundTripper
+	// Driver carries the control requests of driver scenarios (those not
+	// tagged @mock); nil means the target's own /control/v1. @mock
+	// scenarios always use the target's own control API.
+	Driver Driver
+}
+
+// Driver plays the outside world for driver scenarios: it carries the
+// requests of the driver contract (docs/control-api.md C1.1) to the
+// implementation under test, by whatever means its vendor chose.
+type Driver interface {
+	// Do carries one action and returns the driver's answer. Its error
+	// says why there is no answer (the driver cannot be reached, or said
+	// nothing that can be read); an answer with any status is not an
+	// error.
+	Do(ctx context.Context, a DriverAction) (DriverAnswer, error)
+}
+
+// DriverAction is one request of the driver contract.
+type DriverAction struct {
+	// Target is the base URL of the implementation under test.
+	Target string
+	// Method and Path (from /control/v1 on, with its query) say what to
+	// do, as in spec/control.yaml.
+	Method, Path string
+	// Body is the JSON body; nil when there is none.
+	Body []byte
+}
+
+// DriverAnswer is a driver's answer to an action.
+type DriverAnswer struct {
+	// Status is the HTTP status the control API would answer.
+	Status int
+	// Body is the JSON body of the answer; nil when there is none.
+	Body []byte
+}
+
+// driverPaths are the requests of the driver contract
+// (docs/control-api.md C1.1), as method and path pattern.
+var driverPaths = []struct {
+	method string
+	path   *regexp.Regexp
+}{
+	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions$`)},
+	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions/[^/]+/(route|revoke|stop)$`)},
+	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions/[^/]+/chat/(messages|leave)$`)},
+	{http.MethodPut, regexp.MustCompile(`^/control/v1/users/[^/]+/channels/[^/]+$`)},
+	{http.MethodGet, regexp.MustCompile(`^/control/v1/health$`)},
+}
+
+// InDriverContract reports whether a control request belongs to the driver
+// contract (docs/control-api.md C1.1), which every implementation's driver
+// provides; anything else under /control/v1 is gwsmock's own and needs a
+// scenario tagged @mock. Path may hold {{variables}} and a query.
+func InDriverContract(method, path string) bool {
+	path, _, _ = strings.Cut(path, "?")
+	for _, d := range driverPaths {
+		if d.method == method && d.path.MatchString(path) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) notifyTimeout() time.Duration {
@@ -139,6 +203,25 @@ type World struct {
 	// lastAction is when the last request that may change state (not GET
 	// or HEAD) was answered: silence is watched from then on.
 	lastAction time.Time
+
+	mock bool // the scenario is tagged @mock: the whole control API, no cleanup
+	// cleanup is what the scenario changed that End puts back.
+	cleanup cleanup
+}
+
+// Scenario is what the runner tells a world about the scenario it begins.
+type Scenario struct {
+	// Name and URI (its feature file) name it in reports.
+	Name, URI string
+	// Mock says the scenario is tagged @mock: it may use the whole
+	// test-control API, the runner resets the target before it, and it is
+	// not cleaned up after. Otherwise it is a driver scenario: its control
+	// requests must stay inside the driver contract (see InDriverContract)
+	// and End undoes what it did.
+	Mock bool
+	// Users are the scenario users it names: End restores their readiness
+	// (docs/control-api.md C1.4).
+	Users []string
 }
 
 // NewWorld returns a world for one scenario.
@@ -146,10 +229,18 @@ func NewWorld(cfg *Config) *World {
 	return &World{cfg: cfg, vars: cfg.Vars(), clients: map[string]*http.Client{}, listeners: map[string]*listener{}}
 }
 
-// Begin starts the scenario against target (scheme://host[:port]).
-func (w *World) Begin(target, scenario, uri string) {
+// Begin starts the scenario against target (scheme://host[:port]). For a
+// driver scenario it first reads the readiness of the scenario's users, which
+// End restores; its error says whom it could not read.
+func (w *World) Begin(ctx context.Context, target string, s Scenario) error {
 	w.target = strings.TrimSuffix(target, "/")
-	w.scenario, w.scenarioURI = scenario, uri
+	w.scenario, w.scenarioURI = s.Name, s.URI
+	w.mock = s.Mock
+	w.cleanup = cleanup{}
+	if s.Mock {
+		return nil
+	}
+	return w.snapshot(ctx, s.Users)
 }
 
 // exchange is one HTTP request and its response.
@@ -339,42 +430,104 @@ func (w *World) send(ctx context.Context, who, method, path string, body *string
 		}
 		reqBody = []byte(text)
 	}
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.requestTimeout())
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, w.target+path, bytes.NewReader(reqBody))
-	if err != nil {
-		return err
+	if a.control && !w.mock && !InDriverContract(method, path) {
+		return fmt.Errorf("%s %s is not in the driver contract: tag the scenario @mock (docs/control-api.md C1.1 lists the driver contract)", method, path)
 	}
-	req.Header = a.header()
-	if a.control && w.cfg.ControlToken != "" {
-		req.Header.Set("Authorization", "Bearer "+w.cfg.ControlToken)
+	var (
+		reqHeader http.Header
+		ans       answer
+	)
+	if a.control {
+		reqHeader, ans, err = w.controlRequest(ctx, method, path, body != nil, reqBody)
+	} else {
+		reqHeader, ans, err = w.userRequest(ctx, a, method, path, body != nil, reqBody)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	c := &http.Client{Transport: w.cfg.HTTP}
-	if a.user != "" {
-		c = w.client(a.user)
-	}
-	resp, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s as %s: %w", method, path, who, err)
 	}
-	defer resp.Body.Close()
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return fmt.Errorf("%s %s as %s: reading the response: %w", method, path, who, err)
-	}
-	x := &exchange{actor: who, method: method, path: path, reqBody: reqBody, status: resp.StatusCode, header: resp.Header, body: respBody}
+	x := &exchange{actor: who, method: method, path: path, reqBody: reqBody, status: ans.status, header: ans.header, body: ans.body}
 	w.last = x
 	if method != http.MethodGet && method != http.MethodHead {
 		w.lastAction = time.Now()
 	}
-	if err := w.cfg.Contract.CheckResponse(method, path, req.Header, reqBody, resp.StatusCode, resp.Header, respBody); err != nil {
-		return fmt.Errorf("the response to %s breaks the spec:\n  %s\nstatus %d, body:\n%s", x, err, x.status, indent(clip(pretty(respBody), 4000), "  "))
+	w.cleanup.note(a, x)
+	if err := w.cfg.Contract.CheckResponse(method, path, reqHeader, reqBody, ans.status, ans.header, ans.body); err != nil {
+		return fmt.Errorf("the response to %s breaks the spec:\n  %s\nstatus %d, body:\n%s", x, err, x.status, indent(clip(pretty(ans.body), 4000), "  "))
 	}
 	return nil
+}
+
+// answer is a target's (or a driver's) answer to one request.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// userRequest sends one request of a user (or anonymous) to the target,
+// in the user's cookie jar, and returns the request's header and the answer.
+func (w *World) userRequest(ctx context.Context, a actor, method, path string, hasBody bool, body []byte) (http.Header, answer, error) {
+	h := a.header()
+	c := &http.Client{Transport: w.cfg.HTTP}
+	if a.user != "" {
+		c = w.client(a.user)
+	}
+	ans, err := w.do(ctx, c, method, w.target+path, h, hasBody, body)
+	return h, ans, err
+}
+
+// controlRequest sends one request of the actor control: through the
+// run's driver in a driver scenario, when there is one, else to the
+// target's own /control/v1 (with the control token when one is set).
+func (w *World) controlRequest(ctx context.Context, method, path string, hasBody bool, body []byte) (http.Header, answer, error) {
+	h := http.Header{}
+	if w.cfg.Driver != nil && !w.mock {
+		ctx, cancel := context.WithTimeout(ctx, w.cfg.requestTimeout())
+		defer cancel()
+		if hasBody {
+			h.Set("Content-Type", "application/json")
+		}
+		d, err := w.cfg.Driver.Do(ctx, DriverAction{Target: w.target, Method: method, Path: path, Body: body})
+		if err != nil {
+			return h, answer{}, err
+		}
+		header := http.Header{}
+		if len(d.Body) > 0 {
+			header.Set("Content-Type", "application/json")
+		}
+		return h, answer{status: d.Status, header: header, body: d.Body}, nil
+	}
+	if w.cfg.ControlToken != "" {
+		h.Set("Authorization", "Bearer "+w.cfg.ControlToken)
+	}
+	ans, err := w.do(ctx, &http.Client{Transport: w.cfg.HTTP}, method, w.target+path, h, hasBody, body)
+	return h, ans, err
+}
+
+// do sends one HTTP request with header h (completed with the JSON media
+// types) and reads the answer.
+func (w *World) do(ctx context.Context, c *http.Client, method, url string, h http.Header, hasBody bool, body []byte) (answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.requestTimeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		return answer{}, err
+	}
+	if hasBody {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("Accept", "application/json")
+	req.Header = h
+	resp, err := c.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return answer{}, fmt.Errorf("reading the response: %w", err)
+	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
 func (w *World) lastExchange() (*exchange, error) {
@@ -456,15 +609,185 @@ func (w *World) End(failed bool) error {
 	}
 	wg.Wait()
 	w.listeners = map[string]*listener{}
+	var errs []error
 	if b.Len() > 0 {
+		errs = append(errs, fmt.Errorf("notifications arrived that no step expected:\n%s", b.String()))
+	}
+	if !w.mock {
+		ctx, cancel := context.WithTimeout(context.Background(), 4*w.cfg.requestTimeout())
+		defer cancel()
+		if err := w.cleanUp(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("cleaning up after the scenario: %w", err))
+		}
+	}
+	if len(errs) > 0 {
 		w.step = "(end of the scenario)"
-		return w.failure(fmt.Errorf("notifications arrived that no step expected:\n%s", b.String()))
+		return w.failure(errors.Join(errs...))
 	}
 	return nil
 }
 
+// cleanup is what a driver scenario changed on the target that End puts
+// back (docs/control-api.md C1.4): the interactions it created through the
+// driver, and its users' readiness and contact-center sessions.
+type cleanup struct {
+	created []string        // ids of the interactions it created, in order
+	stopped map[string]bool // ids it stopped itself
+	// readiness is each user's readiness when the scenario began, by
+	// channel: true for Ready.
+	readiness map[string]map[string]bool
+	ended     map[string]bool // users who ended their contact-center session
+}
+
+// note records what an exchange of the scenario changed.
+func (c *cleanup) note(a actor, x *exchange) {
+	switch {
+	case a.control && x.method == http.MethodPost && x.path == "/control/v1/interactions" && x.status == http.StatusCreated:
+		var created struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(x.body, &created) == nil && created.ID != "" {
+			c.created = append(c.created, created.ID)
+		}
+	case a.control && x.method == http.MethodPost && strings.HasSuffix(x.path, "/stop") && x.status == http.StatusOK:
+		id := strings.TrimSuffix(strings.TrimPrefix(x.path, "/control/v1/interactions/"), "/stop")
+		if c.stopped == nil {
+			c.stopped = map[string]bool{}
+		}
+		c.stopped[id] = true
+	case a.user != "" && x.method == http.MethodPost && x.path == "/api/v2/me" && x.status == http.StatusOK:
+		var op struct {
+			OperationName string `json:"operationName"`
+		}
+		if json.Unmarshal(x.reqBody, &op) == nil && op.OperationName == "EndContactCenterSession" {
+			if c.ended == nil {
+				c.ended = map[string]bool{}
+			}
+			c.ended[a.user] = true
+		}
+	}
+}
+
+// snapshot reads the readiness of the users (GET /api/v2/me/channels, with
+// Basic credentials and no cookie jar, so the scenario's own sessions are
+// untouched). A user the target does not answer for (not an agent) is left
+// out: there is nothing of hers to restore.
+func (w *World) snapshot(ctx context.Context, users []string) error {
+	w.cleanup.readiness = map[string]map[string]bool{}
+	for _, u := range users {
+		r, err := w.readiness(ctx, u)
+		if err != nil {
+			return fmt.Errorf("reading the readiness of %s before the scenario: %w", u, err)
+		}
+		if r != nil {
+			w.cleanup.readiness[u] = r
+		}
+	}
+	return nil
+}
+
+// readiness reads a user's readiness by channel; nil when the target does
+// not answer 200 with channels.
+func (w *World) readiness(ctx context.Context, user string) (map[string]bool, error) {
+	a, err := w.actor(user)
+	if err != nil || a.userName == "" {
+		return nil, nil
+	}
+	a.basic = true
+	ans, err := w.do(ctx, &http.Client{Transport: w.cfg.HTTP}, http.MethodGet, w.target+"/api/v2/me/channels", a.header(), false, nil)
+	if err != nil || ans.status != http.StatusOK {
+		return nil, err
+	}
+	var body struct {
+		Channels []struct {
+			Channel   string `json:"channel"`
+			UserState struct {
+				State string `json:"state"`
+			} `json:"userState"`
+		} `json:"channels"`
+	}
+	if json.Unmarshal(ans.body, &body) != nil {
+		return nil, nil
+	}
+	r := map[string]bool{}
+	for _, ch := range body.Channels {
+		r[ch.Channel] = ch.UserState.State == "Ready"
+	}
+	return r, nil
+}
+
+// cleanUp undoes what the driver scenario did: it stops every interaction
+// it created through the driver and did not stop itself, logs in again the
+// users who ended their contact-center session, and sets each user's
+// readiness back to what it was when the scenario began. It goes on after
+// a failure and returns every error.
+func (w *World) cleanUp(ctx context.Context) error {
+	var errs []error
+	for _, id := range w.cleanup.created {
+		if w.cleanup.stopped[id] {
+			continue
+		}
+		ans, err := w.control(ctx, http.MethodPost, "/control/v1/interactions/"+url.PathEscape(id)+"/stop", nil)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("stop interaction %s: %w", id, err))
+		case ans.Status == http.StatusOK, ans.Status == http.StatusNotFound, ans.Status == http.StatusConflict:
+			// Stopped, or ended already.
+		default:
+			errs = append(errs, fmt.Errorf("stop interaction %s: the driver answered %d: %s", id, ans.Status, clip(string(ans.Body), 500)))
+		}
+	}
+	for _, u := range slices.Sorted(maps.Keys(w.cleanup.readiness)) {
+		if err := w.restore(ctx, u, w.cleanup.readiness[u]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// restore gives a user back her contact-center session, if she ended it,
+// and her readiness on each channel.
+func (w *World) restore(ctx context.Context, user string, was map[string]bool) error {
+	if w.cleanup.ended[user] {
+		a, _ := w.actor(user)
+		a.basic = true
+		ans, err := w.do(ctx, &http.Client{Transport: w.cfg.HTTP}, http.MethodPost, w.target+"/api/v2/me", a.header(), true, []byte(`{"operationName":"StartContactCenterSession"}`))
+		switch {
+		case err != nil:
+			return fmt.Errorf("log %s in again: %w", user, err)
+		case ans.status != http.StatusOK:
+			return fmt.Errorf("log %s in again: POST /api/v2/me StartContactCenterSession answered %d: %s", user, ans.status, clip(string(ans.body), 500))
+		}
+	}
+	now, err := w.readiness(ctx, user)
+	if err != nil {
+		return fmt.Errorf("read the readiness of %s: %w", user, err)
+	}
+	for _, ch := range slices.Sorted(maps.Keys(was)) {
+		if ready, ok := now[ch]; ok && ready == was[ch] {
+			continue
+		}
+		path := "/control/v1/users/" + url.PathEscape(w.cfg.Users[user].UserName) + "/channels/" + url.PathEscape(ch)
+		ans, err := w.control(ctx, http.MethodPut, path, fmt.Appendf(nil, `{"ready":%t}`, was[ch]))
+		switch {
+		case err != nil:
+			return fmt.Errorf("restore the readiness of %s on %s: %w", user, ch, err)
+		case ans.Status != http.StatusOK:
+			return fmt.Errorf("restore the readiness of %s on %s: the driver answered %d: %s", user, ch, ans.Status, clip(string(ans.Body), 500))
+		}
+	}
+	return nil
+}
+
+// control sends one request of the driver contract on the runner's own
+// behalf (cleanup, barriers): it is not the scenario's last response.
+func (w *World) control(ctx context.Context, method, path string, body []byte) (DriverAnswer, error) {
+	_, ans, err := w.controlRequest(ctx, method, path, body != nil, body)
+	return DriverAnswer{Status: ans.status, Body: ans.body}, err
+}
+
 // Reset puts the target back to its default state through the test-control
-// API (POST /control/v1/reset), before a @control scenario.
+// API (POST /control/v1/reset), before a @mock scenario.
 func (w *World) Reset(ctx context.Context) error {
 	body := "{}"
 	if err := w.send(ctx, "control", "POST", "/control/v1/reset", &body); err != nil {
