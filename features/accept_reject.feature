@@ -40,7 +40,6 @@ Feature: Accept and Reject
         "path": "/interactions/{{it}}"
       }
       """
-    And alice's last notification has 6 capabilities
     And no one else is notified
     And alice sees it as Processing
     And alice has it among her interactions

@@ -115,7 +115,6 @@ Feature: Conference
         "participants": [{"userId": "{{carol.id}}", "userName": "{{carol.userName}}", "role": "Owner"}]
       }
       """
-    And carol's last notification has 6 capabilities
     And no one else is notified
     And alice no longer has it among her interactions
     And carol sees it as Processing

@@ -23,7 +23,6 @@ Feature: Properties and channel data
       """
       {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
       """
-    And alice's last notification has 6 capabilities
     When alice updates its properties with:
       """
       {"order": {"status": "closed"}, "vip": null}
