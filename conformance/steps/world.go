@@ -222,6 +222,9 @@ type Scenario struct {
 	// Users are the scenario users it names: End restores their readiness
 	// (docs/control-api.md C1.4).
 	Users []string
+	// Config is the configuration of the group of agents (a pool of the
+	// target file) the scenario runs on; nil keeps the world's.
+	Config *Config
 }
 
 // NewWorld returns a world for one scenario.
@@ -235,6 +238,9 @@ func NewWorld(cfg *Config) *World {
 func (w *World) Begin(ctx context.Context, target string, s Scenario) error {
 	w.target = strings.TrimSuffix(target, "/")
 	w.scenario, w.scenarioURI = s.Name, s.URI
+	if s.Config != nil {
+		w.cfg, w.vars = s.Config, s.Config.Vars()
+	}
 	w.mock = s.Mock
 	w.cleanup = cleanup{}
 	if s.Mock {
@@ -731,8 +737,9 @@ func (w *World) cleanUp(ctx context.Context) error {
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("stop interaction %s: %w", id, err))
-		case ans.Status == http.StatusOK, ans.Status == http.StatusNotFound, ans.Status == http.StatusConflict:
-			// Stopped, or ended already.
+		case ans.Status == http.StatusOK, ans.Status == http.StatusConflict, ans.Status == http.StatusNotFound && json.Valid(ans.Body):
+			// Stopped, or ended already (a 404 of the contract says so in
+			// JSON; a bare 404 is a driver without stop).
 		default:
 			errs = append(errs, fmt.Errorf("stop interaction %s: the driver answered %d: %s", id, ans.Status, clip(string(ans.Body), 500)))
 		}
