@@ -31,8 +31,10 @@
 // instances). A @mock scenario resets its target, so it takes a whole
 // target: it waits until nothing runs there (no driver scenario starts
 // there meanwhile), runs alone on the first pool, and resets the target
-// again after, so that no later scenario sees what it left. Concurrency
-// defaults to the number of lanes.
+// again after, so that no later scenario sees what it left. When several
+// scenarios run at once, the @mock ones wait for every driver scenario to
+// end, so that the lanes stay busy. Concurrency defaults to the number of
+// lanes.
 //
 // The package sees an implementation only through URLs, the specs and raw
 // JSON: it never imports the mock.
@@ -354,6 +356,23 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) ([]*st
 	return cfgs, nil
 }
 
+// countKinds counts the @mock and the driver scenarios of files that
+// match selects.
+func countKinds(files []featureFile, match func([]string) bool) (mocks, drivers int) {
+	for _, f := range files {
+		for _, p := range f.pickles {
+			switch tags := pickleTags(p); {
+			case !match(tags):
+			case isMock(tags):
+				mocks++
+			default:
+				drivers++
+			}
+		}
+	}
+	return mocks, drivers
+}
+
 // runSuite runs the scenarios of o on godog, each on a lane (a target and
 // a group of its agents, with the group's configuration among cfgs) it
 // leases for its duration; filter is godog's tag filter for the scenarios o.Tags
@@ -365,6 +384,15 @@ func runSuite(ctx context.Context, o Options, cfgs []*steps.Config, files []feat
 	}
 	defer out.close()
 	lanes := newLanes(o.Targets, cfgs, o.Concurrency)
+	godogConcurrency := o.Concurrency
+	if o.Concurrency > 1 {
+		// The @mock scenarios wait for the driver scenarios (see lanes),
+		// each in a godog slot of its own, so that the waiting ones never
+		// hold every slot.
+		mocks, drivers := countKinds(files, o.tags.match)
+		lanes.drivers = drivers
+		godogConcurrency += mocks
+	}
 	rec := newRecorder(files, out.writers)
 	words := userWords(o.Mapping.Users)
 	suite := godog.TestSuite{
@@ -406,7 +434,7 @@ func runSuite(ctx context.Context, o Options, cfgs []*steps.Config, files []feat
 					cancel()
 				}
 				if held {
-					lanes.release(got)
+					lanes.release(got, mock)
 					held = false
 				}
 				return endErr
@@ -418,7 +446,7 @@ func runSuite(ctx context.Context, o Options, cfgs []*steps.Config, files []feat
 			Output:         out.godogOutput,
 			NoColors:       o.NoColors,
 			Tags:           filter,
-			Concurrency:    o.Concurrency,
+			Concurrency:    godogConcurrency,
 			Randomize:      out.seed,
 			Paths:          []string{"."},
 			FS:             o.Features,

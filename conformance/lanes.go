@@ -18,9 +18,15 @@ type lane struct {
 // lanes hands out the lanes of a run (see Isolation): a driver scenario
 // takes one free lane; a @mock scenario resets its target, so it takes a
 // whole target (every lane of it) and no driver scenario starts there
-// while it waits. At most max scenarios run at once.
+// while it waits. With drivers set, the @mock scenarios also wait until
+// that many driver scenarios have ended: they run at the end, so that the
+// driver scenarios keep the lanes busy. At most max scenarios run at once.
 type lanes struct {
 	max int
+
+	// drivers counts the driver scenarios still to end, when the @mock
+	// scenarios wait for them (guarded by mu).
+	drivers int
 
 	mu sync.Mutex
 	// guards the fields below
@@ -81,7 +87,7 @@ func (l *lanes) acquire(ctx context.Context, mock bool) (lease, error) {
 			l.mu.Unlock()
 			return got, nil
 		}
-		if mock && mine < 0 {
+		if mock && mine < 0 && l.drivers == 0 {
 			mine = l.freest()
 			l.waiting[mine]++
 			l.broadcast()
@@ -103,7 +109,7 @@ func (l *lanes) take(mock bool) (lease, bool) {
 	}
 	for t := range l.free {
 		switch {
-		case mock && len(l.free[t]) == l.total[t]:
+		case mock && l.drivers == 0 && len(l.free[t]) == l.total[t]:
 			held := l.free[t]
 			l.free[t] = nil
 			l.running++
@@ -130,10 +136,14 @@ func (l *lanes) freest() int {
 	return best
 }
 
-// release gives back what acquire took.
-func (l *lanes) release(got lease) {
+// release gives back what acquire took; mock says whether a @mock
+// scenario held it.
+func (l *lanes) release(got lease, mock bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if !mock && l.drivers > 0 {
+		l.drivers--
+	}
 	l.free[got.target] = append(l.free[got.target], got.held...)
 	l.running--
 	l.broadcast()

@@ -146,16 +146,46 @@ func TestLanes(t *testing.T) {
 		note("driver")
 		driverDone <- d
 	}()
-	l.release(a)
-	l.release(b)
+	l.release(a, false)
+	l.release(b, false)
 	m := <-mockDone
 	if len(m.held) != 3 || m.lane().group != 0 {
 		t.Errorf("the mock holds %d lanes, runs on group %d", len(m.held), m.lane().group)
 	}
-	l.release(m)
+	l.release(m, true)
 	d := <-driverDone
-	l.release(d)
+	l.release(d, false)
 	if strings.Join(order, ",") != "mock,driver" {
 		t.Errorf("order %v, want the waiting mock first", order)
 	}
+}
+
+// TestLanesMocksAtTheEnd: with the driver scenarios counted, a @mock
+// scenario waits until they have all ended, although lanes are free.
+func TestLanesMocksAtTheEnd(t *testing.T) {
+	l := newLanes([]string{"http://t"}, []*steps.Config{{}, {}}, 2)
+	l.drivers = 2
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	mockDone := make(chan lease)
+	go func() {
+		m, err := l.acquire(ctx, true)
+		if err != nil {
+			t.Error(err)
+		}
+		mockDone <- m
+	}()
+	for range 2 {
+		d, err := l.acquire(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-mockDone:
+			t.Fatal("the mock ran before the driver scenarios ended")
+		default:
+		}
+		l.release(d, false)
+	}
+	l.release(<-mockDone, true)
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/gwsmock/gwsmock/conformance"
@@ -147,5 +148,61 @@ func TestConformPooled(t *testing.T) {
 	}
 	if res.Scenarios != res.Total {
 		t.Errorf("%d of %d scenarios ran", res.Scenarios, res.Total)
+	}
+}
+
+// TestConformBarrier: "no notification" steps of driver scenarios prove
+// silence with a barrier through the driver (DESIGN-13 §D): a message
+// that came before it fails the step, the barrier's own messages are
+// consumed, and a user who cannot take the barrier is watched for the
+// quiet wait instead.
+func TestConformBarrier(t *testing.T) {
+	const stray = `    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email", "agent": "{{alice.userName}}"}
+      """
+    Then the response status is 201
+`
+	tests := []struct {
+		name    string
+		steps   string
+		wantErr string // in the failure; "" the scenario passes
+	}{
+		{name: "silence", steps: "    Given alice and bob are listening\n    Then nobody receives a notification\n    And alice receives no notification\n"},
+		{name: "a stray message", steps: "    Given alice and bob are listening\n" + stray + "    Then nobody else receives a notification\n", wantErr: "expected no notification up to now, but:\nalice's unread message 1 of 1 on /v2/me/interactions"},
+		{name: "a stray message, named user", steps: "    Given alice is listening\n" + stray + "    Then alice receives no notification\n", wantErr: "expected no notification up to now"},
+		{name: "no barrier on /v2/me/channels alone: the quiet wait", steps: "    Given alice is listening on /v2/me/channels\n    Then alice receives no notification\n"},
+		{name: "a named time: the quiet wait", steps: "    Given alice is listening\n" + stray + "    Then alice receives no notification within 50 ms\n", wantErr: "expected no notification within 50ms"},
+	}
+	target := openMocks(t, 1)[0]
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"b.feature": {Data: []byte("Feature: B\n  Scenario: S\n" + tt.steps)}}
+			var out bytes.Buffer
+			quiet := 10 * time.Second // a barrier never waits for it
+			if strings.Contains(tt.name, "quiet wait") {
+				quiet = 100 * time.Millisecond
+			}
+			start := time.Now()
+			res, err := conformance.Run(context.Background(), conformance.Options{
+				Targets: []string{target}, Features: fsys, Output: &out, NoColors: true, Formats: []string{"pretty"},
+				QuietWait: quiet,
+			})
+			if err != nil {
+				t.Fatalf("Run: %v\n%s", err, out.String())
+			}
+			switch {
+			case tt.wantErr == "" && res.Failed > 0:
+				t.Errorf("the scenario failed:\n%s", out.String())
+			case tt.wantErr != "" && (res.Failed != 1 || !strings.Contains(res.Failures[0].Message, tt.wantErr)):
+				t.Errorf("want a failure containing %q:\n%s", tt.wantErr, out.String())
+			}
+			if strings.Contains(tt.name, "quiet wait") {
+				return
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v: the barrier waited for the quiet wait", d)
+			}
+		})
 	}
 }

@@ -27,9 +27,10 @@ type received struct {
 // listener is one scenario user's CometD session: it pumps delivered
 // messages into per-channel queues, in arrival order.
 type listener struct {
-	user   string
-	client *bayeux.Client
-	done   chan struct{} // closed when the pump ends
+	user     string
+	channels []string // what it subscribed to
+	client   *bayeux.Client
+	done     chan struct{} // closed when the pump ends
 
 	mu sync.Mutex
 	// guards the fields below
@@ -61,7 +62,7 @@ func (w *World) listen(ctx context.Context, user string, channels []string) (*li
 		c.Close()
 		return nil, fmt.Errorf("CometD subscribe to %s as %s: %w", strings.Join(channels, ", "), user, err)
 	}
-	l := &listener{user: user, client: c, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
+	l := &listener{user: user, channels: channels, client: c, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
 	go l.pump()
 	return l, nil
 }
