@@ -437,15 +437,16 @@ func (w *World) silence(ctx context.Context, users []string, timed bool, d time.
 	}
 	type outcome struct {
 		user     string
-		fallback bool // no barrier could be set up
+		id       string // the barrier's interaction, stopped
+		fallback bool   // no barrier could be set up
 		err      error
 	}
 	outcomes := make([]outcome, len(users))
 	var wg sync.WaitGroup
 	for i, u := range users {
 		wg.Go(func() {
-			fallback, err := w.barrier(ctx, u)
-			outcomes[i] = outcome{u, fallback, err}
+			id, fallback, err := w.barrier(ctx, u)
+			outcomes[i] = outcome{u, id, fallback, err}
 		})
 	}
 	wg.Wait()
@@ -454,6 +455,9 @@ func (w *World) silence(ctx context.Context, users []string, timed bool, d time.
 		rest []string
 	)
 	for _, o := range outcomes {
+		if o.id != "" {
+			w.cleanup.noteStopped(o.id)
+		}
 		switch {
 		case o.err != nil:
 			errs = append(errs, o.err)
@@ -473,21 +477,21 @@ func (w *World) silence(ctx context.Context, users []string, timed bool, d time.
 // barrier proves that user received nothing up to now: it creates through
 // the driver an interaction offered to the user alone, waits for its
 // Invited message, which must be the first unread one, then stops it and
-// consumes the message that ends it. fallback is true when no barrier can
-// be set up: the user does not listen to her interaction messages, or the
-// driver refused the interaction (a full or logged-out agent).
-func (w *World) barrier(ctx context.Context, user string) (fallback bool, err error) {
+// consumes the message that ends it. id is the barrier's interaction once
+// stopped. fallback is true when no barrier can be set up: the user does
+// not listen to her interaction messages, or the driver refused the
+// interaction (a full or logged-out agent).
+func (w *World) barrier(ctx context.Context, user string) (id string, fallback bool, err error) {
 	l, _ := w.listener(user)
 	u, known := w.cfg.Users[user]
 	if !known || !slices.ContainsFunc(l.channels, func(c string) bool { return slices.Contains(barrierChannels, c) }) {
-		return true, nil
+		return "", true, nil
 	}
-	id := ""
 	for _, ch := range w.barrierChannels(user) {
 		body, _ := json.Marshal(map[string]string{"channel": ch, "agent": u.UserName})
 		ans, err := w.control(ctx, http.MethodPost, "/control/v1/interactions", body)
 		if err != nil {
-			return false, fmt.Errorf("the barrier for %s: %w", user, err)
+			return "", false, fmt.Errorf("the barrier for %s: %w", user, err)
 		}
 		var created struct {
 			ID string `json:"id"`
@@ -498,24 +502,28 @@ func (w *World) barrier(ctx context.Context, user string) (fallback bool, err er
 		}
 	}
 	if id == "" {
-		return true, nil
+		return "", true, nil
 	}
+	stopped := ""
 	isBarrier := func(m received) bool { return gjson.GetBytes(m.data, "id").String() == id }
 	before, err := l.until(ctx, isBarrier, w.cfg.notifyTimeout())
 	stopErr := w.stopBarrier(ctx, user, id)
+	if stopErr == nil {
+		stopped = id
+	}
 	if err != nil {
-		return false, errors.Join(fmt.Errorf("the barrier for %s: %w", user, err), stopErr)
+		return stopped, false, errors.Join(fmt.Errorf("the barrier for %s: %w", user, err), stopErr)
 	}
 	if len(before) > 0 {
-		return false, errors.Join(fmt.Errorf("expected no notification up to now, but:\n%s", describeUnread(user, before)), stopErr)
+		return stopped, false, errors.Join(fmt.Errorf("expected no notification up to now, but:\n%s", describeUnread(user, before)), stopErr)
 	}
 	if stopErr != nil {
-		return false, stopErr
+		return "", false, stopErr
 	}
 	if _, err := l.until(ctx, isBarrier, w.cfg.notifyTimeout()); err != nil {
-		return false, fmt.Errorf("the barrier for %s: after POST /control/v1/interactions/%s/stop: %w", user, id, err)
+		return stopped, false, fmt.Errorf("the barrier for %s: after POST /control/v1/interactions/%s/stop: %w", user, id, err)
 	}
-	return false, nil
+	return stopped, false, nil
 }
 
 // barrierChannels are the media a barrier for user may use, best first:

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 )
@@ -38,6 +41,10 @@ type listener struct {
 	wake   chan struct{}         // closed and replaced when a message arrives
 	err    error                 // why the session ended, when it did
 	last   *received             // the message the last receive step consumed
+	// ids are the interactions its messages named, in order: the cleanup
+	// after a driver scenario stops them too (an agent's reply is an
+	// interaction no driver request created).
+	ids []string
 }
 
 // listen opens a CometD session for the user and subscribes to the channels.
@@ -105,6 +112,9 @@ func (l *listener) add(m bayeux.Message) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.queues[m.Channel] = append(l.queues[m.Channel], received{channel: m.Channel, data: m.Data, at: time.Now()})
+	if id := gjson.GetBytes(m.Data, "id"); id.Type == gjson.String && gjson.GetBytes(m.Data, "messageTypeName").String() == "InteractionStateMessage" && !slices.Contains(l.ids, id.Str) {
+		l.ids = append(l.ids, id.Str)
+	}
 	close(l.wake)
 	l.wake = make(chan struct{})
 }

@@ -614,6 +614,16 @@ func (w *World) End(failed bool) error {
 		wg.Go(l.close)
 	}
 	wg.Wait()
+	for _, u := range w.listeningUsers() {
+		l := w.listeners[u]
+		l.mu.Lock()
+		for _, id := range l.ids {
+			if !slices.Contains(w.cleanup.created, id) {
+				w.cleanup.created = append(w.cleanup.created, id)
+			}
+		}
+		l.mu.Unlock()
+	}
 	w.listeners = map[string]*listener{}
 	var errs []error
 	if b.Len() > 0 {
@@ -637,7 +647,9 @@ func (w *World) End(failed bool) error {
 // back (docs/control-api.md C1.4): the interactions it created through the
 // driver, and its users' readiness and contact-center sessions.
 type cleanup struct {
-	created []string        // ids of the interactions it created, in order
+	// created are the ids of the interactions it created through the
+	// driver, then of those its users' notifications named, in order.
+	created []string
 	stopped map[string]bool // ids it stopped itself
 	// readiness is each user's readiness when the scenario began, by
 	// channel: true for Ready.
@@ -656,11 +668,7 @@ func (c *cleanup) note(a actor, x *exchange) {
 			c.created = append(c.created, created.ID)
 		}
 	case a.control && x.method == http.MethodPost && strings.HasSuffix(x.path, "/stop") && x.status == http.StatusOK:
-		id := strings.TrimSuffix(strings.TrimPrefix(x.path, "/control/v1/interactions/"), "/stop")
-		if c.stopped == nil {
-			c.stopped = map[string]bool{}
-		}
-		c.stopped[id] = true
+		c.noteStopped(strings.TrimSuffix(strings.TrimPrefix(x.path, "/control/v1/interactions/"), "/stop"))
 	case a.user != "" && x.method == http.MethodPost && x.path == "/api/v2/me" && x.status == http.StatusOK:
 		var op struct {
 			OperationName string `json:"operationName"`
@@ -672,6 +680,14 @@ func (c *cleanup) note(a actor, x *exchange) {
 			c.ended[a.user] = true
 		}
 	}
+}
+
+// noteStopped records that the interaction id was stopped already.
+func (c *cleanup) noteStopped(id string) {
+	if c.stopped == nil {
+		c.stopped = map[string]bool{}
+	}
+	c.stopped[id] = true
 }
 
 // snapshot reads the readiness of the users (GET /api/v2/me/channels, with
@@ -723,7 +739,8 @@ func (w *World) readiness(ctx context.Context, user string) (map[string]bool, er
 }
 
 // cleanUp undoes what the driver scenario did: it stops every interaction
-// it created through the driver and did not stop itself, logs in again the
+// it created through the driver, or that its users were told of, and did
+// not stop itself, logs in again the
 // users who ended their contact-center session, and sets each user's
 // readiness back to what it was when the scenario began. It goes on after
 // a failure and returns every error.
