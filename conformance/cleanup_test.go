@@ -136,7 +136,7 @@ func fakeLog(url string) []string {
 // driver scenario on a target it cannot reset (docs/control-api.md C1.4):
 // it stops what the scenario created and did not stop, and puts back the
 // users' readiness and contact-center sessions; a @mock scenario is reset
-// before instead.
+// before and after instead.
 func TestCleanupAfterDriverScenarios(t *testing.T) {
 	const create = `    When control sends POST /control/v1/interactions with:
       """
@@ -187,9 +187,9 @@ func TestCleanupAfterDriverScenarios(t *testing.T) {
 			want: []string{"POST /api/v2/me", "POST /api/v2/me", "PUT /control/v1/users/alice/channels/chat"},
 		},
 		{
-			name:     "a @mock scenario is reset before, not cleaned up after",
+			name:     "a @mock scenario is reset before and after, not cleaned up",
 			scenario: "  @mock\n  Scenario: S\n" + create,
-			want:     []string{"POST /control/v1/reset"},
+			want:     []string{"POST /control/v1/reset", "POST /control/v1/reset"},
 		},
 	}
 	for _, tt := range tests {

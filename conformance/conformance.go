@@ -21,13 +21,20 @@
 //
 // # Isolation
 //
-// Every scenario assumes that nobody else uses its users while it runs:
+// Every scenario assumes that nobody else uses its agents while it runs:
 // routing picks agents by their load, so two scenarios with the same
-// agents on one target would see each other's interactions. Hence a
-// target runs one scenario at a time. To run scenarios in parallel, give
-// several targets (independent instances, e.g. several `gwsmock serve`):
-// each scenario leases one for its duration, and Concurrency defaults to
-// the number of targets.
+// agents would see each other's interactions. So a run hands out lanes: a
+// lane is a target and one group of its agents, the target file's pools
+// (Mapping.Pools) or, without pools, the one mapping. A driver scenario
+// takes one free lane for its whole run, so scenarios run side by side on
+// one target, one per pool, and on several targets (independent
+// instances). A @mock scenario resets its target, so it takes a whole
+// target: it waits until nothing runs there (no driver scenario starts
+// there meanwhile), runs alone on the first pool, and resets the target
+// again after, so that no later scenario sees what it left. When several
+// scenarios run at once, the @mock ones wait for every driver scenario to
+// end, so that the lanes stay busy. Concurrency defaults to the number of
+// lanes.
 //
 // The package sees an implementation only through URLs, the specs and raw
 // JSON: it never imports the mock.
@@ -156,8 +163,9 @@ type Options struct {
 type Result struct {
 	// Status is StatusPassed, StatusFailed or StatusUsage.
 	Status int
-	// Scenarios counts the scenarios run; Failed those that failed.
-	Scenarios, Failed int
+	// Scenarios counts the scenarios run; Failed those that failed; Total
+	// the scenarios of the feature files, those left out included.
+	Scenarios, Failed, Total int
 	// Failures describes each failed scenario, in the order they ended.
 	Failures []Failure
 }
@@ -201,14 +209,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	filter, n, err := o.tags.selectScenarios(files)
 	if err != nil {
-		return Result{Status: StatusUsage}, err
+		return Result{Status: StatusUsage, Total: scenarioCount(files)}, err
 	}
 	if note := o.tags.leftOut(files, n); note != "" {
 		defer fmt.Fprintln(o.Log, note)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
-	cfg, err := prepare(ctx, o, tr, needsOf(files, o.tags.match, o.Mapping.Users))
+	cfgs, err := prepare(ctx, o, tr, needsOf(files, o.tags.match, o.Mapping.Users))
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue):
@@ -216,7 +224,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	case err != nil:
 		return Result{Status: StatusFailed}, err
 	}
-	return runSuite(ctx, o, cfg, files, filter)
+	res, err := runSuite(ctx, o, cfgs, files, filter)
+	res.Total = scenarioCount(files)
+	return res, err
 }
 
 // validate checks o and returns it with the defaults filled in: Targets
@@ -239,11 +249,16 @@ func (o Options) validate() (Options, error) {
 		targets[i] = t
 	}
 	o.Targets = targets
-	if o.Concurrency == 0 {
-		o.Concurrency = len(targets)
+	groups := 1
+	if o.Mapping != nil && len(o.Mapping.Pools) > 0 {
+		groups = len(o.Mapping.Pools)
 	}
-	if o.Concurrency < 1 || o.Concurrency > len(targets) {
-		return o, usage("concurrency %d: scenarios on one target run one at a time (see Isolation), so it must be between 1 and the number of targets (%d)", o.Concurrency, len(targets))
+	lanes := len(targets) * groups
+	if o.Concurrency == 0 {
+		o.Concurrency = lanes
+	}
+	if o.Concurrency < 1 || o.Concurrency > lanes {
+		return o, usage("concurrency %d: scenarios on one target run one at a time on each pool of agents (see Isolation), so it must be between 1 and the number of targets times the number of pools (%d)", o.Concurrency, lanes)
 	}
 	if len(o.Formats) == 0 {
 		o.Formats = []string{"pretty"}
@@ -304,8 +319,8 @@ func (o Options) validate() (Options, error) {
 // prepare loads the specs and checks, before any scenario, that every
 // target can give the selected scenarios what they need (see preflight),
 // learning the user ids the mapping leaves out: the step configuration of
-// a run over tr.
-func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*steps.Config, error) {
+// a run over tr, one for each group of agents (see Mapping.Pools).
+func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) ([]*steps.Config, error) {
 	api, control := o.API, o.Control
 	var err error
 	if api == nil {
@@ -323,59 +338,104 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) (*step
 		return nil, err
 	}
 	driver := newDriver(o, tr)
-	if err := preflight(ctx, &http.Client{Transport: tr}, o, n, driver); err != nil {
-		return nil, err
+	var cfgs []*steps.Config
+	for _, g := range o.Mapping.groups() {
+		og := o
+		og.Mapping = &g
+		if err := preflight(ctx, &http.Client{Transport: tr}, og, n, driver); err != nil {
+			return nil, err
+		}
+		cfgs = append(cfgs, &steps.Config{
+			Driver: driver,
+			Users:  g.Users, Queues: g.Queues, Workbins: g.Workbins,
+			Contract: contract, ControlToken: o.ControlToken,
+			NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
+			HTTP: tr,
+		})
 	}
-	return &steps.Config{
-		Driver: driver,
-		Users:  o.Mapping.Users, Queues: o.Mapping.Queues, Workbins: o.Mapping.Workbins,
-		Contract: contract, ControlToken: o.ControlToken,
-		NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
-		HTTP: tr,
-	}, nil
+	return cfgs, nil
 }
 
-// runSuite runs the scenarios of o on godog, each on a target it leases
-// for its duration; filter is godog's tag filter for the scenarios o.Tags
+// countKinds counts the @mock and the driver scenarios of files that
+// match selects.
+func countKinds(files []featureFile, match func([]string) bool) (mocks, drivers int) {
+	for _, f := range files {
+		for _, p := range f.pickles {
+			switch tags := pickleTags(p); {
+			case !match(tags):
+			case isMock(tags):
+				mocks++
+			default:
+				drivers++
+			}
+		}
+	}
+	return mocks, drivers
+}
+
+// runSuite runs the scenarios of o on godog, each on a lane (a target and
+// a group of its agents, with the group's configuration among cfgs) it
+// leases for its duration; filter is godog's tag filter for the scenarios o.Tags
 // selects among files.
-func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []featureFile, filter string) (Result, error) {
+func runSuite(ctx context.Context, o Options, cfgs []*steps.Config, files []featureFile, filter string) (Result, error) {
 	out, err := openOutputs(o)
 	if err != nil {
 		return Result{Status: StatusUsage}, err
 	}
 	defer out.close()
-	pool := make(chan string, len(o.Targets))
-	for _, t := range o.Targets {
-		pool <- t
+	lanes := newLanes(o.Targets, cfgs, o.Concurrency)
+	godogConcurrency := o.Concurrency
+	if o.Concurrency > 1 {
+		// The @mock scenarios wait for the driver scenarios (see lanes),
+		// each in a godog slot of its own, so that the waiting ones never
+		// hold every slot.
+		mocks, drivers := countKinds(files, o.tags.match)
+		lanes.drivers = drivers
+		godogConcurrency += mocks
 	}
 	rec := newRecorder(files, out.writers)
-	words := userWords(cfg.Users)
+	words := userWords(o.Mapping.Users)
 	suite := godog.TestSuite{
 		Name: "gwsmock conformance",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			w := steps.NewWorld(cfg)
+			w := steps.NewWorld(cfgs[0])
 			steps.Register(sc, w)
-			var lease string
+			var (
+				got  lease
+				held bool
+				mock bool
+			)
 			begin := func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-				select {
-				case lease = <-pool:
-				case <-ctx.Done():
-					return ctx, ctx.Err()
-				}
-				sc := steps.Scenario{Name: s.Name, URI: s.Uri, Mock: isMock(pickleTags(s)), Users: namedUsers(s, words)}
-				if err := w.Begin(ctx, lease, sc); err != nil {
+				mock = isMock(pickleTags(s))
+				var err error
+				if got, err = lanes.acquire(ctx, mock); err != nil {
 					return ctx, err
 				}
-				if sc.Mock {
+				held = true
+				ln := got.lane()
+				sc := steps.Scenario{Name: s.Name, URI: s.Uri, Mock: mock, Users: namedUsers(s, words), Config: ln.cfg}
+				if err := w.Begin(ctx, ln.target, sc); err != nil {
+					return ctx, err
+				}
+				if mock {
 					return ctx, w.Reset(ctx)
 				}
 				return ctx, nil
 			}
 			end := func(_ *godog.Scenario, stepErr error) error {
 				endErr := w.End(stepErr != nil)
-				if lease != "" {
-					pool <- lease
-					lease = ""
+				if held && mock {
+					// A @mock scenario leaves the target as it was: the
+					// driver scenarios after it never see its leftovers.
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					if err := w.Reset(ctx); err != nil && endErr == nil {
+						endErr = err
+					}
+					cancel()
+				}
+				if held {
+					lanes.release(got, mock)
+					held = false
 				}
 				return endErr
 			}
@@ -386,7 +446,7 @@ func runSuite(ctx context.Context, o Options, cfg *steps.Config, files []feature
 			Output:         out.godogOutput,
 			NoColors:       o.NoColors,
 			Tags:           filter,
-			Concurrency:    o.Concurrency,
+			Concurrency:    godogConcurrency,
 			Randomize:      out.seed,
 			Paths:          []string{"."},
 			FS:             o.Features,

@@ -51,7 +51,7 @@ func TestDriver(t *testing.T) {
 			name: "the target's own /control/v1 runs both kinds",
 			o:    func(target, _ string) conformance.Options { return conformance.Options{Targets: []string{target}} },
 			wantLog: []string{
-				"POST /control/v1/interactions/0000000000000001/stop", "POST /control/v1/reset",
+				"POST /control/v1/interactions/0000000000000001/stop", "POST /control/v1/reset", "POST /control/v1/reset",
 			},
 		},
 		{

@@ -28,6 +28,12 @@ import (
 //	  "workbins": {"team-workbin": {"name": "Team", "id": "<the target's workbin id>"}, ...}
 //	}
 //
+// A target file may instead give "pools": several such mappings, each a
+// full mapping of every scenario user, queue and workbin onto a group of
+// the target's agents with queues and workbins of its own. Scenarios then
+// run side by side on one target, each on a free pool (see Isolation);
+// fixtures/pooled.json and conformance/pooled-target.json are an example.
+//
 // A target file overrides the default mapping (the embedded default contact
 // center of gwsmock) entry by entry; what it does not name keeps its
 // default, and a name the default lacks (a misspelt user) is refused. A user id left out is learned from GET /api/v2/me; a workbin id
@@ -36,6 +42,9 @@ type Mapping struct {
 	Users    map[string]steps.User    `json:"users"`
 	Queues   map[string]string        `json:"queues"`
 	Workbins map[string]steps.Workbin `json:"workbins"`
+	// Pools are the groups of agents scenarios run on side by side; none:
+	// the mapping itself is the one group.
+	Pools []Mapping `json:"pools,omitempty"`
 }
 
 //go:embed default-target.json
@@ -64,6 +73,33 @@ func ParseMapping(b []byte) (Mapping, error) {
 	if err != nil {
 		return Mapping{}, err
 	}
+	m, err := overDefault(over)
+	if err != nil {
+		return Mapping{}, err
+	}
+	if len(over.Pools) > 0 && (len(over.Users) > 0 || len(over.Queues) > 0 || len(over.Workbins) > 0) {
+		return Mapping{}, errors.New("a target file with pools maps the users, queues and workbins in each pool, not beside them")
+	}
+	d := DefaultMapping()
+	for i, p := range over.Pools {
+		if len(p.Pools) > 0 {
+			return Mapping{}, fmt.Errorf("pools[%d]: a pool holds no pools", i)
+		}
+		pm, err := overDefault(p)
+		if err == nil {
+			err = complete(p, d)
+		}
+		if err != nil {
+			return Mapping{}, fmt.Errorf("pools[%d].%w", i, err)
+		}
+		m.Pools = append(m.Pools, pm)
+	}
+	return m, nil
+}
+
+// overDefault lays the users, queues and workbins of over on the default
+// mapping.
+func overDefault(over Mapping) (Mapping, error) {
 	m := DefaultMapping()
 	if err := knownNames("users", m.Users, over.Users); err != nil {
 		return Mapping{}, err
@@ -88,6 +124,35 @@ func ParseMapping(b []byte) (Mapping, error) {
 		m.Workbins[name] = wb
 	}
 	return m, nil
+}
+
+// complete checks that a pool maps every name of the default mapping d:
+// two pools must never share a user by leaving her to the default.
+func complete(pool, d Mapping) error {
+	for _, c := range []struct {
+		section string
+		has     func(string) bool
+		names   []string
+	}{
+		{"users", func(n string) bool { _, ok := pool.Users[n]; return ok }, slices.Sorted(maps.Keys(d.Users))},
+		{"queues", func(n string) bool { _, ok := pool.Queues[n]; return ok }, slices.Sorted(maps.Keys(d.Queues))},
+		{"workbins", func(n string) bool { _, ok := pool.Workbins[n]; return ok }, slices.Sorted(maps.Keys(d.Workbins))},
+	} {
+		for _, n := range c.names {
+			if !c.has(n) {
+				return fmt.Errorf("%s: the pool does not map %s; each pool maps every one of %s", c.section, n, strings.Join(c.names, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// groups are the mappings scenarios run on: the pools, or m itself.
+func (m Mapping) groups() []Mapping {
+	if len(m.Pools) > 0 {
+		return m.Pools
+	}
+	return []Mapping{m}
 }
 
 // knownNames checks that every name of over is one of known's.
@@ -163,5 +228,9 @@ func jsonError(b []byte, offset int64, err error) error {
 }
 
 func (m Mapping) clone() Mapping {
-	return Mapping{Users: maps.Clone(m.Users), Queues: maps.Clone(m.Queues), Workbins: maps.Clone(m.Workbins)}
+	c := Mapping{Users: maps.Clone(m.Users), Queues: maps.Clone(m.Queues), Workbins: maps.Clone(m.Workbins)}
+	for _, p := range m.Pools {
+		c.Pools = append(c.Pools, p.clone())
+	}
+	return c
 }

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/textproto"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -266,18 +269,23 @@ func genericDefs() []*Def {
 		},
 		{
 			Pattern: `^` + usersPattern + ` receives? no notification` + withinPattern + `$`,
-			Doc:     `The listening users receive nothing, on any channel, within the time (default: the run's quiet wait, 300 ms).`,
+			Doc: `The listening users receive nothing, on any channel, within the time. Without a time, silence up to now is proven by a ` +
+				`barrier where the driver allows it (see "nobody else receives a notification"), else watched for the run's quiet wait, 300 ms.`,
 			Example: `Then bob and carol receive no notification within 500 ms`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
-				return w.quiet(ctx, splitUsers(a[0]), within(a[1], a[2], w.cfg.quietWait()))
+				return w.silence(ctx, splitUsers(a[0]), a[1] != "", within(a[1], a[2], w.cfg.quietWait()))
 			},
 		},
 		{
 			Pattern: `^nobody (?:else )?receives a notification` + withinPattern + `$`,
-			Doc:     `No listening user receives anything, on any channel, within the time (default: the run's quiet wait, 300 ms).`,
+			Doc: `No listening user receives anything, on any channel, within the time. Without a time, in a driver scenario, silence up to ` +
+				`now is proven for each user at once by a barrier: an interaction created through the driver and offered to the user alone, ` +
+				`whose Invited message must be the next one the user receives (messages arrive in order, docs/behavior.md B6.7), then ` +
+				`stopped; the barrier's own messages are consumed. Where the driver refuses the barrier (a full or logged-out agent) and ` +
+				`in @mock scenarios, the step watches for the run's quiet wait, 300 ms.`,
 			Example: `Then nobody else receives a notification`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
-				return w.quiet(ctx, w.listeningUsers(), within(a[0], a[1], w.cfg.quietWait()))
+				return w.silence(ctx, w.listeningUsers(), a[0] != "", within(a[0], a[1], w.cfg.quietWait()))
 			},
 		},
 	}
@@ -434,4 +442,181 @@ func (w *World) quiet(ctx context.Context, users []string, d time.Duration) erro
 		return fmt.Errorf("expected no notification within %s, but:\n%s", d, b.String())
 	}
 	return nil
+}
+
+// barrierChannels are the channels (and patterns) whose subscription
+// delivers a user's interaction messages (docs/behavior.md B6.3, B6.4).
+var barrierChannels = []string{"/v2/me/interactions", "/me/interactions", "/v2/me/*", "/v2/me/**", "/me/*", "/me/**", "/v2/**", "/**"}
+
+// silence proves that the users received nothing (more) up to now. A step
+// that names a time watches for it (quiet). Otherwise, in a driver
+// scenario, each user's silence is proven by a barrier, all users at once;
+// the users for whom no barrier can be set up are watched for the quiet
+// wait d.
+func (w *World) silence(ctx context.Context, users []string, timed bool, d time.Duration) error {
+	if timed || w.mock {
+		return w.quiet(ctx, users, d)
+	}
+	for _, u := range users {
+		if _, err := w.listener(u); err != nil {
+			return err
+		}
+	}
+	type outcome struct {
+		user     string
+		id       string // the barrier's interaction, stopped
+		fallback bool   // no barrier could be set up
+		err      error
+	}
+	outcomes := make([]outcome, len(users))
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Go(func() {
+			id, fallback, err := w.barrier(ctx, u)
+			outcomes[i] = outcome{u, id, fallback, err}
+		})
+	}
+	wg.Wait()
+	var (
+		errs []error
+		rest []string
+	)
+	for _, o := range outcomes {
+		if o.id != "" {
+			w.cleanup.noteStopped(o.id)
+		}
+		switch {
+		case o.err != nil:
+			errs = append(errs, o.err)
+		case o.fallback:
+			rest = append(rest, o.user)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if len(rest) > 0 {
+		return w.quiet(ctx, rest, d)
+	}
+	return nil
+}
+
+// barrier proves that user received nothing up to now: it creates through
+// the driver an interaction offered to the user alone, waits for its
+// Invited message, which must be the first unread one, then stops it and
+// consumes the message that ends it. id is the barrier's interaction once
+// stopped. fallback is true when no barrier can be set up: the user does
+// not listen to her interaction messages, or the driver refused the
+// interaction (a full or logged-out agent).
+func (w *World) barrier(ctx context.Context, user string) (id string, fallback bool, err error) {
+	l, _ := w.listener(user)
+	u, known := w.cfg.Users[user]
+	if !known || !slices.ContainsFunc(l.channels, func(c string) bool { return slices.Contains(barrierChannels, c) }) {
+		return "", true, nil
+	}
+	for _, ch := range w.barrierChannels(user) {
+		body, _ := json.Marshal(map[string]string{"channel": ch, "agent": u.UserName})
+		ans, err := w.control(ctx, http.MethodPost, "/control/v1/interactions", body)
+		if err != nil {
+			return "", false, fmt.Errorf("the barrier for %s: %w", user, err)
+		}
+		var created struct {
+			ID string `json:"id"`
+		}
+		if ans.Status == http.StatusCreated && json.Unmarshal(ans.Body, &created) == nil && created.ID != "" {
+			id = created.ID
+			break
+		}
+	}
+	if id == "" {
+		return "", true, nil
+	}
+	stopped := ""
+	isBarrier := func(m received) bool { return gjson.GetBytes(m.data, "id").String() == id }
+	before, err := l.until(ctx, isBarrier, w.cfg.notifyTimeout())
+	stopErr := w.stopBarrier(ctx, user, id)
+	if stopErr == nil {
+		stopped = id
+	}
+	if err != nil {
+		return stopped, false, errors.Join(fmt.Errorf("the barrier for %s: %w", user, err), stopErr)
+	}
+	if len(before) > 0 {
+		return stopped, false, errors.Join(fmt.Errorf("expected no notification up to now, but:\n%s", describeUnread(user, before)), stopErr)
+	}
+	if stopErr != nil {
+		return "", false, stopErr
+	}
+	if _, err := l.until(ctx, isBarrier, w.cfg.notifyTimeout()); err != nil {
+		return stopped, false, fmt.Errorf("the barrier for %s: after POST /control/v1/interactions/%s/stop: %w", user, id, err)
+	}
+	return stopped, false, nil
+}
+
+// barrierChannels are the media a barrier for user may use, best first:
+// those she handles, from her readiness when the scenario began.
+func (w *World) barrierChannels(user string) []string {
+	var out []string
+	for _, ch := range []string{"workitem", "email", "chat"} {
+		if _, ok := w.cleanup.readiness[user][ch]; ok {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// stopBarrier stops the barrier interaction id.
+func (w *World) stopBarrier(ctx context.Context, user, id string) error {
+	ans, err := w.control(ctx, http.MethodPost, "/control/v1/interactions/"+id+"/stop", nil)
+	switch {
+	case err != nil:
+		return fmt.Errorf("stopping the barrier for %s: %w", user, err)
+	case ans.Status != http.StatusOK:
+		return fmt.Errorf("stopping the barrier for %s: POST /control/v1/interactions/%s/stop answered %d: %s", user, id, ans.Status, clip(string(ans.Body), 500))
+	}
+	return nil
+}
+
+// until waits up to d for the first unread message that is, on any
+// channel, and takes it; it returns the unread messages that arrived
+// before it, which it leaves unread.
+func (l *listener) until(ctx context.Context, is func(received) bool, d time.Duration) ([]received, error) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		l.mu.Lock()
+		for ch, q := range l.queues {
+			for i, m := range q {
+				if !is(m) {
+					continue
+				}
+				before := slices.Clone(q[:i])
+				for other, oq := range l.queues {
+					for _, o := range oq {
+						if other != ch && o.at.Before(m.at) {
+							before = append(before, o)
+						}
+					}
+				}
+				l.queues[ch] = append(q[:i:i], q[i+1:]...)
+				l.mu.Unlock()
+				sort.Slice(before, func(i, j int) bool { return before[i].at.Before(before[j].at) })
+				return before, nil
+			}
+		}
+		if l.err != nil && !errors.Is(l.err, bayeux.ErrClosed) {
+			err := l.err
+			l.mu.Unlock()
+			return nil, fmt.Errorf("%s's CometD session ended: %w", l.user, err)
+		}
+		wake := l.wake
+		l.mu.Unlock()
+		select {
+		case <-wake:
+		case <-timer.C:
+			return nil, fmt.Errorf("%s received no message of it within %s", l.user, d)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }

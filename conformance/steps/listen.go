@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 )
@@ -27,9 +30,10 @@ type received struct {
 // listener is one scenario user's CometD session: it pumps delivered
 // messages into per-channel queues, in arrival order.
 type listener struct {
-	user   string
-	client *bayeux.Client
-	done   chan struct{} // closed when the pump ends
+	user     string
+	channels []string // what it subscribed to
+	client   *bayeux.Client
+	done     chan struct{} // closed when the pump ends
 
 	mu sync.Mutex
 	// guards the fields below
@@ -37,6 +41,10 @@ type listener struct {
 	wake   chan struct{}         // closed and replaced when a message arrives
 	err    error                 // why the session ended, when it did
 	last   *received             // the message the last receive step consumed
+	// ids are the interactions its messages named, in order: the cleanup
+	// after a driver scenario stops them too (an agent's reply is an
+	// interaction no driver request created).
+	ids []string
 }
 
 // listen opens a CometD session for the user and subscribes to the channels.
@@ -61,7 +69,7 @@ func (w *World) listen(ctx context.Context, user string, channels []string) (*li
 		c.Close()
 		return nil, fmt.Errorf("CometD subscribe to %s as %s: %w", strings.Join(channels, ", "), user, err)
 	}
-	l := &listener{user: user, client: c, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
+	l := &listener{user: user, channels: channels, client: c, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
 	go l.pump()
 	return l, nil
 }
@@ -104,6 +112,9 @@ func (l *listener) add(m bayeux.Message) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.queues[m.Channel] = append(l.queues[m.Channel], received{channel: m.Channel, data: m.Data, at: time.Now()})
+	if id := gjson.GetBytes(m.Data, "id"); id.Type == gjson.String && gjson.GetBytes(m.Data, "messageTypeName").String() == "InteractionStateMessage" && !slices.Contains(l.ids, id.Str) {
+		l.ids = append(l.ids, id.Str)
+	}
 	close(l.wake)
 	l.wake = make(chan struct{})
 }

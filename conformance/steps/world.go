@@ -222,6 +222,9 @@ type Scenario struct {
 	// Users are the scenario users it names: End restores their readiness
 	// (docs/control-api.md C1.4).
 	Users []string
+	// Config is the configuration of the group of agents (a pool of the
+	// target file) the scenario runs on; nil keeps the world's.
+	Config *Config
 }
 
 // NewWorld returns a world for one scenario.
@@ -235,6 +238,9 @@ func NewWorld(cfg *Config) *World {
 func (w *World) Begin(ctx context.Context, target string, s Scenario) error {
 	w.target = strings.TrimSuffix(target, "/")
 	w.scenario, w.scenarioURI = s.Name, s.URI
+	if s.Config != nil {
+		w.cfg, w.vars = s.Config, s.Config.Vars()
+	}
 	w.mock = s.Mock
 	w.cleanup = cleanup{}
 	if s.Mock {
@@ -608,6 +614,16 @@ func (w *World) End(failed bool) error {
 		wg.Go(l.close)
 	}
 	wg.Wait()
+	for _, u := range w.listeningUsers() {
+		l := w.listeners[u]
+		l.mu.Lock()
+		for _, id := range l.ids {
+			if !slices.Contains(w.cleanup.created, id) {
+				w.cleanup.created = append(w.cleanup.created, id)
+			}
+		}
+		l.mu.Unlock()
+	}
 	w.listeners = map[string]*listener{}
 	var errs []error
 	if b.Len() > 0 {
@@ -631,7 +647,9 @@ func (w *World) End(failed bool) error {
 // back (docs/control-api.md C1.4): the interactions it created through the
 // driver, and its users' readiness and contact-center sessions.
 type cleanup struct {
-	created []string        // ids of the interactions it created, in order
+	// created are the ids of the interactions it created through the
+	// driver, then of those its users' notifications named, in order.
+	created []string
 	stopped map[string]bool // ids it stopped itself
 	// readiness is each user's readiness when the scenario began, by
 	// channel: true for Ready.
@@ -650,11 +668,7 @@ func (c *cleanup) note(a actor, x *exchange) {
 			c.created = append(c.created, created.ID)
 		}
 	case a.control && x.method == http.MethodPost && strings.HasSuffix(x.path, "/stop") && x.status == http.StatusOK:
-		id := strings.TrimSuffix(strings.TrimPrefix(x.path, "/control/v1/interactions/"), "/stop")
-		if c.stopped == nil {
-			c.stopped = map[string]bool{}
-		}
-		c.stopped[id] = true
+		c.noteStopped(strings.TrimSuffix(strings.TrimPrefix(x.path, "/control/v1/interactions/"), "/stop"))
 	case a.user != "" && x.method == http.MethodPost && x.path == "/api/v2/me" && x.status == http.StatusOK:
 		var op struct {
 			OperationName string `json:"operationName"`
@@ -666,6 +680,14 @@ func (c *cleanup) note(a actor, x *exchange) {
 			c.ended[a.user] = true
 		}
 	}
+}
+
+// noteStopped records that the interaction id was stopped already.
+func (c *cleanup) noteStopped(id string) {
+	if c.stopped == nil {
+		c.stopped = map[string]bool{}
+	}
+	c.stopped[id] = true
 }
 
 // snapshot reads the readiness of the users (GET /api/v2/me/channels, with
@@ -717,7 +739,8 @@ func (w *World) readiness(ctx context.Context, user string) (map[string]bool, er
 }
 
 // cleanUp undoes what the driver scenario did: it stops every interaction
-// it created through the driver and did not stop itself, logs in again the
+// it created through the driver, or that its users were told of, and did
+// not stop itself, logs in again the
 // users who ended their contact-center session, and sets each user's
 // readiness back to what it was when the scenario began. It goes on after
 // a failure and returns every error.
@@ -731,8 +754,9 @@ func (w *World) cleanUp(ctx context.Context) error {
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("stop interaction %s: %w", id, err))
-		case ans.Status == http.StatusOK, ans.Status == http.StatusNotFound, ans.Status == http.StatusConflict:
-			// Stopped, or ended already.
+		case ans.Status == http.StatusOK, ans.Status == http.StatusConflict, ans.Status == http.StatusNotFound && json.Valid(ans.Body):
+			// Stopped, or ended already (a 404 of the contract says so in
+			// JSON; a bare 404 is a driver without stop).
 		default:
 			errs = append(errs, fmt.Errorf("stop interaction %s: the driver answered %d: %s", id, ans.Status, clip(string(ans.Body), 500)))
 		}
