@@ -83,12 +83,29 @@ const retiredControlTag = "@control"
 const migrationNote = "@control was retired: driver scenarios need no tag; gwsmock's own policy is @mock (use `not @mock` for what --without-control left)"
 
 // isMock reports whether a scenario with these tags is a @mock scenario.
-//
-// Transition: the feature files are still being retagged, so a scenario
-// tagged @control counts as @mock until no feature file carries @control;
-// then remove the second test.
+// A scenario still tagged @control (a feature file written before the tag
+// was retired) counts as @mock, the safe reading: it may rely on a reset.
+// The run says so (controlNote).
 func isMock(tags []string) bool {
 	return slices.Contains(tags, MockTag) || slices.Contains(tags, retiredControlTag)
+}
+
+// controlNote names the feature files that still carry the retired tag
+// @control, with the migration note; "" when none does.
+func controlNote(files []featureFile) string {
+	var names []string
+	for _, f := range files {
+		for _, p := range f.pickles {
+			if slices.Contains(pickleTags(p), retiredControlTag) {
+				names = append(names, f.uri)
+				break
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: their scenarios run as @mock (reset before, no driver); %s", strings.Join(names, ", "), migrationNote)
 }
 
 // Options configure a run. Targets is required.
@@ -213,6 +230,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	if note := o.tags.leftOut(files, n); note != "" {
 		defer fmt.Fprintln(o.Log, note)
+	}
+	if note := controlNote(files); note != "" {
+		fmt.Fprintln(o.Log, note)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()

@@ -1,4 +1,4 @@
-@control @chat
+@chat
 Feature: Chat conversations
   A chat is a conversation between a customer (driven through the control
   API: POST /control/v1/interactions/{id}/chat/messages and .../chat/leave)

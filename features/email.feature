@@ -1,4 +1,4 @@
-@control @email
+@email
 Feature: Email replies
   The owner of an inbound email answers it with Reply, ReplyAll or Forward
   (to an address): each creates a NEW outbound email interaction (channel

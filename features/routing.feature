@@ -16,6 +16,7 @@ Feature: Routing
     And no one else is notified
     And admin sees it as Invited with capabilities none
 
+  @mock
   Scenario: A new interaction without a queue is routed from its channel's first queue
     Given alice is Ready on chat
     And bob, carol and dave are NotReady on chat

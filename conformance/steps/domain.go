@@ -184,6 +184,12 @@ func newInteraction(channel, queue, agent string) (string, error) {
 		return "", fmt.Errorf("unknown channel %q", channel)
 	}
 	kv := []any{"channel", channel}
+	if queue == "" && agent != "" {
+		// Offered to an agent, it still belongs to her group's queue of the
+		// channel: with agent pools, the target's default queue would be the
+		// first pool's, where a reject would route it to other scenarios.
+		queue = channel + "-inbound"
+	}
 	if queue != "" {
 		kv = append(kv, "queue", "{{queues."+queue+"}}")
 	}
