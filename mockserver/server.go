@@ -292,3 +292,8 @@ const (
 	DefaultJournalBytes    = journal.DefaultMaxBytes
 	DefaultRetainCompleted = contactcenter.DefaultRetainCompleted
 )
+
+// Snapshot is a whole contact center as one value (a fixture, the state
+// document): the type of Server.Fixture, named here so that commands
+// reach the domain only through this package.
+type Snapshot = contactcenter.Snapshot

@@ -11,7 +11,6 @@ import (
 	"github.com/gwsmock/gwsmock/conformance"
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/mockserver"
-	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
 
 const conformGoal = "≤ 10 s"
@@ -93,22 +92,22 @@ func conformRow(ctx context.Context, o Options, pooled bool) (Row, error) {
 }
 
 // loadPooled reads the pooled contact center and its target file.
-func loadPooled() (contactcenter.Snapshot, conformance.Mapping, error) {
+func loadPooled() (mockserver.Snapshot, conformance.Mapping, error) {
 	doc, err := os.ReadFile(pooledFixture)
 	if err != nil {
-		return contactcenter.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%w (run the bench at the repository's root)", err)
+		return mockserver.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%w (run the bench at the repository's root)", err)
 	}
 	fx, err := fixtures.Decode(doc)
 	if err != nil {
-		return contactcenter.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%s: %w", pooledFixture, err)
+		return mockserver.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%s: %w", pooledFixture, err)
 	}
 	b, err := os.ReadFile(pooledTarget)
 	if err != nil {
-		return contactcenter.Snapshot{}, conformance.Mapping{}, err
+		return mockserver.Snapshot{}, conformance.Mapping{}, err
 	}
 	m, err := conformance.ParseMapping(b)
 	if err != nil {
-		return contactcenter.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%s: %w", pooledTarget, err)
+		return mockserver.Snapshot{}, conformance.Mapping{}, fmt.Errorf("%s: %w", pooledTarget, err)
 	}
 	return fx, m, nil
 }
