@@ -64,6 +64,7 @@ interop: build npmdeps chromium
 ## bench: measure the performance figures of BENCHMARKS.md in one run (one Markdown table on stdout)
 .PHONY: bench
 bench: build
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(GO) run ./cmd/gwsmock-bench --bin $(BIN)
 
 clean:

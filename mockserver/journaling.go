@@ -19,7 +19,14 @@ func journalExchanges(j *journal.Journal) func(httpapi.Exchange) {
 		if ex.Status == 0 {
 			kind = journal.Request
 		}
-		j.Add(journal.Entry{Kind: kind, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status, Data: jsonOrNil(ex.Body)})
+		e := journal.Entry{Kind: kind, User: ex.User, Method: ex.Method, Path: ex.Path, Status: ex.Status}
+		if ex.Shared { // JSON the API encoded for this answer alone
+			e.Data = ex.Body
+			j.AddShared(e)
+			return
+		}
+		e.Data = jsonOrNil(ex.Body)
+		j.Add(e)
 	}
 }
 

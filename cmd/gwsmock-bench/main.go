@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.LatencyDuration, "latency-duration", 5*time.Second, "length of one notification-latency run")
 	fs.IntVar(&o.Sessions, "sessions", 10000, "idle CometD sessions of the memory figure")
 	fs.IntVar(&o.StartupRuns, "startup-runs", 15, "execs of the start-up figure")
-	only := fs.String("only", "", "comma-separated figures to measure: startup, rest, latency, memory, conform (default all)")
+	only := fs.String("only", "", "comma-separated figures to measure: startup, rest, wrk, latency, memory, conform (default all)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the bench process (in-process mocks included) to `file`")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this `address` while running")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")

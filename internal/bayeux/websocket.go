@@ -63,15 +63,28 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	wc := &wsConn{s: s, conn: conn, ctx: ctx, cancel: cancel}
 	wc.beforeHandshake.Store(true)
-	defer wc.handshaken() // gives back the reservation if still held
-	defer cancel()
 	if !s.addConn(wc) {
+		cancel()
+		wc.handshaken() // gives back the reservation
 		conn.Close(websocket.StatusGoingAway, "server closing")
 		return
 	}
+	wc.overdue = time.AfterFunc(s.wsHandshakeTimeout(), wc.handshakeOverdue)
+	// The socket is the connection's now (Accept hijacked it): read it on
+	// a goroutine of its own and let this one, whose stack grew deep under
+	// net/http and the middleware, end. An idle socket then keeps a small
+	// stack (the per-session memory row of BENCHMARKS.md).
+	go s.readWebSocket(wc, r)
+}
+
+// readWebSocket reads and answers the frames of wc until it closes. r is
+// the upgrade request, whose credentials handshakes use.
+func (s *Server) readWebSocket(wc *wsConn, r *http.Request) {
+	conn, ctx, cancel := wc.conn, wc.ctx, wc.cancel
+	defer wc.handshaken() // gives back the reservation if still held
+	defer cancel()
 	defer s.wg.Done()
 	defer s.removeConn(wc)
-	wc.overdue = time.AfterFunc(s.wsHandshakeTimeout(), wc.handshakeOverdue)
 
 	ident := &identity{}
 	for {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -237,4 +238,98 @@ func closestBranch(branches openapi3.MultiError) *openapi3.SchemaError {
 		return &openapi3.SchemaError{Reason: "must have one of " + strings.Join(missing, ", ")}
 	}
 	return best
+}
+
+// Operation is one operation of the document, found once, for a server
+// that has already routed a request to it: Request skips the second
+// routing, and remembers the parameters it found valid.
+type Operation struct {
+	route *routers.Route
+	// memo: the operation's parameters are all in the path or the query
+	// and it takes no body, so whether a request is valid depends on its
+	// path parameters and raw query alone, which valid then remembers.
+	memo bool
+
+	mu sync.Mutex
+	// guards valid
+	valid map[string]struct{} // keys (see memoKey) of requests found valid
+}
+
+// maxMemo bounds the keys an Operation remembers; it forgets them all
+// when full (a client sending ever new queries gains nothing, loses nothing).
+const maxMemo = 1024
+
+// Operation returns the operation of method on the document's path
+// template (as written under paths, e.g. "/me/interactions/{id}").
+func (v *Validator) Operation(method, path string) (*Operation, error) {
+	item := v.doc.Paths.Value(path)
+	if item == nil || item.GetOperation(method) == nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, ErrNoRoute)
+	}
+	route := &routers.Route{Spec: v.doc, Path: path, PathItem: item, Method: method, Operation: item.GetOperation(method)}
+	if len(v.doc.Servers) > 0 {
+		route.Server = v.doc.Servers[0]
+	}
+	memo := route.Operation.RequestBody == nil
+	for _, params := range []openapi3.Parameters{item.Parameters, route.Operation.Parameters} {
+		for _, p := range params {
+			if p.Value == nil || p.Value.In != openapi3.ParameterInPath && p.Value.In != openapi3.ParameterInQuery {
+				memo = false
+			}
+		}
+	}
+	return &Operation{route: route, memo: memo, valid: map[string]struct{}{}}, nil
+}
+
+// Request validates r, which the caller routed to this operation with
+// the path parameters params, as Validator.Request does. The body stays
+// readable.
+func (op *Operation) Request(r *http.Request, params map[string]string) error {
+	if !op.memo {
+		return op.validate(r, params)
+	}
+	key := memoKey(r.URL.RawQuery, params)
+	op.mu.Lock()
+	_, ok := op.valid[key]
+	op.mu.Unlock()
+	if ok {
+		return nil
+	}
+	if err := op.validate(r, params); err != nil {
+		return err
+	}
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	if len(op.valid) >= maxMemo {
+		clear(op.valid)
+	}
+	op.valid[key] = struct{}{}
+	return nil
+}
+
+func (op *Operation) validate(r *http.Request, params map[string]string) error {
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: op.route, Options: options()}
+	return openapi3filter.ValidateRequest(r.Context(), in)
+}
+
+// memoKey identifies a request to an operation whose parameters are in
+// the path and the query only.
+func memoKey(rawQuery string, params map[string]string) string {
+	if len(params) == 0 {
+		return rawQuery
+	}
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(rawQuery)
+	for _, name := range names {
+		b.WriteByte(0)
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(params[name])
+	}
+	return b.String()
 }

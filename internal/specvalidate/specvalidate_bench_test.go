@@ -8,15 +8,16 @@ import (
 	"github.com/gwsmock/gwsmock/spec"
 )
 
-func benchValidator(b *testing.B) *Validator {
-	b.Helper()
+// testValidator is a validator of spec/openapi.yaml.
+func testValidator(tb testing.TB) *Validator {
+	tb.Helper()
 	doc, err := spec.Load()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	v, err := New(doc)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return v
 }
@@ -24,7 +25,7 @@ func benchValidator(b *testing.B) *Validator {
 // BenchmarkRequestList measures the validation of
 // GET /api/v2/me/interactions?fields=*: route, query parameter.
 func BenchmarkRequestList(b *testing.B) {
-	v := benchValidator(b)
+	v := testValidator(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8090/api/v2/me/interactions?fields=*", nil)
@@ -38,7 +39,7 @@ func BenchmarkRequestList(b *testing.B) {
 // route, path parameter, and a body checked against the 11-way oneOf
 // discriminated by operationName.
 func BenchmarkRequestOperation(b *testing.B) {
-	v := benchValidator(b)
+	v := testValidator(b)
 	for _, tc := range []struct{ name, body string }{
 		{"Accept", `{"operationName":"Accept"}`},
 		{"Transfer", `{"operationName":"Transfer","targetId":"bob"}`},
@@ -54,5 +55,23 @@ func BenchmarkRequestOperation(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkOperationList is BenchmarkRequestList for a server that has
+// routed the request already (Validator.Operation): no second routing,
+// and the valid query remembered.
+func BenchmarkOperationList(b *testing.B) {
+	v := testValidator(b)
+	op, err := v.Operation(http.MethodGet, "/me/interactions")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8090/api/v2/me/interactions?fields=*", nil)
+		if err := op.Request(req, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

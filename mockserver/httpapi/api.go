@@ -52,6 +52,10 @@ type Exchange struct {
 	Method, Path string
 	Status       int    // 0 for the request
 	Body         []byte // the request's or the answer's
+	// Shared reports that Body is a JSON document the API encoded for this
+	// answer alone (valid, compact) and never changes after: Observe may
+	// keep it without copying or checking it.
+	Shared bool
 }
 
 // API serves the Interactions API. Mount it so that it sees paths with the
@@ -121,7 +125,6 @@ func New(cfg Config) *API {
 	r := mux.NewRouter()
 	sub := r.PathPrefix(wire.APIPrefix).Subrouter()
 	for _, rt := range routes {
-		rt := rt
 		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
 	}
 	// gorilla/mux answers a wrong method on a subrouter's path as not
@@ -152,11 +155,39 @@ func (a *API) routed(r *http.Request) bool {
 // ServeHTTP answers one request.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
 
+// maxRecorded is how much of an answer's body Observe is shown.
+const maxRecorded = 64 << 10
+
 // recorder keeps the status and body a handler writes, for Observe.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	body   bytes.Buffer
+	// shared is the whole body when writeBody wrote it in one piece: a
+	// JSON document made for this answer, kept rather than copied.
+	shared []byte
+}
+
+// writeShared writes b, a JSON document encoded for this answer alone and
+// never changed after, and keeps it (not a copy) for Observe.
+func (r *recorder) writeShared(b []byte) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.body.Len() == 0 && r.shared == nil && len(b) <= maxRecorded {
+		r.shared = b
+		_, _ = r.ResponseWriter.Write(b)
+		return
+	}
+	_, _ = r.Write(b)
+}
+
+// recorded returns the body recorded and whether it is shared.
+func (r *recorder) recorded() ([]byte, bool) {
+	if r.shared != nil {
+		return r.shared, true
+	}
+	return r.body.Bytes(), false
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -170,7 +201,11 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if r.body.Len() < 64<<10 {
+	if r.shared != nil { // a second write: the body is no longer one document
+		r.body.Write(r.shared)
+		r.shared = nil
+	}
+	if r.body.Len() < maxRecorded {
 		r.body.Write(b)
 	}
 	return r.ResponseWriter.Write(b)
@@ -184,7 +219,8 @@ func (a *API) observe(w http.ResponseWriter, r *http.Request, user string, serve
 	}
 	rec := &recorder{ResponseWriter: w}
 	serve(rec)
-	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, Body: rec.body.Bytes()})
+	body, shared := rec.recorded()
+	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, Body: body, Shared: shared})
 }
 
 func (a *API) wrap(rt route) http.Handler {
@@ -192,13 +228,19 @@ func (a *API) wrap(rt route) http.Handler {
 	if rt.kind == operation {
 		fail = writeOpError
 	}
+	// The spec's operation, found once: the router has already matched
+	// the request to it, so validation need not route it again.
+	var op *specvalidate.Operation
+	if a.cfg.Validator != nil {
+		op, _ = a.cfg.Validator.Operation(rt.method, rt.path) // nil: validate through the spec's router
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, fromCookie, ok := a.cfg.Auth.Identify(r)
 		if !ok {
 			a.unauthorized(w, r)
 			return
 		}
-		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, fail, u, fromCookie) })
+		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, op, fail, u, fromCookie) })
 	})
 }
 
@@ -222,7 +264,7 @@ func (a *API) unauthorized(w http.ResponseWriter, r *http.Request) {
 
 // serveAuthed answers a request whose user is known: role, CSRF, body,
 // validation, then the handler.
-func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
+func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, op *specvalidate.Operation, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
 	var reqBody []byte
 	// A client that sends Basic credentials along with its session cookie
 	// (a browser, a client with a cookie jar) keeps that session; one
@@ -271,14 +313,23 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, fail
 		fail(w, http.StatusBadRequest, "request body: "+err.Error())
 		return
 	}
+	vars := mux.Vars(r)
 	if a.cfg.Validator != nil {
-		if err := a.cfg.Validator.Request(r); err != nil {
+		var err error
+		if op != nil {
+			err = op.Request(r, vars)
+		} else {
+			err = a.cfg.Validator.Request(r)
+		}
+		if err != nil {
 			fail(w, http.StatusBadRequest, refusal(err))
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		if reqBody != nil {
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
 	}
-	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: mux.Vars(r), minted: minted})
+	rt.handle(a, w, &request{Request: r, user: u, body: reqBody, vars: vars, minted: minted})
 }
 
 // refusal describes a request the spec refuses. A value outside an enum

@@ -56,9 +56,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"statusCode":4,"statusMessage":"could not encode the response"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeJSONBytes(w, status, b)
 }
 
 func clip(s string) string {

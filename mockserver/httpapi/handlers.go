@@ -216,10 +216,15 @@ func appendInteractions(views []contactcenter.View, base string) (b []byte, ok b
 	return append(b, "]}"...), true
 }
 
-// writeJSONBytes answers JSON already encoded, as writeJSON does.
+// writeJSONBytes answers b, a JSON document encoded for this answer alone
+// that nothing changes after (the journal keeps it rather than a copy).
 func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	if rec, ok := w.(*recorder); ok {
+		rec.writeShared(b)
+		return
+	}
 	_, _ = w.Write(b)
 }
 

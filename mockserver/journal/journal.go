@@ -28,6 +28,9 @@ type Entry struct {
 	Status  int             `json:"status,omitempty"`
 	Channel string          `json:"channel,omitempty"`
 	Data    json.RawMessage `json:"data,omitempty"`
+	// pinned is what a shared Data holds in memory (its capacity), 0
+	// for a copy.
+	pinned int64
 }
 
 // DefaultSize is how many entries a journal keeps when New is given 0.
@@ -76,23 +79,39 @@ func NewSized(size int, maxBytes int64, now func() time.Time) *Journal {
 	return &Journal{now: now, maxBytes: maxBytes, ring: make([]Entry, size), next: 1}
 }
 
-// cost is what an entry counts against the byte bound.
-func cost(e *Entry) int64 { return int64(len(e.Data) + len(e.Path)) }
+// cost is what an entry counts against the byte bound: for shared data,
+// the whole buffer it pins.
+func cost(e *Entry) int64 { return max(int64(len(e.Data)), e.pinned) + int64(len(e.Path)) }
 
-// Add records e, setting its Seq and Time, and returns the Seq.
+// Add records e, setting its Seq and Time, and returns the Seq. It keeps
+// a copy of e.Data.
 func (j *Journal) Add(e Entry) uint64 {
+	// Keep exactly the bytes counted: a caller's slice may pin a larger
+	// buffer (a recorder's, io.ReadAll's), and may change later.
+	return j.add(e, false)
+}
+
+// AddShared records e like Add but keeps e.Data itself, which the caller
+// must never change; the whole buffer it pins (its capacity) counts
+// against the byte bound.
+func (j *Journal) AddShared(e Entry) uint64 {
+	e.pinned = int64(cap(e.Data))
+	return j.add(e, true)
+}
+
+func (j *Journal) add(e Entry, share bool) uint64 {
 	t := j.now()
+	if !share {
+		e.Data = bytes.Clone(e.Data) // outside the lock: other writers wait less
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	e.Seq = j.next
 	e.Time = t
 	j.next++
 	if cost(&e) > j.maxBytes {
-		e.Data = nil
+		e.Data, e.pinned = nil, 0
 	}
-	// Keep exactly the bytes counted: a caller's slice may pin a larger
-	// buffer (a recorder's, io.ReadAll's), and may change later.
-	e.Data = bytes.Clone(e.Data)
 	c := cost(&e)
 	for j.n > 0 && (j.n == len(j.ring) || j.bytes+c > j.maxBytes) {
 		j.bytes -= cost(&j.ring[j.start])

@@ -148,3 +148,49 @@ func TestScanPages(t *testing.T) {
 		})
 	}
 }
+
+func TestAddShared(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      []byte
+		maxBytes  int64
+		wantBytes int64
+		wantData  bool
+	}{
+		{"kept, counted by what it pins", make([]byte, 10, 64), 1000, 64 + int64(len("/p")), true},
+		{"exact buffer", []byte(`{"a":1}`), 1000, 7 + 2, true},
+		{"pins more than the bound: kept without data", make([]byte, 10, 2000), 1000, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := NewSized(10, tt.maxBytes, nil)
+			j.AddShared(Entry{Kind: Response, Path: "/p", Data: tt.data})
+			if got := j.Bytes(); got != tt.wantBytes {
+				t.Errorf("Bytes = %d, want %d", got, tt.wantBytes)
+			}
+			got, _ := j.Scan(nil, 0, "", 10)
+			if len(got) != 1 {
+				t.Fatalf("%d entries, want 1", len(got))
+			}
+			if has := got[0].Data != nil; has != tt.wantData {
+				t.Fatalf("data kept = %v, want %v", has, tt.wantData)
+			}
+			if tt.wantData && &got[0].Data[0] != &tt.data[0] {
+				t.Errorf("data copied, want the caller's buffer itself")
+			}
+		})
+	}
+}
+
+func TestAddSharedEvictsByPinnedBytes(t *testing.T) {
+	j := NewSized(10, 100, nil)
+	for range 3 {
+		j.AddShared(Entry{Kind: Response, Data: make([]byte, 1, 40)})
+	}
+	if got, want := j.Len(), 2; got != want {
+		t.Errorf("Len = %d, want %d (each entry pins 40 of 100 bytes)", got, want)
+	}
+	if got := j.Bytes(); got > 100 {
+		t.Errorf("Bytes = %d, over the bound 100", got)
+	}
+}

@@ -3,7 +3,8 @@
 // against its goal, and prints them as one Markdown table:
 //
 //   - REST throughput of the in-process mock, as a ratio to a bare net/http
-//     handler writing the same bytes, measured with the same load loop;
+//     handler writing the same bytes, measured with the same load loop
+//     (a Go client, and wrk);
 //   - notification latency with many connected agents, long-polling and
 //     WebSocket, through package loadgen against the built binary;
 //   - resident size per idle CometD session of the built binary;
@@ -35,8 +36,8 @@ type Options struct {
 	LatencyDuration time.Duration // one latency run, after 1 s warm-up (5 s)
 	Sessions        int           // idle CometD sessions of the memory figure (10000)
 	StartupRuns     int           // execs of the start-up figure (15)
-	// Only, when not empty, names the figures to measure: rest, latency,
-	// memory, conform, startup.
+	// Only, when not empty, names the figures to measure: rest, wrk,
+	// latency, memory, conform, startup.
 	Only    []string
 	TempDir string    // for fixture files; default a fresh one
 	Log     io.Writer // progress; nil: none
@@ -132,6 +133,7 @@ func Run(ctx context.Context, o Options) ([]Row, error) {
 	// Start-up first, on a machine not yet busy with the bench's own servers.
 	add("startup", func() ([]Row, error) { return []Row{startupRow(ctx, o)}, nil })
 	add("rest", func() ([]Row, error) { return restRows(ctx, o) })
+	add("wrk", func() ([]Row, error) { return wrkRows(ctx, o) })
 	add("latency", func() ([]Row, error) { return latencyRows(ctx, o) })
 	add("memory", func() ([]Row, error) { return memoryRows(ctx, o) })
 	add("conform", func() ([]Row, error) { return conformRows(ctx, o) })

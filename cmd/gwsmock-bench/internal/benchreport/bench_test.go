@@ -73,3 +73,26 @@ func TestRunSmall(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWrk(t *testing.T) {
+	ok := "Running 2s test @ http://x\n  2 threads and 32 connections\nRequests/sec:  12345.67\nTransfer/sec:      2.00MB\n"
+	tests := []struct {
+		name    string
+		out     string
+		want    float64
+		wantErr bool
+	}{
+		{"report", ok, 12345.67, false},
+		{"non-2xx answers", ok + "  Non-2xx or 3xx responses: 7\n", 0, true},
+		{"socket errors", "  Socket errors: connect 0, read 1, write 0, timeout 0\n" + ok, 0, true},
+		{"no figure", "unable to connect\n", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseWrk([]byte(tt.out))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("parseWrk = %v, %v; want %v (error %v)", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

@@ -31,7 +31,7 @@ import (
 // The clients are raw sockets, so the bench process stays small and only
 // the server's resident size is read.
 
-const memoryGoalKiB = 40
+const memoryGoalKiB = 20
 
 // memoryRows measures the resident size of the built binary holding
 // o.Sessions idle sessions, for each transport, above the same server with

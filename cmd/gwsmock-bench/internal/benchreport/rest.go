@@ -136,6 +136,19 @@ func (b *restBench) sample(req *http.Request) (sample, error) {
 	return sample{header: h, body: body}, nil
 }
 
+// getSample answers GET /me/interactions?fields=* of the agent holding 3
+// interactions.
+func (b *restBench) getSample() (sample, error) {
+	s, err := b.sample(b.getRequest(b.mock.URL()))
+	if err != nil {
+		return sample{}, err
+	}
+	if n := bytes.Count(s.body, []byte(`"InteractionStateMessage"`)); n != 3 {
+		return sample{}, fmt.Errorf("GET /me/interactions?fields=*: %d interactions, want 3", n)
+	}
+	return s, nil
+}
+
 // bare serves s for every request on its own listener.
 func bare(s sample) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -249,12 +262,9 @@ func restRows(ctx context.Context, o Options) ([]Row, error) {
 	}
 	defer b.close()
 
-	getSample, err := b.sample(b.getRequest(b.mock.URL()))
+	getSample, err := b.getSample()
 	if err != nil {
 		return nil, err
-	}
-	if n := bytes.Count(getSample.body, []byte(`"InteractionStateMessage"`)); n != 3 {
-		return nil, fmt.Errorf("GET /me/interactions?fields=*: %d interactions, want 3", n)
 	}
 	id, err := b.offer(ctx, b.workers[0])
 	if err != nil {
