@@ -40,7 +40,7 @@ func TestLoad(t *testing.T) {
 		wantPaths  int
 	}{
 		{name: "interactions API", load: spec.Load, wantServer: "/api/v2", wantPaths: 7},
-		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 9},
+		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
