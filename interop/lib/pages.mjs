@@ -19,6 +19,9 @@ export async function openServedPage(browser, url, { width = 1440, height = 1000
   const log = [];
   page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (err) => log.push(`pageerror: ${err.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) log.push(`${r.request().method()} ${r.url()} answered ${r.status()}`);
+  });
   const res = await withTimeout(page.goto(url), ms, `${url} to load`);
   if (res.status() !== 200) throw new Error(`${url} answered ${res.status()}`);
   return { context, page, log };

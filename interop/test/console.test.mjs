@@ -23,6 +23,11 @@ describe("the console and the reference desktop in headless Chromium", { timeout
   before(async () => {
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
     base = server.url;
+    // Nobody takes email, so what arrives waits in its queue until routed.
+    for (const user of ["alice", "bob", "carol", "dave"]) {
+      const r = await control(base, "PUT", `/users/${user}/channels/email`, { ready: false });
+      assert.equal(r.status, 200, r.text);
+    }
   }, { timeout: 45000 });
 
   after(async () => {
@@ -99,6 +104,7 @@ describe("the console and the reference desktop in headless Chromium", { timeout
     }, WAIT_MS, "the console's email in /control/v1/state");
     // The form selects what it made: route it to bob directly.
     await page.locator("#detail-id").filter({ hasText: id }).waitFor({ timeout: WAIT_MS });
+    assert.equal((await stateOf(base, id)).interaction.state, "Queued");
     await page.locator("#route-form").getByLabel("Route to").selectOption("agent:bob");
     await page.locator("#route-form").getByRole("button", { name: "Route" }).click();
     await waitFor(async () => (await stateOf(base, id)).interaction?.state === "Invited", WAIT_MS, `${id} offered to bob`);
@@ -191,7 +197,7 @@ describe("the console and the reference desktop in headless Chromium", { timeout
     assert.equal((await stateOf(base, id)).interaction.state, "Completed");
   });
 
-  step("the console's timeline shows the desktop's requests in alice's lane, filterable", async () => {
+  step("the console's timeline shows the desktop's requests in alice's lane, filterable", async (t) => {
     const { page } = consolePage;
     const accept = page.locator("#timeline details.request").filter({ hasText: "Accept" }).first();
     await accept.waitFor({ timeout: WAIT_MS });
@@ -202,5 +208,6 @@ describe("the console and the reference desktop in headless Chromium", { timeout
     await page.locator("#timeline thead th").filter({ hasText: "alice" }).waitFor({ state: "detached", timeout: WAIT_MS });
     await page.locator("#filter-user").selectOption({ label: "everyone" });
     await screenshot(page, "console");
+    assert.deepEqual(consolePage.log, [], "the console logged no error");
   });
 });

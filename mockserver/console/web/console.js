@@ -212,7 +212,7 @@ function renderDetail() {
   const d = i.channelData ?? {};
   const parts = (i.participants ?? []).map((p) => `${p.userName ?? userName(p.userId)} (${p.role})`).join(", ") || "none";
   const { transcript, ...channelData } = d;
-  $("detail").replaceChildren(
+  const sections = [
     h("dl", { class: "facts" },
       h("dt", {}, "Channel"), h("dd", {}, `${i.channel} · ${i.type ?? ""} ${i.subType ?? ""}`),
       h("dt", {}, "State"), h("dd", {}, h("span", { class: `state ${i.state}` }, i.state)),
@@ -229,7 +229,8 @@ function renderDetail() {
       ? h("div", {}, h("h3", {}, "Transcript"),
         (transcript ?? []).length ? h("ol", { class: "transcript", "aria-label": "chat transcript" }, transcript.map(transcriptLine)) : h("p", { class: "muted" }, "No messages yet."))
       : null,
-  );
+  ];
+  $("detail").replaceChildren(...sections.filter(Boolean));
   $("chat-form").hidden = i.channel !== "chat";
   const done = i.state === "Completed";
   for (const b of $("detail-body").querySelectorAll("button")) b.disabled = done;

@@ -212,7 +212,7 @@ function card(i) {
 // agentPicker asks for another agent's userName and transfers to her or
 // invites her into a conference.
 function agentPicker(i, can) {
-  const input = h("input", { name: "agent", "aria-label": "Another agent's user name", placeholder: "agent, e.g. bob", size: 10 });
+  const input = h("input", { name: "agent", "aria-label": "Another agent's user name", placeholder: "agent, e.g. bob", size: 14 });
   const to = () => input.value.trim();
   return h("span", { class: "picker" }, input,
     can.has("Transfer") ? h("button", { type: "button", onclick: () => run(() => operate(i.id, "Transfer", { targetId: to() })) }, "Transfer") : null,
@@ -223,10 +223,9 @@ function agentPicker(i, can) {
 // chat draws the transcript (from MessageLogUpdated) and the message box.
 function chat(i, can) {
   const lines = [...(transcripts.get(i.id)?.values() ?? [])].sort((a, b) => a.index - b.index);
-  const log = h("ol", { class: "transcript", "aria-label": "Transcript" },
-    lines.map((m) => h("li", { class: m.from?.type ?? "" },
-      h("b", {}, m.from?.nickname ?? "?"), " ",
-      m.type === "Text" ? m.text : h("em", {}, m.type === "ParticipantJoined" ? "joined" : m.type === "ParticipantLeft" ? "left" : m.type))));
+  const log = lines.length
+    ? h("ol", { class: "transcript", "aria-label": "Transcript" }, lines.map(chatLine))
+    : h("p", { class: "hint" }, "No messages yet.");
   if (!can.has("SendMessage")) return log;
   const input = h("input", { name: "text", "aria-label": "Message to the customer", placeholder: "Write to the customer", autocomplete: "off" });
   const form = h("form", { class: "say" }, input, h("button", { type: "submit" }, "Send"));
@@ -238,6 +237,12 @@ function chat(i, can) {
     });
   };
   return [log, form];
+}
+
+// chatLine is one transcript event: a Text, or someone joining or leaving.
+function chatLine(m) {
+  const what = m.type === "Text" ? m.text : h("em", {}, { ParticipantJoined: "joined", ParticipantLeft: "left" }[m.type] ?? m.type);
+  return h("li", { class: m.from?.type ?? "" }, h("b", {}, m.from?.nickname ?? "?"), " ", what);
 }
 
 // replyEditor edits an outbound email (a Reply) and sends it: PUT the
