@@ -332,9 +332,9 @@ func TestCometDAuthMatrix(t *testing.T) {
 	id := h.create(`{"channel":"email","agent":"alice","email_object":{"subject":"` + secretSubject + `"}}`)
 	alice.want("StatusChange", "Invited", `["Accept","Reject"]`)
 	h.op("alice", id, `{"operationName":"Accept"}`)
-	alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+	alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`)
 	h.op("alice", id, `{"operationName":"UpdateProperties","properties":{"note":"`+secretProperty+`"}}`)
-	alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+	alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`)
 	h.request("alice", "POST", "/api/v2/me/channels/email", `{"operationName":"NotReady"}`)
 	alice.next()
 	for _, o := range others {

@@ -120,7 +120,7 @@ func TestFaultHoldAndDropNotifications(t *testing.T) {
 	if r := h.request("", "DELETE", "/control/v1/faults", ""); r.status != 200 {
 		t.Fatalf("DELETE = %d", r.status)
 	}
-	if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("userData.a").Int() != 1 {
+	if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`); m.Get("userData.a").Int() != 1 {
 		t.Fatalf("released message = %s", m.Raw)
 	}
 	// Requests that fire no rule are delivered as usual.

@@ -93,11 +93,17 @@ func bodyEndpoints(t *testing.T) []bodyEndpoint {
 }
 
 // members returns the body's shapes with a valid body for each: the
-// schema's example, else one made of its required properties.
+// schema's example, else one made of its required properties. A oneOf of
+// named schemas (the operations' union) has a shape per member; a oneOf of
+// inline schemas only constrains one shape.
 func members(t *testing.T, s *openapi3.Schema) []member {
 	t.Helper()
 	var out []member
-	if len(s.OneOf) > 0 {
+	named := len(s.OneOf) > 0
+	for _, ref := range s.OneOf {
+		named = named && ref.Ref != ""
+	}
+	if named { // the members of a union, each a body of its own
 		for _, ref := range s.OneOf {
 			name := ref.Ref[strings.LastIndex(ref.Ref, "/")+1:]
 			out = append(out, member{name: name, schema: ref.Value, base: example(t, ref.Value)})

@@ -102,25 +102,25 @@ func TestNotificationsFollowTheInteraction(t *testing.T) {
 				t.Fatalf("invite = %s", m.Raw)
 			}
 			h.op("alice", id, `{"operationName":"Accept"}`)
-			alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+			alice.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`)
 			h.op("alice", id, `{"operationName":"UpdateProperties","properties":{"note":"vip"}}`)
-			if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("userData.note").String() != "vip" {
+			if m := alice.want("PropertiesUpdated", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`); m.Get("userData.note").String() != "vip" {
 				t.Fatalf("userData = %s", m.Raw)
 			}
 			h.op("alice", id, `{"operationName":"Transfer","targetId":"bob"}`)
 			alice.want("StatusChange", "Transferred", `[]`)
 			bob.want("StatusChange", "Invited", `["Accept","Reject"]`)
 			h.op("bob", id, `{"operationName":"Accept"}`)
-			bob.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`)
+			bob.want("StatusChange", "Processing", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`)
 			h.op("bob", id, `{"operationName":"StartConference","agentId":"carol"}`)
 			carol.want("StatusChange", "InvitedConference", `["Accept","Reject"]`)
-			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference"]`)
+			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference","Reply","ReplyAll","Forward"]`)
 			h.op("carol", id, `{"operationName":"Accept"}`)
 			carol.want("StatusChange", "Processing", `["UpdateProperties","EndConference"]`)
-			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference","EndConference"]`)
+			bob.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference","EndConference","Reply","ReplyAll","Forward"]`)
 			h.op("carol", id, `{"operationName":"LeaveConference"}`)
 			carol.want("StatusChange", "LeftConference", `[]`)
-			if m := bob.want("ParticipantsUpdated", "LeftConference", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`); m.Get("leftAgentId").String() == "" {
+			if m := bob.want("ParticipantsUpdated", "LeftConference", `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`); m.Get("leftAgentId").String() == "" {
 				t.Fatalf("no leftAgentId: %s", m.Raw)
 			}
 			h.op("bob", id, `{"operationName":"StopProcessing"}`)

@@ -14,8 +14,9 @@ import (
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 )
 
-// ownerCaps are the capabilities of an owner without a conference.
-const ownerCaps = `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference"]`
+// ownerCaps are the capabilities of an inbound email's owner without a
+// conference.
+const ownerCaps = `["StopProcessing","PlaceInQueue","UpdateProperties","PlaceInWorkbin","Transfer","StartConference","Reply","ReplyAll","Forward"]`
 
 // TestReferenceIDs: each user's successful operations are numbered 1, 2,
 // 3... whatever endpoint they use; a refused one takes no number; the
@@ -52,7 +53,7 @@ func TestReferenceIDs(t *testing.T) {
 			checkRef(t, m, ref)
 		}},
 		{"the invitee's message has no number", "alice", "POST", "/api/v2/me/interactions/" + id, `{"operationName":"StartConference","agentId":"bob"}`, 3, func(t *testing.T, ref int64) {
-			checkRef(t, alice.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference"]`), ref)
+			checkRef(t, alice.want("ParticipantsUpdated", "Processing", `["StopProcessing","UpdateProperties","StartConference","Reply","ReplyAll","Forward"]`), ref)
 			checkRef(t, bob.want("StatusChange", "InvitedConference", `["Accept","Reject"]`), 0)
 		}},
 		{"POST /me counts", "alice", "POST", "/api/v2/me", `{"operationName":"Ready"}`, 4, func(t *testing.T, ref int64) {

@@ -1,13 +1,16 @@
 // Package spec is the contract of gwsmock: the OpenAPI 3.0 descriptions of
 // the GWS API v2 Interactions API (openapi.yaml, with every CometD
-// notification message) and of the test-control API (control.yaml).
+// notification message), of the test-control API (control.yaml) and of
+// the driver contract, the part of the control API a vendor provides for
+// the conformance suite (driver.yaml, whose schemas are control.yaml's,
+// referenced by relative $ref).
 //
 // Every other component is validated against these documents: the mock's
 // responses with kin-openapi's openapi3filter, its CometD payloads with
 // ValidateNotification, and the conformance suite's expectations likewise.
-// The documents are embedded; Load and LoadControl parse and validate them
-// (examples included) and return a fresh *openapi3.T on every call, which
-// the caller may modify.
+// The documents are embedded; Load, LoadControl and LoadDriver parse and
+// validate them (examples included) and return a fresh *openapi3.T on every
+// call, which the caller may modify.
 //
 // Notification messages have no place in OpenAPI 3.0. They are component
 // schemas tagged with the extension `x-cometd-channel: <channel>`, and the
@@ -22,15 +25,17 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"path"
 	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// FS holds both documents, for tools that want an fs.FS.
+// FS holds the three documents, for tools that want an fs.FS.
 //
-//go:embed openapi.yaml control.yaml
+//go:embed openapi.yaml control.yaml driver.yaml
 var FS embed.FS
 
 // OpenAPIYAML is spec/openapi.yaml, the Interactions API (servers: /api/v2).
@@ -42,6 +47,13 @@ var OpenAPIYAML []byte
 //
 //go:embed control.yaml
 var ControlYAML []byte
+
+// DriverYAML is spec/driver.yaml, the driver contract (servers:
+// /control/v1), a subset of control.yaml whose $refs point into
+// control.yaml.
+//
+//go:embed driver.yaml
+var DriverYAML []byte
 
 // Extension names used by openapi.yaml.
 const (
@@ -73,9 +85,42 @@ func Load() (*openapi3.T, error) { return load("openapi.yaml", OpenAPIYAML) }
 // LoadControl parses and validates the test-control API document.
 func LoadControl() (*openapi3.T, error) { return load("control.yaml", ControlYAML) }
 
+// LoadDriver parses and validates the driver contract document. Its
+// references into control.yaml are resolved against the embedded
+// control.yaml (never the file system) and then copied into the returned
+// document's own components, so it stands alone.
+func LoadDriver() (*openapi3.T, error) { return ParseDriver(DriverYAML, ControlYAML) }
+
 // Parse parses and validates an OpenAPI document given as YAML or JSON, the
 // way Load does. Tests use it on altered copies of the embedded documents.
 func Parse(name string, data []byte) (*openapi3.T, error) { return load(name, data) }
+
+// ParseDriver parses and validates a driver contract document whose
+// references name control.yaml, given as control, the way LoadDriver does.
+// Tests use it on altered copies of the embedded documents.
+func ParseDriver(driver, control []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, loc *url.URL) ([]byte, error) {
+		if loc.Scheme != "" || loc.Host != "" || path.Clean(loc.Path) != "control.yaml" {
+			return nil, fmt.Errorf("driver.yaml may refer to control.yaml only, not %s", loc)
+		}
+		return bytes.Clone(control), nil
+	}
+	doc, err := loader.LoadFromDataWithPath(bytes.Clone(driver), &url.URL{Path: "driver.yaml"})
+	if err != nil {
+		return nil, fmt.Errorf("load driver.yaml: %w", err)
+	}
+	if _, err := validate(loader, "driver.yaml", doc); err != nil {
+		return nil, err
+	}
+	// control.yaml's component names are unique per kind, and driver.yaml
+	// has no components of its own besides the security scheme: keep them.
+	doc.InternalizeRefs(context.Background(), func(_ *openapi3.T, ref openapi3.ComponentRef) string {
+		return path.Base(ref.RefPath().Fragment)
+	})
+	return validate(loader, "driver.yaml", doc)
+}
 
 func load(name string, data []byte) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
@@ -84,6 +129,11 @@ func load(name string, data []byte) (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
+	return validate(loader, name, doc)
+}
+
+// validate checks a loaded document, examples included.
+func validate(loader *openapi3.Loader, name string, doc *openapi3.T) (*openapi3.T, error) {
 	ctx := loader.Context
 	if ctx == nil {
 		ctx = context.Background()

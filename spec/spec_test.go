@@ -32,6 +32,16 @@ func docs(t testing.TB) (api, control *openapi3.T) {
 	return api, control
 }
 
+// driverDoc loads the driver contract.
+func driverDoc(t testing.TB) *openapi3.T {
+	t.Helper()
+	d, err := spec.LoadDriver()
+	if err != nil {
+		t.Fatalf("LoadDriver: %v", err)
+	}
+	return d
+}
+
 func TestLoad(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -40,7 +50,8 @@ func TestLoad(t *testing.T) {
 		wantPaths  int
 	}{
 		{name: "interactions API", load: spec.Load, wantServer: "/api/v2", wantPaths: 7},
-		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 10},
+		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 14},
+		{name: "driver contract", load: spec.LoadDriver, wantServer: "/control/v1", wantPaths: 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +81,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestEmbeddedFS(t *testing.T) {
-	for name, want := range map[string][]byte{"openapi.yaml": spec.OpenAPIYAML, "control.yaml": spec.ControlYAML} {
+	for name, want := range map[string][]byte{"openapi.yaml": spec.OpenAPIYAML, "control.yaml": spec.ControlYAML, "driver.yaml": spec.DriverYAML} {
 		got, err := spec.FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -242,6 +253,7 @@ func TestEveryExampleValidates(t *testing.T) {
 	}{
 		{name: "openapi.yaml", doc: api, min: 100},
 		{name: "control.yaml", doc: control, min: 40},
+		{name: "driver.yaml", doc: driverDoc(t), min: 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,6 +317,30 @@ func TestBrokenExampleIsRejected(t *testing.T) {
 			new:  "                value: {operationName: Dance}",
 		},
 		{
+			name: "request example: SendMessage without text",
+			src:  spec.OpenAPIYAML,
+			old:  "                value: {operationName: SendMessage, text: 'Sorry to hear that, let me check.'}",
+			new:  "                value: {operationName: SendMessage}",
+		},
+		{
+			name: "request example: Forward without to",
+			src:  spec.OpenAPIYAML,
+			old:  "                value: {operationName: Forward, to: returns@example.com}",
+			new:  "                value: {operationName: Forward}",
+		},
+		{
+			name: "schema example: message log event without index",
+			src:  spec.OpenAPIYAML,
+			old:  "          - index: 5\n            from: {nickname: Bob",
+			new:  "          - from: {nickname: Bob",
+		},
+		{
+			name: "control: chat create with the old transcript",
+			src:  spec.ControlYAML,
+			old:  "                    nickname: Jane\n                    text: Hello, my parcel never arrived.",
+			new:  "                    nickname: Jane\n                    transcript: []",
+		},
+		{
 			name: "control: health status",
 			src:  spec.ControlYAML,
 			old:  "              example:\n                status: ok\n                version: v0.1.0",
@@ -362,6 +398,24 @@ func exampleWith(t testing.TB, doc *openapi3.T, name string, edit func(m map[str
 	return m
 }
 
+// chatEvent is a valid transcript event (a Text message) for table tests
+// to alter.
+const chatEvent = `{"index":2,"from":{"nickname":"Jane","type":"Client","participantId":"00A1B2C3D4E5F601"},` +
+	`"timestamp":"2026-11-23 10:05:12.000+0000","visibility":"All","type":"Text","text":"Hello"}`
+
+// outboxEmail is a valid entry of GET /control/v1/outbox.
+const outboxEmail = `{"id":"00009a8T8Y130124","parentId":"00009a8T8Y130123","from":"support@example.com",` +
+	`"to":"jane.doe@example.com","subject":"Re: x","body":"> x","sentDate":"2026-11-23T10:12:00Z",` +
+	`"agentId":"c9e053a7a19626b5b05b478b4fdcc0ab"}`
+
+// withJSON decodes the JSON object s and changes it with edit.
+func withJSON(t testing.TB, s string, edit func(m map[string]any)) any {
+	t.Helper()
+	m := mustJSON(t, s).(map[string]any)
+	edit(m)
+	return m
+}
+
 func TestSchemasAcceptAndReject(t *testing.T) {
 	api, control := docs(t)
 	type tc struct {
@@ -397,9 +451,30 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"interaction party role Boss", api, "Interaction", ix(func(m map[string]any) {
 			m["participants"] = j(`[{"userId":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","role":"Boss"}]`)
 		}), true},
-		{"interaction email cc", api, "Interaction", ix(func(m map[string]any) {
+		{"interaction email cc string", api, "Interaction", ix(func(m map[string]any) {
 			m["email_object"] = j(`{"interactionId":"00009a8T8Y130123","cc":"x@example.com"}`)
+		}), false},
+		{"interaction email cc and to lists", api, "Interaction", ix(func(m map[string]any) {
+			m["email_object"] = j(`{"interactionId":"00009a8T8Y130123","to":["a@example.com","b@example.com"],"cc":[]}`)
+		}), false},
+		{"interaction email cc number", api, "Interaction", ix(func(m map[string]any) {
+			m["email_object"] = j(`{"interactionId":"00009a8T8Y130123","cc":7}`)
 		}), true},
+		{"interaction email to list of numbers", api, "Interaction", ix(func(m map[string]any) {
+			m["email_object"] = j(`{"interactionId":"00009a8T8Y130123","to":[1]}`)
+		}), true},
+		{"interaction outbound reply composing", api, "Interaction", ix(func(m map[string]any) {
+			m["interactionType"], m["interactionSubType"], m["state"] = "Outbound", "OutboundReply", "Composing"
+			m["parentId"] = "00009a8T8Y130122"
+			m["capabilities"] = []any{"UpdateProperties", "CancelReply", "Send"}
+		}), false},
+		{"interaction outbound canceled", api, "Interaction", ix(func(m map[string]any) { m["state"] = "Canceled"; m["capabilities"] = []any{} }), false},
+		{"interaction bad parentId", api, "Interaction", ix(func(m map[string]any) { m["parentId"] = "x" }), true},
+		{"interaction chat capabilities", api, "Interaction", ix(func(m map[string]any) {
+			m["capabilities"] = []any{"StopProcessing", "SendMessage", "SendNotification", "RequestChatHistory"}
+		}), false},
+		{"interaction capability Cancel", api, "Interaction", ix(func(m map[string]any) { m["capabilities"] = []any{"Cancel"} }), true},
+		{"interaction capability SendStartTypingNotification", api, "Interaction", ix(func(m map[string]any) { m["capabilities"] = []any{"SendStartTypingNotification"} }), true},
 		{"email object without interactionId", api, "EmailObject", j(`{"subject":"x"}`), true},
 		{"email object minimal", api, "EmailObject", j(`{"interactionId":"00009a8T8Y130123"}`), false},
 		{"interaction workitem free", api, "Interaction", ix(func(m map[string]any) {
@@ -407,7 +482,48 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 			m["channel"] = "workitem"
 			m["workitem_object"] = j(`{"a":{"b":[1,null]}}`)
 		}), false},
-		{"chat transcript entry without text", api, "ChatObject", j(`{"transcript":[{"from":"Jane"}]}`), true},
+		{"chat transcript old message", api, "ChatObject", j(`{"transcript":[{"from":"Jane","text":"Hi","time":"2026-11-23 10:05:12.000+0000"}]}`), true},
+		{"chat transcript events", api, "ChatObject", j(`{"nickname":"Jane","transcript":[` + chatEvent + `]}`), false},
+		{"chat transcript empty", api, "ChatObject", j(`{"nickname":"Jane","transcript":[]}`), false},
+		{"chat event", api, "ChatEvent", j(chatEvent), false},
+		{"chat event typing", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["type"] = "TypingStarted"; delete(m, "text") }), false},
+		{"chat event joined", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["type"] = "ParticipantJoined"; delete(m, "text") }), false},
+		{"chat event left", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["type"] = "ParticipantLeft"; delete(m, "text") }), false},
+		{"chat event without index", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { delete(m, "index") }), true},
+		{"chat event index 0", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["index"] = 0 }), true},
+		{"chat event without from", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { delete(m, "from") }), true},
+		{"chat event without timestamp", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { delete(m, "timestamp") }), true},
+		{"chat event RFC 3339 timestamp", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["timestamp"] = "2026-11-23T10:05:12Z" }), true},
+		{"chat event visibility Agents", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["visibility"] = "Agents" }), true},
+		{"chat event type Notice", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["type"] = "Notice" }), true},
+		{"chat event Text without text", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { delete(m, "text") }), true},
+		{"chat event Text empty", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["text"] = "" }), true},
+		{"chat event typing with text", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["type"] = "TypingStopped" }), true},
+		{"chat event from Customer", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["from"].(map[string]any)["type"] = "Customer" }), true},
+		{"chat event from System", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["from"].(map[string]any)["type"] = "System" }), false},
+		{"chat event lowercase participantId", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["from"].(map[string]any)["participantId"] = "00a1b2c3d4e5f601" }), true},
+		{"chat event short participantId", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["from"].(map[string]any)["participantId"] = "00A1B2C3D4E5F6" }), true},
+		{"chat event from without nickname", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { delete(m["from"].(map[string]any), "nickname") }), true},
+		{"chat event extra", api, "ChatEvent", withJSON(t, chatEvent, func(m map[string]any) { m["timestampSeconds"] = 1 }), true},
+
+		{"message log", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", nil), false},
+		{"message log without referenceId", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { delete(m, "referenceId") }), false},
+		{"message log empty", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["messages"] = []any{} }), false},
+		{"message log event without index", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) {
+			delete(m["messages"].([]any)[0].(map[string]any), "index")
+		}), true},
+		{"message log without messages", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { delete(m, "messages") }), true},
+		{"message log without messageType", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { delete(m, "messageType") }), true},
+		{"message log without messageTypeName", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { delete(m, "messageTypeName") }), true},
+		{"message log as InteractionStateMessage", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["messageTypeName"] = "InteractionStateMessage" }), true},
+		{"message log other notificationType", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["notificationType"] = "StatusChange" }), true},
+		{"message log referenceId 0", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["referenceId"] = 0 }), true},
+		{"message log chatUri", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["chatUri"] = m["uri"]; delete(m, "uri") }), true},
+		{"message log relative uri", api, "MessageLogNotification", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) { m["uri"] = "/api/v2/interactions/00009a8T8Y130123" }), true},
+		{"me/interactions message log", api, "MeInteractionsMessage", exampleWith(t, api, "MessageLogNotification", nil), false},
+		{"me/interactions message log without index", api, "MeInteractionsMessage", exampleWith(t, api, "MessageLogNotification", func(m map[string]any) {
+			delete(m["messages"].([]any)[0].(map[string]any), "index")
+		}), true},
 
 		{"list of uris", api, "InteractionListResponse", j(`{"statusCode":0,"uris":[]}`), false},
 		{"list of objects", api, "InteractionListResponse", j(`{"statusCode":0,"interactions":[]}`), false},
@@ -453,6 +569,43 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"op EndConference bare", api, "InteractionOperation", j(`{"operationName":"EndConference"}`), false},
 		{"op LeaveConference agent", api, "InteractionOperation", j(`{"operationName":"LeaveConference","agentId":"carol"}`), false},
 		{"op LeaveConference empty agent", api, "InteractionOperation", j(`{"operationName":"LeaveConference","agentId":""}`), true},
+		{"op Accept nickname", api, "InteractionOperation", j(`{"operationName":"Accept","nickname":"Bob B."}`), false},
+		{"op Accept empty nickname", api, "InteractionOperation", j(`{"operationName":"Accept","nickname":""}`), true},
+		{"op Accept nickname of 65", api, "InteractionOperation", j(`{"operationName":"Accept","nickname":"` + strings.Repeat("n", 65) + `"}`), true},
+		{"op Accept nickname of 64", api, "InteractionOperation", j(`{"operationName":"Accept","nickname":"` + strings.Repeat("n", 64) + `"}`), false},
+		{"op SendMessage", api, "InteractionOperation", j(`{"operationName":"SendMessage","text":"hi"}`), false},
+		{"op SendMessage without text", api, "InteractionOperation", j(`{"operationName":"SendMessage"}`), true},
+		{"op SendMessage empty text", api, "InteractionOperation", j(`{"operationName":"SendMessage","text":""}`), true},
+		{"op SendMessage text of 4096", api, "InteractionOperation", j(`{"operationName":"SendMessage","text":"` + strings.Repeat("x", 4096) + `"}`), false},
+		{"op SendMessage text of 4097", api, "InteractionOperation", j(`{"operationName":"SendMessage","text":"` + strings.Repeat("x", 4097) + `"}`), true},
+		{"op SendMessage numeric text", api, "InteractionOperation", j(`{"operationName":"SendMessage","text":7}`), true},
+		{"op SendNotification", api, "InteractionOperation", j(`{"operationName":"SendNotification","notification":"TypingStarted"}`), false},
+		{"op SendNotification misspelled", api, "InteractionOperation", j(`{"operationName":"SendNotification","notifcation":"TypingStopped"}`), false},
+		{"op SendNotification both names", api, "InteractionOperation", j(`{"operationName":"SendNotification","notification":"TypingStarted","notifcation":"TypingStarted"}`), true},
+		{"op SendNotification neither name", api, "InteractionOperation", j(`{"operationName":"SendNotification"}`), true},
+		{"op SendNotification unknown value", api, "InteractionOperation", j(`{"operationName":"SendNotification","notification":"Typing"}`), true},
+		{"op SendNotification misspelled unknown value", api, "InteractionOperation", j(`{"operationName":"SendNotification","notifcation":"Text"}`), true},
+		{"op SendStartTypingNotification", api, "InteractionOperation", j(`{"operationName":"SendStartTypingNotification"}`), false},
+		{"op SendStopTypingNotification", api, "InteractionOperation", j(`{"operationName":"SendStopTypingNotification"}`), false},
+		{"op RequestChatHistory", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory"}`), false},
+		{"op RequestChatHistory fromIndex", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","fromIndex":3}`), false},
+		{"op RequestChatHistory eventId", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","eventId":3}`), false},
+		{"op RequestChatHistory fromIndex 0", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","fromIndex":0}`), true},
+		{"op RequestChatHistory fromIndex string", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","fromIndex":"3"}`), true},
+		{"op RequestChatHistory fromIndex fraction", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","fromIndex":1.5}`), true},
+		{"op RequestChatHistory eventId 0", api, "InteractionOperation", j(`{"operationName":"RequestChatHistory","eventId":0}`), true},
+		{"op Reply", api, "InteractionOperation", j(`{"operationName":"Reply"}`), false},
+		{"op ReplyAll", api, "InteractionOperation", j(`{"operationName":"ReplyAll"}`), false},
+		{"op Forward", api, "InteractionOperation", j(`{"operationName":"Forward","to":"a@example.com"}`), false},
+		{"op Forward to a list", api, "InteractionOperation", j(`{"operationName":"Forward","to":["a@example.com","b@example.com"]}`), false},
+		{"op Forward without to", api, "InteractionOperation", j(`{"operationName":"Forward"}`), true},
+		{"op Forward empty to", api, "InteractionOperation", j(`{"operationName":"Forward","to":""}`), true},
+		{"op Forward empty list", api, "InteractionOperation", j(`{"operationName":"Forward","to":[]}`), true},
+		{"op Forward list with an empty address", api, "InteractionOperation", j(`{"operationName":"Forward","to":["a@example.com",""]}`), true},
+		{"op Forward numeric to", api, "InteractionOperation", j(`{"operationName":"Forward","to":5}`), true},
+		{"op Send", api, "InteractionOperation", j(`{"operationName":"Send"}`), false},
+		{"op CancelReply", api, "InteractionOperation", j(`{"operationName":"CancelReply"}`), false},
+		{"op Cancel", api, "InteractionOperation", j(`{"operationName":"Cancel"}`), false},
 
 		{"put email subject", api, "ChannelDataUpdate", j(`{"email_object":{"subject":"x"}}`), false},
 		{"put email delete body", api, "ChannelDataUpdate", j(`{"email_object":{"body":null}}`), false},
@@ -463,6 +616,12 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"put nothing", api, "ChannelDataUpdate", j(`{}`), true},
 		{"put chat transcript", api, "ChannelDataUpdate", j(`{"chat_object":{"transcript":[]}}`), true},
 		{"put workitem", api, "ChannelDataUpdate", j(`{"workitem_object":{"any":{"thing":1}}}`), false},
+		{"put email to list", api, "ChannelDataUpdate", j(`{"email_object":{"to":["a@example.com","b@example.com"]}}`), false},
+		{"put email to string", api, "ChannelDataUpdate", j(`{"email_object":{"to":"a@example.com"}}`), false},
+		{"put email delete cc", api, "ChannelDataUpdate", j(`{"email_object":{"cc":null}}`), false},
+		{"put email cc list", api, "ChannelDataUpdate", j(`{"email_object":{"cc":["c@example.com"]}}`), false},
+		{"put email to number", api, "ChannelDataUpdate", j(`{"email_object":{"to":5}}`), true},
+		{"put email parentId", api, "ChannelDataUpdate", j(`{"email_object":{"parentId":"00009a8T8Y130123"}}`), true},
 
 		{"channel op Ready", api, "ChannelOperation", j(`{"operationName":"Ready"}`), false},
 		{"channel op Busy", api, "ChannelOperation", j(`{"operationName":"Busy"}`), true},
@@ -539,6 +698,41 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 		{"control new with userData", control, "NewInteraction", j(`{"channel":"chat","userData":{"a":1}}`), false},
 		{"control new with properties", control, "NewInteraction", j(`{"channel":"chat","properties":{"a":1}}`), true},
 		{"control new email with interactionId", control, "NewInteraction", j(`{"channel":"email","email_object":{"interactionId":"00009a8T8Y130123"}}`), true},
+		{"control new email to and cc lists", control, "NewInteraction", j(`{"channel":"email","email_object":{"to":["a@example.com"],"cc":["c@example.com"]}}`), false},
+		{"control new email to string", control, "NewInteraction", j(`{"channel":"email","email_object":{"to":"a@example.com","cc":"c@example.com"}}`), false},
+		{"control new chat", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":"Jane"}}`), false},
+		{"control new chat with text", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":"Jane","text":"Hello"}}`), false},
+		{"control new chat with old transcript", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":"Jane","transcript":[{"from":"Jane","text":"Hello"}]}}`), true},
+		{"control new chat without nickname", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"text":"Hello"}}`), true},
+		{"control new chat empty nickname", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":""}}`), true},
+		{"control new chat empty text", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":"Jane","text":""}}`), true},
+		{"control new chat text of 4097", control, "NewInteraction", j(`{"channel":"chat","chat_object":{"nickname":"Jane","text":"` + strings.Repeat("x", 4097) + `"}}`), true},
+		{"control chat message", control, "ChatMessageRequest", j(`{"text":"hi"}`), false},
+		{"control chat message typed Text", control, "ChatMessageRequest", j(`{"type":"Text","text":"hi"}`), false},
+		{"control chat message typed Message", control, "ChatMessageRequest", j(`{"type":"Message","text":"hi"}`), false},
+		{"control chat typing started", control, "ChatMessageRequest", j(`{"type":"TypingStarted"}`), false},
+		{"control chat typing stopped", control, "ChatMessageRequest", j(`{"type":"TypingStopped"}`), false},
+		// A message without text is the server's 400 (the description says
+		// so), not the schema's: a oneOf of the two forms cannot be both
+		// exclusive for Redocly and helpful in its error messages.
+		{"control chat message empty", control, "ChatMessageRequest", j(`{}`), false},
+		{"control chat typing with text", control, "ChatMessageRequest", j(`{"type":"TypingStarted","text":"hi"}`), false},
+		{"control chat message typing numeric text", control, "ChatMessageRequest", j(`{"type":"TypingStarted","text":5}`), true},
+		{"control chat message type number", control, "ChatMessageRequest", j(`{"type":1,"text":"hi"}`), true},
+		{"control chat message empty text", control, "ChatMessageRequest", j(`{"text":""}`), true},
+		{"control chat message unknown type", control, "ChatMessageRequest", j(`{"type":"Notice","text":"hi"}`), true},
+		{"control chat message extra", control, "ChatMessageRequest", j(`{"text":"hi","from":"Jane"}`), true},
+		{"control chat event added", control, "ChatEventAdded", j(`{"index":3}`), false},
+		{"control chat event added index 0", control, "ChatEventAdded", j(`{"index":0}`), true},
+		{"control chat event added status", control, "ChatEventAdded", j(`{"status":"ok"}`), true},
+		{"control outbox empty", control, "Outbox", j(`{"emails":[]}`), false},
+		{"control outbox", control, "Outbox", j(`{"emails":[` + outboxEmail + `]}`), false},
+		{"control outbox email without parentId", control, "OutboxEmail", withJSON(t, outboxEmail, func(m map[string]any) { delete(m, "parentId") }), true},
+		{"control outbox email without to", control, "OutboxEmail", withJSON(t, outboxEmail, func(m map[string]any) { delete(m, "to") }), true},
+		{"control outbox email without agentId", control, "OutboxEmail", withJSON(t, outboxEmail, func(m map[string]any) { delete(m, "agentId") }), true},
+		{"control outbox email to list and cc", control, "OutboxEmail", withJSON(t, outboxEmail, func(m map[string]any) { m["to"] = []any{"a@example.com"}; m["cc"] = []any{"c@example.com"} }), false},
+		{"control outbox email extra", control, "OutboxEmail", withJSON(t, outboxEmail, func(m map[string]any) { m["state"] = "Completed" }), true},
+		{"control faults answer", control, "FaultRules", j(`{"rules":[]}`), false},
 		{"state interaction with userData", control, "StateInteraction", j(`{"id":"00009a8T8Y130123","channel":"email","state":"Queued","userData":{}}`), false},
 		{"state interaction with properties", control, "StateInteraction", j(`{"id":"00009a8T8Y130123","channel":"email","state":"Queued","properties":{}}`), true},
 		{"state user logged out", control, "StateUser", j(`{"id":"c9e053a7a19626b5b05b478b4fdcc0ab","userName":"alice","password":"p","roles":["agent"],"loggedOut":true}`), false},
@@ -575,14 +769,15 @@ func TestSchemasAcceptAndReject(t *testing.T) {
 	}
 }
 
-// pageOperations are the operations of the seed page, by operationName as
-// sent, with their required and optional parameters.
+// pageOperations are the operations of the seed page and of the chat and
+// email operation tables (docs/behavior.md §7), by operationName as sent,
+// with their required and optional parameters.
 var pageOperations = []struct {
 	name     string
 	required []string
 	optional []string
 }{
-	{name: "Accept"},
+	{name: "Accept", optional: []string{"nickname"}},
 	{name: "Reject"},
 	{name: "StopProcessing"},
 	{name: "PlaceInQueue", required: []string{"queue"}},
@@ -593,6 +788,57 @@ var pageOperations = []struct {
 	{name: "StartConference", required: []string{"agentId"}},
 	{name: "EndConference", optional: []string{"agentId"}},
 	{name: "LeaveConference", optional: []string{"agentId"}},
+	{name: "SendMessage", required: []string{"text"}},
+	{name: "SendNotification", optional: []string{"notification", "notifcation"}},
+	{name: "SendStartTypingNotification"},
+	{name: "SendStopTypingNotification"},
+	{name: "RequestChatHistory", optional: []string{"fromIndex", "eventId"}},
+	{name: "Reply"},
+	{name: "ReplyAll"},
+	{name: "Forward", required: []string{"to"}},
+	{name: "Send"},
+	{name: "CancelReply"},
+	{name: "Cancel"},
+}
+
+// checkParameter checks the schema of one operation parameter: a name of
+// a queue, workbin or agent is a non-empty string, the others as listed.
+func checkParameter(name string, s *openapi3.Schema) error {
+	str := func(minLen, maxLen uint64) error {
+		var maxGot uint64
+		if s.MaxLength != nil {
+			maxGot = *s.MaxLength
+		}
+		if !s.Type.Is("string") || s.MinLength != minLen || maxGot != maxLen {
+			return fmt.Errorf("want a string of length %d..%d, got type %v length %d..%d", minLen, maxLen, s.Type, s.MinLength, maxGot)
+		}
+		return nil
+	}
+	switch name {
+	case "properties":
+		if !s.Type.Is("object") {
+			return fmt.Errorf("type %v, want object", s.Type)
+		}
+	case "nickname":
+		return str(1, 64)
+	case "text":
+		return str(1, 4096)
+	case "notification", "notifcation":
+		if want := []any{"TypingStarted", "TypingStopped"}; !s.Type.Is("string") || !reflect.DeepEqual(s.Enum, want) {
+			return fmt.Errorf("want a string of %v, got type %v enum %v", want, s.Type, s.Enum)
+		}
+	case "fromIndex", "eventId":
+		if !s.Type.Is("integer") || s.Min == nil || *s.Min != 1 {
+			return fmt.Errorf("want an integer of at least 1, got type %v min %v", s.Type, s.Min)
+		}
+	case "to":
+		if len(s.OneOf) != 2 || !s.OneOf[0].Value.Type.Is("string") || !s.OneOf[1].Value.Type.Is("array") || s.OneOf[1].Value.MinItems != 1 {
+			return fmt.Errorf("want oneOf a string or a non-empty array")
+		}
+	default:
+		return str(1, 0)
+	}
+	return nil
 }
 
 func TestEveryPageOperation(t *testing.T) {
@@ -639,14 +885,8 @@ func TestEveryPageOperation(t *testing.T) {
 					t.Errorf("parameter %s not described", p)
 					continue
 				}
-				if p == "properties" {
-					if !ps.Value.Type.Is("object") {
-						t.Errorf("properties: type %v, want object", ps.Value.Type)
-					}
-					continue
-				}
-				if !ps.Value.Type.Is("string") || ps.Value.MinLength != 1 {
-					t.Errorf("%s: want a string of minLength 1, got type %v minLength %d", p, ps.Value.Type, ps.Value.MinLength)
+				if err := checkParameter(p, ps.Value); err != nil {
+					t.Errorf("%s: %v", p, err)
 				}
 			}
 			if got, want := len(m.Properties), 1+len(op.required)+len(op.optional); got != want {
@@ -661,12 +901,14 @@ func TestEveryPageOperation(t *testing.T) {
 			}
 		})
 	}
-	// Capabilities are the page table's operation names, in its order.
-	wantCaps := []any{"Accept", "Reject", "StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "GetWorkbinContent", "Transfer", "StartConference", "EndConference"}
+	// Capabilities are the page table's operation names, in its order, then
+	// the chat and email tables' (synonyms are accepted, never listed).
+	wantCaps := []any{"Accept", "Reject", "StopProcessing", "PlaceInQueue", "UpdateProperties", "PlaceInWorkbin", "GetWorkbinContent", "Transfer", "StartConference", "EndConference",
+		"SendMessage", "SendNotification", "RequestChatHistory", "Reply", "ReplyAll", "Forward", "CancelReply", "Send"}
 	if got := api.Components.Schemas["Capability"].Value.Enum; !reflect.DeepEqual(got, wantCaps) {
 		t.Errorf("Capability enum = %v, want %v", got, wantCaps)
 	}
-	wantStates := []any{"Queued", "Invited", "InvitedConference", "Processing", "InWorkbin", "Completed", "Rejected", "Revoked", "Transferred", "LeftConference"}
+	wantStates := []any{"Queued", "Invited", "InvitedConference", "Processing", "InWorkbin", "Completed", "Rejected", "Revoked", "Transferred", "LeftConference", "Composing", "Canceled"}
 	if got := api.Components.Schemas["InteractionState"].Value.Enum; !reflect.DeepEqual(got, wantStates) {
 		t.Errorf("InteractionState enum = %v, want %v", got, wantStates)
 	}
@@ -710,6 +952,11 @@ func TestEndpoints(t *testing.T) {
 		{control, "PUT", "/faults", "replaceFaults", []int{200, 400, 401, 413}, kindControl, "Ok"},
 		{control, "DELETE", "/faults", "clearFaults", []int{200, 401}, kindControl, "Ok"},
 		{control, "GET", "/health", "getHealth", []int{200, 401}, kindControl, "Health"},
+		{control, "GET", "/faults", "getFaults", []int{200, 401}, kindControl, "FaultRules"},
+		{control, "POST", "/interactions/{id}/stop", "stopInteraction", []int{200, 401, 404}, kindControl, "Ok"},
+		{control, "POST", "/interactions/{id}/chat/messages", "writeChatMessage", []int{200, 400, 401, 404, 409, 413}, kindControl, "ChatEventAdded"},
+		{control, "POST", "/interactions/{id}/chat/leave", "leaveChat", []int{200, 400, 401, 404, 409}, kindControl, "Ok"},
+		{control, "GET", "/outbox", "getOutbox", []int{200, 401}, kindControl, "Outbox"},
 	}
 	seen := map[*openapi3.T]int{}
 	for _, tt := range tests {
@@ -862,6 +1109,7 @@ func TestNotifications(t *testing.T) {
 		"ChannelDataUpdatedNotification":  spec.ChannelInteractions,
 		"WorkbinContentNotification":      spec.ChannelInteractions,
 		"LeftConferenceNotification":      spec.ChannelInteractions,
+		"MessageLogNotification":          spec.ChannelInteractions,
 		"MeInteractionsMessage":           spec.ChannelInteractions,
 		"ChannelStateMessage":             spec.ChannelChannels,
 	}
@@ -931,6 +1179,9 @@ func TestNotifications(t *testing.T) {
 				t.Errorf("example is not a valid payload of %s: %v", n.Channel, err)
 			}
 			if typ, ok := strings.CutSuffix(n.Name, "Notification"); ok && typ != "Interaction" && typ != "LeftConference" {
+				if typ == "MessageLog" {
+					typ = "NewMessages"
+				}
 				if got := ex.(map[string]any)["notificationType"]; got != typ {
 					t.Errorf("example notificationType = %v, want %s", got, typ)
 				}
@@ -950,6 +1201,10 @@ func TestValidateNotification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	messageLog, err := json.Marshal(api.Components.Schemas["MessageLogNotification"].Value.Example)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		channel string
@@ -962,6 +1217,11 @@ func TestValidateNotification(t *testing.T) {
 		{"alias", spec.ChannelChannelsAlias, []byte(channelMsg), false},
 		{"workbin content", spec.ChannelInteractions, workbin, false},
 		{"workbin content on the alias", spec.ChannelInteractionsAlias, workbin, false},
+		{"message log", spec.ChannelInteractions, messageLog, false},
+		{"message log on the alias", spec.ChannelInteractionsAlias, messageLog, false},
+		{"message log on the channels channel", spec.ChannelChannels, messageLog, true},
+		{"message log with an old chat message", spec.ChannelInteractions, []byte(`{"messageType":"MessageLogUpdated","messageTypeName":"MessageLogUpdated","notificationType":"NewMessages","id":"00009a8T8Y130123","uri":"http://h:1/api/v2/interactions/00009a8T8Y130123","messages":[{"from":"Jane","text":"Hi"}]}`), true},
+		{"message log without messageTypeName", spec.ChannelInteractions, []byte(`{"messageType":"MessageLogUpdated","notificationType":"NewMessages","id":"00009a8T8Y130123","uri":"http://h:1/api/v2/interactions/00009a8T8Y130123","messages":[]}`), true},
 		{"old workbin content message", spec.ChannelInteractions, []byte(`{"messageTypeName":"WorkbinContent","workbin":"w1","interactions":[]}`), true},
 		{"wrong channel", spec.ChannelInteractions, []byte(channelMsg), true},
 		{"wrong alias channel", spec.ChannelInteractionsAlias, []byte(channelMsg), true},
@@ -1018,7 +1278,7 @@ func TestCometDChannelsRejectsMalformed(t *testing.T) {
 // is off because it does not follow $ref inside the x-cometd extension.
 func TestEveryComponentIsUsed(t *testing.T) {
 	api, control := docs(t)
-	for name, doc := range map[string]*openapi3.T{"openapi.yaml": api, "control.yaml": control} {
+	for name, doc := range map[string]*openapi3.T{"openapi.yaml": api, "control.yaml": control, "driver.yaml": driverDoc(t)} {
 		t.Run(name, func(t *testing.T) {
 			b, err := json.Marshal(doc)
 			if err != nil {

@@ -108,6 +108,7 @@ type Center struct {
 	nextTicket uint64         // ticket of the next batch of events
 	offerGen   uint64         // token of the last offer
 	pending    []pendingEvent // events of the transition under way
+	stamp      time.Time      // the time of the transition under way, read once (instant)
 	// refs is the last referenceId per user id. It lives outside the world,
 	// so Restore never sets a counter back (docs/behavior.md B4.16).
 	refs map[string]int64
@@ -457,6 +458,7 @@ func (c *Center) locked(caller string, fn func(w *world) error) ([]Event, uint64
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pending = c.pending[:0]
+	c.stamp = time.Time{}
 	if err := fn(c.w); err != nil {
 		c.pending = c.pending[:0]
 		return nil, 0, 0, err
@@ -474,6 +476,16 @@ func (c *Center) locked(caller string, fn func(w *world) error) ([]Event, uint64
 	ticket := c.nextTicket
 	c.nextTicket++
 	return events, ticket, ref, nil
+}
+
+// instant is the time of the transition under way: the clock is read
+// once, so that what one transition makes (an interaction, its transcript
+// events) carries one time. c.mu is held.
+func (c *Center) instant() time.Time {
+	if c.stamp.IsZero() {
+		c.stamp = c.now()
+	}
+	return c.stamp
 }
 
 // publish hands a batch to the sink once every batch with a smaller ticket

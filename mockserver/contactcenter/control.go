@@ -1,5 +1,7 @@
 package contactcenter
 
+import "slices"
+
 // The test-control API's transitions (docs/control-api.md). None is a
 // user's request: they take no referenceId.
 
@@ -11,16 +13,20 @@ type NewInteraction struct {
 	Agent       string // user id or userName: offer it to this agent directly
 	UserData    map[string]any
 	ChannelData map[string]any
+	// Text is a chat's first message from the customer; "" for none.
+	Text string
 }
 
 // Create makes a new inbound interaction (Type "Inbound", SubType
-// "InboundNew", received now). With Agent it is offered directly to that
+// "InboundNew", received now). A chat starts with the customer's
+// ParticipantJoined event and, with Text, her first message. With Agent it is offered directly to that
 // agent, whether Ready or not; else it is routed from its queue. It returns
 // the interaction as a non-party sees it after routing.
 //
 // Errors: Invalid (unknown channel; Queue unknown or of another channel;
 // Agent unknown, not an agent or not on the channel; no Agent and no queue
-// for the channel; userData or channel data over Config.MaxValueBytes),
+// for the channel; userData or channel data over Config.MaxValueBytes;
+// Text for another channel than chat, or longer than MaxChatText),
 // Conflict (Agent has no contact-center session or no free capacity on the
 // channel),
 // Internal (the id source gives no usable id).
@@ -61,6 +67,14 @@ func (c *Center) Create(n NewInteraction) (View, error) {
 		if err := c.checkSize("channel data", n.ChannelData); err != nil {
 			return err
 		}
+		if n.Text != "" {
+			if n.Channel != Chat {
+				return Errorf(Invalid, "text: only a chat starts with a message")
+			}
+			if err := checkChatText(n.Text); err != nil {
+				return err
+			}
+		}
 		if agent != nil {
 			if err := sessionConflict(agent); err != nil {
 				return err
@@ -76,14 +90,20 @@ func (c *Center) Create(n NewInteraction) (View, error) {
 		it := &interaction{
 			id:          id,
 			channel:     n.Channel,
-			typ:         "Inbound",
-			subType:     "InboundNew",
+			typ:         TypeInbound,
+			subType:     SubTypeInboundNew,
 			queue:       queue,
 			userData:    deepCopyMap(n.UserData),
 			channelData: deepCopyMap(n.ChannelData),
-			receivedAt:  c.now(),
+			receivedAt:  c.instant(),
 		}
 		w.inters[id] = it
+		if n.Channel == Chat {
+			c.appendChat(it, c.customerEvent(it, ChatParticipantJoined, ""), "")
+			if n.Text != "" {
+				c.appendChat(it, c.customerEvent(it, ChatText, n.Text), "")
+			}
+		}
 		if agent != nil {
 			it.state = Invited
 			c.offer(it, agent.ID, PartyInvited)
@@ -195,6 +215,39 @@ func (c *Center) Revoke(id string) error {
 		if conference {
 			c.emitParties(it, ParticipantsUpdated, "")
 		}
+		c.dispatch()
+		return nil
+	})
+}
+
+// Stop ends an interaction whatever its state (the driver's cleanup): every
+// owner and member is told Completed (in a chat after their
+// ParticipantLeft events), every open offer Revoked; an interaction in a
+// queue or a workbin just becomes Completed. An outbound email being
+// composed is discarded, not sent. Stopping a Completed interaction
+// changes nothing and emits nothing.
+//
+// Errors: NotFound.
+func (c *Center) Stop(id string) error {
+	return c.transition(func(w *world) error {
+		it, err := w.find(id)
+		if err != nil {
+			return err
+		}
+		if it.state == Completed {
+			return nil
+		}
+		c.leaveAll(it)
+		for _, p := range slices.Clone(it.parties) {
+			s := Completed
+			if p.role == PartyInvited || p.role == PartyInvitedConference {
+				s = Revoked
+			}
+			c.closeOffer(p)
+			w.removeParty(it, p.userID)
+			c.emitEnd(p.userID, it, s)
+		}
+		c.complete(it)
 		c.dispatch()
 		return nil
 	})

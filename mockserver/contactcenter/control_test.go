@@ -23,6 +23,8 @@ func TestCreate(t *testing.T) {
 			State: Invited, Capabilities: []Operation{}, CurrentQueue: "chat-inbound",
 			Participants: []Participant{{UserID: aliceID, UserName: "alice", Role: PartyInvited}},
 			UserData:     map[string]any{"k": "v"}, ChannelData: map[string]any{"nickname": "Cust"},
+			Transcript: []ChatEvent{{Index: 1, Type: ChatParticipantJoined, Nickname: "Cust", From: FromClient,
+				ParticipantID: v.Transcript[0].ParticipantID, Time: t0.Add(2 * time.Second)}},
 			ReceivedAt: t0.Add(2 * time.Second),
 		})
 		checkLines(t, "events", h.events(), []string{invited("alice", "i1")})

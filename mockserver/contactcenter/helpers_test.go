@@ -46,11 +46,17 @@ var userIDs = map[string]string{
 	"alice": aliceID, "bob": bobID, "carol": carolID, "dave": daveID, "admin": adminID,
 }
 
-// Capabilities as formatted by capsString.
+// Capabilities as formatted by capsString; those of an owner are of an
+// inbound email's owner.
 const (
-	ownerCaps        = "[StopProcessing PlaceInQueue UpdateProperties PlaceInWorkbin Transfer StartConference]"
-	ownerConfCaps    = "[StopProcessing UpdateProperties StartConference EndConference]"
-	ownerPendingCaps = "[StopProcessing UpdateProperties StartConference]"
+	ownerCaps        = "[StopProcessing PlaceInQueue UpdateProperties PlaceInWorkbin Transfer StartConference Reply ReplyAll Forward]"
+	ownerConfCaps    = "[StopProcessing UpdateProperties StartConference EndConference Reply ReplyAll Forward]"
+	ownerPendingCaps = "[StopProcessing UpdateProperties StartConference Reply ReplyAll Forward]"
+	plainOwnerCaps   = "[StopProcessing PlaceInQueue UpdateProperties PlaceInWorkbin Transfer StartConference]" // workitem
+	chatOwnerCaps    = "[StopProcessing PlaceInQueue UpdateProperties PlaceInWorkbin Transfer StartConference SendMessage SendNotification RequestChatHistory]"
+	chatConfCaps     = "[StopProcessing UpdateProperties StartConference EndConference SendMessage SendNotification RequestChatHistory]"
+	chatMemberCaps   = "[UpdateProperties EndConference SendMessage SendNotification RequestChatHistory]"
+	draftCaps        = "[UpdateProperties CancelReply Send]"
 	offerCaps        = "[Accept Reject]"
 	memberCaps       = "[UpdateProperties EndConference]"
 	noCaps           = "[]"
@@ -248,11 +254,18 @@ func (h *harness) id(label string) string {
 	return id
 }
 
+// label returns the label of an interaction id; an interaction the test did
+// not create itself (an outbound email) gets the next one.
 func (h *harness) label(id string) string {
 	if l, ok := h.labels[id]; ok {
 		return l
 	}
-	return id
+	if !validInteractionID(id) || id == unknownID {
+		return id
+	}
+	l := fmt.Sprintf("i%d", len(h.ids)+1)
+	h.ids[l], h.labels[id] = id, l
+	return l
 }
 
 // events returns the events recorded since the last call, formatted.
@@ -274,6 +287,15 @@ func (h *harness) fmtEvent(e Event) string {
 			s += " left=" + userNames[e.LeftAgentID]
 		}
 		return s
+	case MessageLogEvent:
+		s := fmt.Sprintf("%s %s Log", name, h.label(e.InteractionID))
+		for _, m := range e.Messages {
+			s += " " + fmtChat(m)
+		}
+		if e.ReferenceID != 0 {
+			s += fmt.Sprintf(" ref=%d", e.ReferenceID)
+		}
+		return s
 	case ChannelStateEvent:
 		state := "NotReady"
 		if e.Ready {
@@ -282,6 +304,15 @@ func (h *harness) fmtEvent(e Event) string {
 		return fmt.Sprintf("%s Channel %s %s", name, e.Channel, state)
 	}
 	return fmt.Sprintf("unknown event %+v", e)
+}
+
+// fmtChat formats a transcript event as index:from:nickname:type[:text].
+func fmtChat(e ChatEvent) string {
+	s := fmt.Sprintf("%d:%s:%s:%s", e.Index, e.From, e.Nickname, e.Type)
+	if e.Text != "" {
+		s += ":" + e.Text
+	}
+	return s
 }
 
 func capsString(caps []Operation) string {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -180,8 +181,9 @@ func (w *world) loadInteraction(i int, in InteractionRecord, now time.Time) erro
 	it := &interaction{
 		id:          in.ID,
 		channel:     in.Channel,
-		typ:         cmp.Or(in.Type, "Inbound"),
-		subType:     cmp.Or(in.SubType, "InboundNew"),
+		typ:         cmp.Or(in.Type, TypeInbound),
+		subType:     cmp.Or(in.SubType, SubTypeInboundNew),
+		parentID:    in.ParentID,
 		state:       in.State,
 		userData:    deepCopyMap(in.UserData),
 		channelData: deepCopyMap(in.ChannelData),
@@ -262,6 +264,13 @@ func (w *world) loadInteraction(i int, in InteractionRecord, now time.Time) erro
 		if count[PartyOwner] != 1 || count[PartyInvited] != 0 {
 			return Errorf(Invalid, "%s: a Processing interaction has exactly one Owner and no Invited participant", where)
 		}
+	case Composing:
+		if len(in.Participants) != 1 || count[PartyOwner] != 1 {
+			return Errorf(Invalid, "%s: a Composing interaction has exactly one participant, its Owner", where)
+		}
+		if in.Channel != Email || it.typ != TypeOutbound {
+			return Errorf(Invalid, "%s: only an outbound email is Composing", where)
+		}
 	default:
 		return Errorf(Invalid, "%s: unknown state %q", where, in.State)
 	}
@@ -274,6 +283,12 @@ func (w *world) loadInteraction(i int, in InteractionRecord, now time.Time) erro
 		}
 	}
 	it.excluded = slices.Clone(in.Excluded)
+	if in.ParentID != "" && !validInteractionID(in.ParentID) {
+		return Errorf(Invalid, "%s: parentId %q is not 16 characters [0-9A-Za-z]", where, in.ParentID)
+	}
+	if err := w.loadChat(where, it, in.Chat); err != nil {
+		return err
+	}
 	w.inters[it.id] = it
 	for _, p := range it.parties {
 		m := w.held[p.userID]
@@ -302,4 +317,75 @@ func firstDuplicate[T comparable](xs []T) T {
 	}
 	var zero T
 	return zero
+}
+
+// loadChat checks and sets a chat's transcript. A "transcript" in a chat's
+// channel data (the form before transcripts were kept by the contact
+// center) is dropped.
+func (w *world) loadChat(where string, it *interaction, in *ChatRecord) error {
+	if it.channel == Chat {
+		delete(it.channelData, "transcript")
+	}
+	if in == nil {
+		return nil
+	}
+	if it.channel != Chat {
+		return Errorf(Invalid, "%s: only a chat has a transcript", where)
+	}
+	l := &chatLog{customerID: in.CustomerParticipantID, customerLeft: in.CustomerLeft}
+	if l.customerID != "" && !validParticipantID(l.customerID) {
+		return Errorf(Invalid, "%s: chat: customer participantId %q is not 16 characters [0-9A-F]", where, l.customerID)
+	}
+	for j, a := range in.Agents {
+		aw := fmt.Sprintf("%s: chat.agents[%d]", where, j)
+		switch {
+		case w.userByID[a.UserID] == nil:
+			return Errorf(Invalid, "%s: userId %q is not a known user", aw, a.UserID)
+		case l.agent(a.UserID) != nil:
+			return Errorf(Invalid, "%s: user %q listed twice", aw, a.UserID)
+		case !validParticipantID(a.ParticipantID):
+			return Errorf(Invalid, "%s: participantId %q is not 16 characters [0-9A-F]", aw, a.ParticipantID)
+		case l.usesID(a.ParticipantID):
+			return Errorf(Invalid, "%s: participantId %q is used twice", aw, a.ParticipantID)
+		}
+		l.agents = append(l.agents, a)
+	}
+	if len(in.Transcript) > MaxTranscript {
+		return Errorf(Invalid, "%s: chat: the transcript holds more than %d events", where, MaxTranscript)
+	}
+	for j, e := range in.Transcript {
+		ew := fmt.Sprintf("%s: chat.transcript[%d]", where, j)
+		switch {
+		case j > 0 && e.Index != in.Transcript[j-1].Index+1 || e.Index < 1:
+			return Errorf(Invalid, "%s: index %d does not follow the previous one", ew, e.Index)
+		case e.From != FromAgent && e.From != FromClient && e.From != FromSystem:
+			return Errorf(Invalid, "%s: unknown from.type %q", ew, e.From)
+		case e.ParticipantID != "" && !validParticipantID(e.ParticipantID):
+			return Errorf(Invalid, "%s: participantId %q is not 16 characters [0-9A-F]", ew, e.ParticipantID)
+		}
+		switch e.Type {
+		case ChatText, ChatTypingStarted, ChatTypingStopped, ChatParticipantJoined, ChatParticipantLeft:
+		default:
+			return Errorf(Invalid, "%s: unknown type %q", ew, e.Type)
+		}
+		if (e.Type == ChatText) != (e.Text != "") {
+			return Errorf(Invalid, "%s: text is set exactly on Text events", ew)
+		}
+	}
+	l.events = slices.Clone(in.Transcript)
+	it.chat = l
+	return nil
+}
+
+// validParticipantID reports whether s is 16 characters [0-9A-F].
+func validParticipantID(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(hexDigitsUpper, rune(s[i])) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package contactcenter
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The operations of docs/behavior.md §4. Each is one transition; the error
@@ -63,12 +64,27 @@ func (w *world) offered(userID, id string, op Operation) (*interaction, *party, 
 
 // Accept takes an open offer: the invitee of an Invited interaction becomes
 // its owner, a conference invitee a member. The caller gets StatusChange
-// Processing, the other parties ParticipantsUpdated.
+// Processing, the other parties ParticipantsUpdated. In a chat the caller
+// joins the conversation under her firstName: see AcceptAs.
 //
 // Errors: NotFound, Forbidden (not offered to the caller), Conflict (the
 // caller already takes part, e.g. a second Accept).
 func (c *Center) Accept(userID, id string) (ref int64, err error) {
+	return c.AcceptAs(userID, id, "")
+}
+
+// AcceptAs is Accept with the nickname the caller takes in a chat's
+// transcript ("": the one she had in this chat, else her firstName). In a
+// chat, a ParticipantJoined event is added: the other owners and members
+// are sent it, the caller one message-log event with the whole transcript.
+// Other channels ignore the nickname.
+//
+// Errors: as Accept; Invalid for a nickname longer than 64 characters.
+func (c *Center) AcceptAs(userID, id, nickname string) (ref int64, err error) {
 	return c.operation(userID, func(w *world) error {
+		if utf8.RuneCountInString(nickname) > MaxNickname {
+			return Errorf(Invalid, "nickname is longer than %d characters", MaxNickname)
+		}
 		it, p, err := w.offered(userID, id, OpAccept)
 		if err != nil {
 			return err
@@ -85,9 +101,23 @@ func (c *Center) Accept(userID, id string) (ref int64, err error) {
 		}
 		c.emit(userID, StatusChange, it)
 		c.emitParties(it, ParticipantsUpdated, userID)
+		c.chatJoin(it, userID, nickname)
 		c.dispatch()
 		return nil
 	})
+}
+
+// MaxNickname is the longest nickname Accept takes, in characters.
+const MaxNickname = 64
+
+// notComposing refuses the operations of a handled interaction on an
+// outbound email being composed, which may only be edited, sent or
+// canceled.
+func notComposing(it *interaction, op Operation) error {
+	if it.state == Composing {
+		return Errorf(Conflict, "%s: interaction %s is an outbound email being composed; Send or CancelReply it", op, it.id)
+	}
+	return nil
 }
 
 // Reject declines an open offer: the caller gets Completed (the state the
@@ -122,6 +152,10 @@ func (c *Center) StopProcessing(userID, id string) (ref int64, err error) {
 		if err != nil {
 			return err
 		}
+		if err := notComposing(it, OpStopProcessing); err != nil {
+			return err
+		}
+		c.leaveAll(it)
 		for _, p := range slices.Clone(it.parties) {
 			c.closeOffer(p)
 			w.removeParty(it, p.userID)
@@ -150,9 +184,13 @@ func (c *Center) PlaceInQueue(userID, id, queue string) (ref int64, err error) {
 		if err != nil {
 			return err
 		}
+		if err := notComposing(it, OpPlaceInQueue); err != nil {
+			return err
+		}
 		if it.conferenceBusy() {
 			return Errorf(Conflict, "PlaceInQueue: not while a conference is on in interaction %s", id)
 		}
+		c.chatLeave(it, userID)
 		w.removeParty(it, userID)
 		it.queue = q.Name
 		it.excluded = []string{userID}
@@ -208,9 +246,13 @@ func (c *Center) PlaceInWorkbin(userID, id, workbin string) (ref int64, err erro
 		if !mayUseWorkbin(wb, userID) {
 			return Errorf(Forbidden, "PlaceInWorkbin: %s may not use workbin %s", w.nameOf(userID), wb.Name)
 		}
+		if err := notComposing(it, OpPlaceInWorkbin); err != nil {
+			return err
+		}
 		if it.conferenceBusy() {
 			return Errorf(Conflict, "PlaceInWorkbin: not while a conference is on in interaction %s", id)
 		}
+		c.chatLeave(it, userID)
 		w.removeParty(it, userID)
 		it.state = InWorkbin
 		it.workbin = wb.ID
@@ -274,6 +316,8 @@ func (c *Center) Transfer(userID, id, target string) (ref int64, err error) {
 			return err
 		}
 		switch {
+		case it.state == Composing:
+			return notComposing(it, OpTransfer)
 		case it.conferenceBusy():
 			return Errorf(Conflict, "Transfer: not while a conference is on in interaction %s", id)
 		case it.party(t.ID) != nil:
@@ -283,6 +327,7 @@ func (c *Center) Transfer(userID, id, target string) (ref int64, err error) {
 		case !c.hasRoom(t, it.channel):
 			return Errorf(Conflict, "Transfer: %s has no free %s capacity", t.UserName, it.channel)
 		}
+		c.chatLeave(it, userID)
 		w.removeParty(it, userID)
 		it.state = Invited
 		it.excluded = nil
@@ -312,6 +357,8 @@ func (c *Center) StartConference(userID, id, agent string) (ref int64, err error
 			return err
 		}
 		switch {
+		case it.state == Composing:
+			return notComposing(it, OpStartConference)
 		case it.party(t.ID) != nil:
 			return Errorf(Conflict, "StartConference: %s already takes part in interaction %s", t.UserName, id)
 		case t.LoggedOut:
@@ -364,6 +411,7 @@ func (c *Center) EndConference(userID, id, agent string) (ref int64, err error) 
 		if !it.conferenceOn() {
 			return Errorf(Conflict, "EndConference: no conference is on in interaction %s", id)
 		}
+		c.chatLeave(it, leaver.userID)
 		w.removeParty(it, leaver.userID)
 		if leaver.role == PartyOwner {
 			var next *party
@@ -390,7 +438,7 @@ func (c *Center) EndConference(userID, id, agent string) (ref int64, err error) 
 
 // UpdateChannelData applies patch (JSON Merge Patch) to the interaction's
 // channel data; ch must be the interaction's channel. Writable fields:
-// email subject, to and body (strings; to may also be a list of strings);
+// email subject, to, cc and body (strings; to may also be a list of strings, cc is one);
 // chat nickname (a string); any workitem field; null deletes. Every party
 // gets ChannelDataUpdated.
 //
@@ -444,8 +492,10 @@ func checkChannelPatch(ch Channel, patch map[string]any) error {
 				ok = isStringOrNil(v)
 			case "to":
 				ok = isStringOrNil(v) || isStringList(v)
+			case "cc":
+				ok = v == nil || isStringList(v)
 			default:
-				return Errorf(Invalid, "email field %q is not writable (writable: subject, to, body)", k)
+				return Errorf(Invalid, "email field %q is not writable (writable: subject, to, cc, body)", k)
 			}
 		case Chat:
 			if k != "nickname" {

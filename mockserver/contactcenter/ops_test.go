@@ -642,13 +642,13 @@ func TestUpdateChannelData(t *testing.T) {
 			name:   "chat nickname",
 			setup:  chat,
 			op:     updateChannelData("alice", Chat, map[string]any{"nickname": "Al"}),
-			events: []string{"alice i1 ChannelDataUpdated Processing " + ownerCaps},
+			events: []string{"alice i1 ChannelDataUpdated Processing " + chatOwnerCaps},
 		},
 		{
 			name: "any workitem field", opts: []option{onWorkitem("dave")},
 			setup:  workitem,
 			op:     updateChannelData("dave", Workitem, map[string]any{"anything": map[string]any{"x": 1.0}}),
-			events: []string{"dave i1 ChannelDataUpdated Processing " + ownerCaps},
+			events: []string{"dave i1 ChannelDataUpdated Processing " + plainOwnerCaps},
 		},
 		{
 			name:  "every party is told",

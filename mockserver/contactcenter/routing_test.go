@@ -83,7 +83,10 @@ func TestRouting(t *testing.T) {
 			name: "interactions of every channel count as held",
 			steps: []step{
 				{do: newChat, events: []string{invited("alice", "i1")}},
-				{do: on("i1", accept("alice")), events: []string{"alice i1 StatusChange Processing " + ownerCaps}},
+				{do: on("i1", accept("alice")), events: []string{
+					"alice i1 StatusChange Processing " + chatOwnerCaps,
+					"alice i1 Log 1:Client:Customer:ParticipantJoined 2:Agent:Alice:ParticipantJoined ref=1",
+				}},
 				{do: newEmail, events: []string{invited("bob", "i2")}},
 			},
 		},

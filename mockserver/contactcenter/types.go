@@ -44,6 +44,12 @@ const (
 	Revoked           State = "Revoked"
 	Transferred       State = "Transferred"
 	LeftConference    State = "LeftConference"
+	// Composing is an outbound email being written by its owner
+	// (docs/behavior.md §3 of issue 12: Reply, ReplyAll, Forward).
+	Composing State = "Composing"
+	// Canceled is what the owner of an outbound email is told after
+	// CancelReply; the interaction itself is Completed.
+	Canceled State = "Canceled"
 )
 
 // Operation is an operationName of POST /me/interactions/{id}.
@@ -62,6 +68,29 @@ const (
 	OpTransfer          Operation = "Transfer"
 	OpStartConference   Operation = "StartConference"
 	OpEndConference     Operation = "EndConference"
+
+	// Chat operations, listed after the seed's for a chat owner or member.
+	OpSendMessage        Operation = "SendMessage"
+	OpSendNotification   Operation = "SendNotification"
+	OpRequestChatHistory Operation = "RequestChatHistory"
+
+	// Email operations: Reply, ReplyAll and Forward are listed after the
+	// seed's for the owner of an inbound email; CancelReply and Send for
+	// the owner of an outbound email being composed.
+	OpReply       Operation = "Reply"
+	OpReplyAll    Operation = "ReplyAll"
+	OpForward     Operation = "Forward"
+	OpCancelReply Operation = "CancelReply"
+	OpSend        Operation = "Send"
+)
+
+// Interaction types and subtypes.
+const (
+	TypeInbound          = "Inbound"
+	TypeOutbound         = "Outbound"
+	SubTypeInboundNew    = "InboundNew"
+	SubTypeOutboundReply = "OutboundReply" // Reply, ReplyAll
+	SubTypeOutboundNew   = "OutboundNew"   // Forward
 )
 
 // PartyRole is how a user takes part in an interaction.
@@ -150,13 +179,72 @@ type Participant struct {
 	Role     PartyRole
 }
 
+// ChatPartyType is who wrote a chat transcript event.
+type ChatPartyType string
+
+// Chat party types.
+const (
+	FromAgent  ChatPartyType = "Agent"
+	FromClient ChatPartyType = "Client" // the customer
+	FromSystem ChatPartyType = "System"
+)
+
+// ChatEventType is what a chat transcript event reports.
+type ChatEventType string
+
+// Chat transcript event types.
+const (
+	ChatText              ChatEventType = "Text"
+	ChatTypingStarted     ChatEventType = "TypingStarted"
+	ChatTypingStopped     ChatEventType = "TypingStopped"
+	ChatParticipantJoined ChatEventType = "ParticipantJoined"
+	ChatParticipantLeft   ChatEventType = "ParticipantLeft"
+)
+
+// ChatEvent is one event of a chat transcript.
+type ChatEvent struct {
+	Index         int // 1-based, one more per event
+	Type          ChatEventType
+	Text          string // Text events only
+	Nickname      string // of who caused it
+	From          ChatPartyType
+	ParticipantID string // 16 characters [0-9A-F], stable per participant of the chat
+	Time          time.Time
+}
+
+// ChatAgent is an agent who has taken part in a chat: her participantId
+// and the nickname she accepted it with.
+type ChatAgent struct {
+	UserID        string
+	ParticipantID string
+	Nickname      string
+}
+
+// ChatRecord is a chat's transcript and its participants, as stored.
+type ChatRecord struct {
+	CustomerParticipantID string // "" until the customer's first event
+	CustomerLeft          bool
+	Agents                []ChatAgent
+	Transcript            []ChatEvent
+}
+
+// MaxTranscript is how many events a chat transcript holds at most
+// (docs/decisions.md: our decision). A message or typing notification
+// beyond it is refused (Conflict); a join or leave beyond it is not
+// recorded.
+const MaxTranscript = 1000
+
+// MaxChatText is the longest chat message, in characters.
+const MaxChatText = 4096
+
 // View is an interaction as one viewer sees it: the object of REST lists and
 // of notifications. Maps and slices are copies the caller may keep.
 type View struct {
 	ID           string
 	Channel      Channel
-	Type         string // "Inbound"
-	SubType      string // "InboundNew"
+	Type         string // "Inbound" or "Outbound"
+	SubType      string // "InboundNew", "OutboundReply" or "OutboundNew"
+	ParentID     string // outbound emails: the inbound email replied to or forwarded
 	State        State
 	Capabilities []Operation // never nil
 	CurrentQueue string
@@ -165,6 +253,7 @@ type View struct {
 	Participants []Participant // never nil
 	UserData     map[string]any
 	ChannelData  map[string]any
+	Transcript   []ChatEvent // chats: the whole transcript, oldest first
 	ReceivedAt   time.Time
 }
 
@@ -175,7 +264,8 @@ type InteractionRecord struct {
 	Channel      Channel
 	Type         string
 	SubType      string
-	State        State // own state: Queued, Invited, Processing, InWorkbin, Completed
+	ParentID     string
+	State        State // own state: Queued, Invited, Processing, InWorkbin, Composing, Completed
 	Queue        string
 	Workbin      string
 	OwnerID      string
@@ -183,7 +273,8 @@ type InteractionRecord struct {
 	UserData     map[string]any
 	ChannelData  map[string]any
 	ReceivedAt   time.Time
-	Excluded     []string // user ids not offered it again until someone else has been; optional
+	Excluded     []string    // user ids not offered it again until someone else has been; optional
+	Chat         *ChatRecord // chats: the transcript; nil: none yet
 }
 
 // Snapshot is the whole state of a contact center.
@@ -203,6 +294,7 @@ type EventKind int
 const (
 	InteractionEvent  EventKind = iota + 1 // an InteractionStateMessage
 	ChannelStateEvent                      // a user's readiness changed
+	MessageLogEvent                        // new chat transcript events for a party
 )
 
 // Event is one message for one user, produced by a transition.
@@ -225,6 +317,10 @@ type Event struct {
 	// ChannelStateEvent
 	Channel Channel
 	Ready   bool
+
+	// MessageLogEvent
+	InteractionID string
+	Messages      []ChatEvent // oldest first; may be empty (RequestChatHistory)
 }
 
 // Sink receives events in the order the transitions happened. It is called

@@ -1,5 +1,7 @@
 package contactcenter
 
+import "slices"
+
 // pendingEvent is an event collected during a transition. Interaction
 // events are turned into views when the transition ends, so each shows the
 // interaction as its recipient sees it after the transition.
@@ -17,6 +19,9 @@ type pendingEvent struct {
 	// ChannelStateEvent
 	channel Channel
 	ready   bool
+
+	// MessageLogEvent
+	messages []ChatEvent
 }
 
 // emit queues an interaction event showing it as the recipient sees it.
@@ -66,6 +71,8 @@ func (c *Center) flush(caller string, ref int64) []Event {
 			e.Notification, e.Interaction, e.LeftAgentID = p.notif, v, p.left
 		case ChannelStateEvent:
 			e.Channel, e.Ready = p.channel, p.ready
+		case MessageLogEvent:
+			e.InteractionID, e.Messages = p.it.id, p.messages
 		}
 		out = append(out, e)
 	}
@@ -82,6 +89,7 @@ func (c *Center) view(it *interaction, viewerID string) View {
 		Channel:      it.channel,
 		Type:         it.typ,
 		SubType:      it.subType,
+		ParentID:     it.parentID,
 		State:        it.state,
 		Capabilities: []Operation{},
 		CurrentQueue: it.queue,
@@ -90,6 +98,9 @@ func (c *Center) view(it *interaction, viewerID string) View {
 		UserData:     deepCopyMap(it.userData),
 		ChannelData:  deepCopyMap(it.channelData),
 		ReceivedAt:   it.receivedAt,
+	}
+	if it.chat != nil {
+		v.Transcript = slices.Clone(it.chat.events)
 	}
 	if o := it.owner(); o != nil {
 		v.OwnerID = o.userID
@@ -112,9 +123,14 @@ func (c *Center) views(its []*interaction, viewerID string) []View {
 }
 
 // partyState returns the state and capabilities of a party, capabilities
-// in the order of the seed page's table. The owner is offered only what it
-// may do now: PlaceInQueue, PlaceInWorkbin and Transfer not while a
-// conference is on or being set up, EndConference only while one is on.
+// in the order of the seed page's table, then the media operations. The
+// owner is offered only what it may do now: PlaceInQueue, PlaceInWorkbin
+// and Transfer not while a conference is on or being set up, EndConference
+// only while one is on. A chat's owner and members add SendMessage and
+// SendNotification while the customer is in the chat, and
+// RequestChatHistory; an inbound email's owner adds Reply, ReplyAll and
+// Forward; the owner of an outbound email being composed may only
+// UpdateProperties, CancelReply and Send.
 func partyState(it *interaction, p *party) (State, []Operation) {
 	switch p.role {
 	case PartyInvited:
@@ -122,7 +138,10 @@ func partyState(it *interaction, p *party) (State, []Operation) {
 	case PartyInvitedConference:
 		return InvitedConference, []Operation{OpAccept, OpReject}
 	case PartyMember:
-		return Processing, []Operation{OpUpdateProperties, OpEndConference}
+		return Processing, append([]Operation{OpUpdateProperties, OpEndConference}, chatCaps(it)...)
+	}
+	if it.state == Composing {
+		return Composing, []Operation{OpUpdateProperties, OpCancelReply, OpSend}
 	}
 	busy := it.conferenceBusy()
 	caps := []Operation{OpStopProcessing}
@@ -136,6 +155,10 @@ func partyState(it *interaction, p *party) (State, []Operation) {
 	caps = append(caps, OpStartConference)
 	if it.conferenceOn() {
 		caps = append(caps, OpEndConference)
+	}
+	caps = append(caps, chatCaps(it)...)
+	if it.channel == Email && it.typ != TypeOutbound {
+		caps = append(caps, OpReply, OpReplyAll, OpForward)
 	}
 	return Processing, caps
 }

@@ -29,6 +29,7 @@ type world struct {
 	waiting   []*interaction                     // Queued interactions, in the order they started waiting
 	completed []*interaction                     // retained completed interactions, oldest first
 	joinGen   uint64                             // order in which conference members joined
+	outbox    []SentEmail                        // sent emails, oldest first; not part of the snapshot
 }
 
 // user is a User with its readiness as a set.
@@ -81,7 +82,8 @@ type interaction struct {
 	channel     Channel
 	typ         string
 	subType     string
-	state       State  // own state: Queued, Invited, Processing, InWorkbin, Completed
+	parentID    string // outbound emails: the inbound one
+	state       State  // own state: Queued, Invited, Processing, InWorkbin, Composing, Completed
 	queue       string // name of the queue it sits in or came from
 	workbin     string // workbin id while InWorkbin
 	parties     []*party
@@ -89,6 +91,7 @@ type interaction struct {
 	channelData map[string]any
 	receivedAt  time.Time
 	excluded    []string // user ids not offered it until someone else has been
+	chat        *chatLog // chats only
 }
 
 func (it *interaction) party(userID string) *party {
@@ -174,6 +177,10 @@ func (w *world) snapshot() Snapshot {
 			ChannelData: deepCopyMap(it.channelData),
 			ReceivedAt:  it.receivedAt,
 			Excluded:    slices.Clone(it.excluded),
+			ParentID:    it.parentID,
+		}
+		if it.chat != nil {
+			r.Chat = it.chat.record()
 		}
 		if o := it.owner(); o != nil {
 			r.OwnerID = o.userID

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -71,6 +72,8 @@ type Faults interface {
 	Replace(rules []faults.Rule) error
 	// Clear removes every rule.
 	Clear()
+	// Rules returns the rules in force, in order.
+	Rules() []faults.Rule
 }
 
 // API serves /control/v1.
@@ -94,12 +97,17 @@ func New(cfg Config) *API {
 	s.HandleFunc("/interactions", a.create).Methods(http.MethodPost)
 	s.HandleFunc("/interactions/{id}/route", a.route).Methods(http.MethodPost)
 	s.HandleFunc("/interactions/{id}/revoke", a.revoke).Methods(http.MethodPost)
+	s.HandleFunc("/interactions/{id}/stop", a.stop).Methods(http.MethodPost)
+	s.HandleFunc("/interactions/{id}/chat/messages", a.chatMessage).Methods(http.MethodPost)
+	s.HandleFunc("/interactions/{id}/chat/leave", a.chatLeave).Methods(http.MethodPost)
+	s.HandleFunc("/outbox", a.outbox).Methods(http.MethodGet)
 	s.HandleFunc("/users/{userName}/channels/{channel}", a.ready).Methods(http.MethodPut)
 	s.HandleFunc("/state", a.getState).Methods(http.MethodGet)
 	s.HandleFunc("/state", a.putState).Methods(http.MethodPut)
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
 	s.HandleFunc("/events", a.events).Methods(http.MethodGet)
+	s.HandleFunc("/faults", a.getFaults).Methods(http.MethodGet)
 	s.HandleFunc("/faults", a.putFaults).Methods(http.MethodPut)
 	s.HandleFunc("/faults", a.deleteFaults).Methods(http.MethodDelete)
 	// gorilla/mux answers a wrong method on a subrouter's path as not
@@ -297,8 +305,29 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "email_object.interactionId is derived from the interaction's id; leave it out")
 		return
 	}
+	// A chat starts from the customer's nickname and first message; the
+	// transcript is the contact center's.
+	var text string
+	if ch == contactcenter.Chat && data != nil {
+		for k, v := range data {
+			switch k {
+			case "nickname":
+			case "text":
+				s, ok := v.(string)
+				if !ok {
+					writeError(w, http.StatusBadRequest, "chat_object.text must be a string: the customer's first message")
+					return
+				}
+				text = s
+			default:
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("chat_object.%s is not a field of a new chat (nickname, text)", k))
+				return
+			}
+		}
+		delete(data, "text")
+	}
 	v, err := a.cfg.Center.Create(contactcenter.NewInteraction{
-		Channel: ch, Queue: req.Queue, Agent: req.Agent, UserData: req.UserData, ChannelData: data,
+		Channel: ch, Queue: req.Queue, Agent: req.Agent, UserData: req.UserData, ChannelData: data, Text: text,
 	})
 	if err != nil {
 		writeError(w, statusOf(err), err.Error())
@@ -321,6 +350,67 @@ func (a *API) route(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) revoke(w http.ResponseWriter, r *http.Request) {
 	writeDomain(w, a.cfg.Center.Revoke(mux.Vars(r)["id"]))
+}
+
+func (a *API) stop(w http.ResponseWriter, r *http.Request) {
+	writeDomain(w, a.cfg.Center.Stop(mux.Vars(r)["id"]))
+}
+
+// chatMessage is the customer writing or typing in a chat.
+func (a *API) chatMessage(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Text string `json:"text,omitempty"`
+		Type string `json:"type,omitempty"`
+	}
+	if err := decode(r, &req, false); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	t := contactcenter.ChatEventType(req.Type)
+	switch req.Type {
+	case "", "Message":
+		t = contactcenter.ChatText
+	case string(contactcenter.ChatText), string(contactcenter.ChatTypingStarted), string(contactcenter.ChatTypingStopped):
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("type %q is not one of Text, Message, TypingStarted, TypingStopped", req.Type))
+		return
+	}
+	n, err := a.cfg.Center.CustomerWrite(mux.Vars(r)["id"], t, req.Text)
+	if err != nil {
+		writeError(w, statusOf(err), err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"index": n})
+}
+
+// chatLeave is the customer leaving a chat.
+func (a *API) chatLeave(w http.ResponseWriter, r *http.Request) {
+	writeDomain(w, a.cfg.Center.CustomerLeave(mux.Vars(r)["id"]))
+}
+
+// outboxEmail is one email of GET /outbox.
+type outboxEmail struct {
+	ID       string   `json:"id"`
+	ParentID string   `json:"parentId"`
+	From     string   `json:"from,omitempty"`
+	To       []string `json:"to"`
+	Cc       []string `json:"cc,omitempty"`
+	Subject  string   `json:"subject"`
+	Body     string   `json:"body"`
+	SentDate string   `json:"sentDate"`
+	AgentID  string   `json:"agentId"`
+}
+
+func (a *API) outbox(w http.ResponseWriter, r *http.Request) {
+	sent := a.cfg.Center.Outbox()
+	out := make([]outboxEmail, 0, len(sent))
+	for _, e := range sent {
+		out = append(out, outboxEmail{
+			ID: e.ID, ParentID: e.ParentID, From: e.From, To: e.To, Cc: e.Cc, Subject: e.Subject, Body: e.Body,
+			SentDate: e.SentAt.UTC().Format(time.RFC3339Nano), AgentID: e.AgentID,
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"emails": out})
 }
 
 func (a *API) ready(w http.ResponseWriter, r *http.Request) {
@@ -486,6 +576,14 @@ func (a *API) putFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeOK(w)
+}
+
+func (a *API) getFaults(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Faults == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"rules": []faults.Rule{}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rules": a.cfg.Faults.Rules()})
 }
 
 func (a *API) deleteFaults(w http.ResponseWriter, r *http.Request) {

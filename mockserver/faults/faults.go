@@ -162,6 +162,18 @@ func (f *Injector) Replace(rules []Rule) error {
 	return nil
 }
 
+// Rules returns the rules in force, in order, as Replace was given them;
+// never nil.
+func (f *Injector) Rules() []Rule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Rule, 0, len(f.rules))
+	for _, r := range f.rules {
+		out = append(out, r.Rule)
+	}
+	return out
+}
+
 // Clear removes every rule and delivers what they held.
 func (f *Injector) Clear() { _ = f.Replace(nil) }
 

@@ -304,7 +304,15 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 	}
 	switch contactcenter.Operation(name) {
 	case contactcenter.OpAccept:
-		answer(w)(c.Accept(uid, id))
+		nick, err := stringField(m, "nickname", false)
+		if err == nil && nick == "" && m["nickname"] != nil && string(m["nickname"]) != "null" {
+			err = fmt.Errorf("nickname must be 1 to %d characters; leave it out for the default", contactcenter.MaxNickname)
+		}
+		if err != nil {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("%s: %v", name, err))
+			return
+		}
+		answer(w)(c.AcceptAs(uid, id, nick))
 	case contactcenter.OpReject:
 		answer(w)(c.Reject(uid, id))
 	case contactcenter.OpStopProcessing:
@@ -343,7 +351,81 @@ func (a *API) postOperation(w http.ResponseWriter, r *request) {
 			return
 		}
 		answer(w)(c.EndConference(uid, id, ag))
+	case contactcenter.OpSendMessage:
+		if text, ok := param("text"); ok {
+			answer(w)(c.SendMessage(uid, id, text))
+		}
+	case contactcenter.OpSendNotification:
+		if t, ok := typingNotification(w, m); ok {
+			answer(w)(c.SendNotification(uid, id, t))
+		}
+	case "SendStartTypingNotification":
+		answer(w)(c.SendNotification(uid, id, contactcenter.ChatTypingStarted))
+	case "SendStopTypingNotification":
+		answer(w)(c.SendNotification(uid, id, contactcenter.ChatTypingStopped))
+	case contactcenter.OpRequestChatHistory:
+		if from, ok := fromIndex(w, m); ok {
+			answer(w)(c.RequestChatHistory(uid, id, from))
+		}
+	case contactcenter.OpReply:
+		answer(w)(c.Reply(uid, id))
+	case contactcenter.OpReplyAll:
+		answer(w)(c.ReplyAll(uid, id))
+	case contactcenter.OpForward:
+		var to any
+		if raw, ok := m["to"]; ok {
+			if err := json.Unmarshal(raw, &to); err != nil {
+				writeOpError(w, http.StatusBadRequest, "Forward: to must be an address or a list of addresses")
+				return
+			}
+		}
+		answer(w)(c.Forward(uid, id, to))
+	case contactcenter.OpSend:
+		answer(w)(c.Send(uid, id))
+	case contactcenter.OpCancelReply, "Cancel":
+		answer(w)(c.CancelReply(uid, id))
 	default:
 		writeOpError(w, http.StatusBadRequest, fmt.Sprintf("operationName %q is not an operation of /me/interactions/{id}", name))
 	}
+}
+
+// typingNotification reads SendNotification's event from notification or,
+// misspelled as on the published page, notifcation: exactly one of the
+// two; else it answers 400.
+func typingNotification(w http.ResponseWriter, m map[string]json.RawMessage) (contactcenter.ChatEventType, bool) {
+	_, right := m["notification"]
+	_, wrong := m["notifcation"]
+	if right == wrong {
+		writeOpError(w, http.StatusBadRequest, "SendNotification: give notification (or notifcation), exactly one, TypingStarted or TypingStopped")
+		return "", false
+	}
+	field := "notification"
+	if wrong {
+		field = "notifcation"
+	}
+	s, err := stringField(m, field, true)
+	if err != nil {
+		writeOpError(w, http.StatusBadRequest, "SendNotification: "+err.Error())
+		return "", false
+	}
+	return contactcenter.ChatEventType(s), true
+}
+
+// fromIndex reads RequestChatHistory's fromIndex, or its synonym eventId
+// (fromIndex counts when both are given); 0 when neither is. Else it
+// answers 400.
+func fromIndex(w http.ResponseWriter, m map[string]json.RawMessage) (int, bool) {
+	for _, field := range []string{"fromIndex", "eventId"} {
+		raw, ok := m[field]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil || n < 1 {
+			writeOpError(w, http.StatusBadRequest, fmt.Sprintf("RequestChatHistory: %s must be an integer of at least 1", field))
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, true
 }

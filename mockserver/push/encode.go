@@ -39,6 +39,8 @@ func EncodeEvent(e contactcenter.Event, baseURL string) (Notification, error) {
 			return Notification{UserID: e.UserID, Channel: channel, Data: b}, nil
 		}
 		payload = w
+	case contactcenter.MessageLogEvent:
+		payload = wire.FromMessageLog(e.InteractionID, e.Messages, e.ReferenceID, baseURL)
 	case contactcenter.ChannelStateEvent:
 		channel = ChannelsChannel
 		payload = ChannelState{MessageTypeName: "ChannelStateMessage", Channel: string(e.Channel), State: wire.ReadyState(e.Ready), ReferenceID: e.ReferenceID}

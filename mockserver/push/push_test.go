@@ -56,7 +56,8 @@ func (r *recorder) DeliverAs(principal string, channels []string, data json.RawM
 	return 1
 }
 
-// TestBridgeDeliversUnderTheAliases: each event goes to its recipient under
+// TestBridgeDeliversUnderTheAliases: each event (a chat's message log
+// too) goes to its recipient under
 // its /v2 channel and the alias, with the event's referenceId; the
 // observer sees the /v2 channel once.
 func TestBridgeDeliversUnderTheAliases(t *testing.T) {
@@ -69,12 +70,14 @@ func TestBridgeDeliversUnderTheAliases(t *testing.T) {
 		{Seq: 1, Kind: contactcenter.InteractionEvent, UserID: "u1", ReferenceID: 3, Notification: contactcenter.StatusChange,
 			Interaction: contactcenter.View{ID: "00009a8T8Y130123", Channel: contactcenter.Email, State: contactcenter.Processing}},
 		{Seq: 2, Kind: contactcenter.ChannelStateEvent, UserID: "u2", Channel: contactcenter.Chat},
+		{Seq: 3, Kind: contactcenter.MessageLogEvent, UserID: "u1", ReferenceID: 4, InteractionID: "00009a8T8Y130123",
+			Messages: []contactcenter.ChatEvent{{Index: 1, Type: contactcenter.ChatText, Text: "Hi"}}},
 	})
-	want := []string{"u1 /v2/me/interactions,/me/interactions 3", "u2 /v2/me/channels,/me/channels 0"}
+	want := []string{"u1 /v2/me/interactions,/me/interactions 3", "u2 /v2/me/channels,/me/channels 0", "u1 /v2/me/interactions,/me/interactions 4"}
 	if !slices.Equal(out.got, want) {
 		t.Errorf("delivered %q, want %q", out.got, want)
 	}
-	if !slices.Equal(observed, []string{"/v2/me/interactions", "/v2/me/channels"}) {
+	if !slices.Equal(observed, []string{"/v2/me/interactions", "/v2/me/channels", "/v2/me/interactions"}) {
 		t.Errorf("observed %v", observed)
 	}
 }

@@ -51,7 +51,7 @@ func (w *Interaction) AppendJSON(dst []byte) (out []byte, ok bool) {
 	}
 	for _, f := range [...]struct{ key, v string }{
 		{`,"currentQueue":`, w.CurrentQueue}, {`,"workbin":`, w.Workbin},
-		{`,"ownerId":`, w.OwnerID}, {`,"leftAgentId":`, w.LeftAgentID},
+		{`,"ownerId":`, w.OwnerID}, {`,"parentId":`, w.ParentID}, {`,"leftAgentId":`, w.LeftAgentID},
 	} {
 		if f.v != "" {
 			b = append(b, f.key...)

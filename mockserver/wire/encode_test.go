@@ -92,7 +92,7 @@ func randInteraction(r *rand.Rand) Interaction {
 			w.Participants = append(w.Participants, Participant{randString(r), randString(r), randString(r)})
 		}
 	}
-	for _, s := range []*string{&w.CurrentQueue, &w.Workbin, &w.OwnerID, &w.LeftAgentID} {
+	for _, s := range []*string{&w.CurrentQueue, &w.Workbin, &w.OwnerID, &w.ParentID, &w.LeftAgentID} {
 		if r.IntN(2) == 0 {
 			*s = randString(r)
 		}

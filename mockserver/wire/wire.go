@@ -37,6 +37,7 @@ type Interaction struct {
 	CurrentQueue       string         `json:"currentQueue,omitempty"`
 	Workbin            string         `json:"workbin,omitempty"`
 	OwnerID            string         `json:"ownerId,omitempty"`
+	ParentID           string         `json:"parentId,omitempty"`
 	LeftAgentID        string         `json:"leftAgentId,omitempty"`
 	Participants       []Participant  `json:"participants"`
 	UserData           map[string]any `json:"userData"`
@@ -65,7 +66,8 @@ func URI(baseURL, id string) string {
 }
 
 // FromView encodes v; baseURL makes uri absolute. An email's email_object
-// gets interactionId, the interaction's id.
+// gets interactionId, the interaction's id; a chat's chat_object its
+// transcript.
 func FromView(v contactcenter.View, baseURL string) Interaction {
 	w := Interaction{
 		MessageTypeName:    "InteractionStateMessage",
@@ -78,6 +80,7 @@ func FromView(v contactcenter.View, baseURL string) Interaction {
 		CurrentQueue:       v.CurrentQueue,
 		Workbin:            v.Workbin,
 		OwnerID:            v.OwnerID,
+		ParentID:           v.ParentID,
 		Participants:       make([]Participant, 0, len(v.Participants)),
 		UserData:           v.UserData,
 		ReceivedDate:       v.ReceivedAt.Format(DateLayout),
@@ -108,7 +111,14 @@ func FromView(v contactcenter.View, baseURL string) Interaction {
 		email["interactionId"] = v.ID
 		w.EmailObject = email
 	case contactcenter.Chat:
-		w.ChatObject = data
+		// The transcript is the contact center's, not channel data: a
+		// shallow copy, so the view's map stays as it was.
+		chat := make(map[string]any, len(data)+1)
+		for k, x := range data {
+			chat[k] = x
+		}
+		chat["transcript"] = transcriptValue(v.Transcript)
+		w.ChatObject = chat
 	case contactcenter.Workitem:
 		w.WorkitemObject = data
 	}
