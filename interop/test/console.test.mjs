@@ -183,7 +183,8 @@ describe("the console and the reference desktop in headless Chromium", { timeout
       await card.getByLabel("Message to the customer").fill("Sorry to hear that, let me look.");
       await card.getByRole("button", { name: "Send" }).click();
       await card.getByRole("list", { name: "Transcript" }).getByText("Sorry to hear that, let me look.").waitFor({ timeout: WAIT_MS });
-      const said = (await stateOf(base, id)).interaction.channelData.transcript.map((m) => m.text);
+      await waitFor(async () => (await card.getByLabel("Message to the customer").inputValue()) === "", WAIT_MS, "the message box to empty after Send");
+      const said = (await stateOf(base, id)).interaction.chat.transcript.map((m) => m.text);
       assert.ok(said.includes("Sorry to hear that, let me look."), `the transcript holds the agent's line: ${JSON.stringify(said)}`);
       // The console shows the same transcript.
       await consolePage.page.locator(`#interactions tr[data-id="${id}"]`).getByRole("button").click();
@@ -195,6 +196,36 @@ describe("the console and the reference desktop in headless Chromium", { timeout
     await card.getByRole("button", { name: "Done" }).click();
     await card.waitFor({ state: "detached", timeout: WAIT_MS });
     assert.equal((await stateOf(base, id)).interaction.state, "Completed");
+  });
+
+  step("the desktop replies to an email", async (t) => {
+    const { page } = desktop;
+    const r = await control(base, "POST", "/interactions", {
+      channel: "email",
+      agent: "alice",
+      email_object: { subject: "Can I change my address?", from: "kim@example.com", to: "support@example.com", body: "I moved last week." },
+    });
+    assert.equal(r.status, 201, r.text);
+    const card = page.locator(`article[data-id="${r.json.id}"]`);
+    await card.getByRole("button", { name: "Accept" }).click();
+    const reply = card.getByRole("button", { name: "Reply" });
+    if (!(await reply.isVisible().catch(() => false)) && !(await reply.waitFor({ timeout: 2000 }).then(() => true, () => false))) {
+      t.skip("this server offers no Reply on emails yet");
+      return;
+    }
+    await reply.click();
+    const draft = page.locator("article.Composing");
+    await draft.getByLabel("Reply body").fill("Yes: write the new address here and we change it.");
+    await draft.getByRole("button", { name: "Send reply" }).click();
+    await draft.waitFor({ state: "detached", timeout: WAIT_MS });
+    const out = await control(base, "GET", "/outbox");
+    assert.equal(out.status, 200, out.text);
+    const sent = out.json.emails.find((e) => e.parentId === r.json.id);
+    assert.ok(sent, `the reply is in the outbox: ${out.text}`);
+    assert.deepEqual([].concat(sent.to), ["kim@example.com"]);
+    assert.match(sent.body, /^Yes: write the new address/);
+    await card.getByRole("button", { name: "Done" }).click();
+    await card.waitFor({ state: "detached", timeout: WAIT_MS });
   });
 
   step("the console's timeline shows the desktop's requests in alice's lane, filterable", async (t) => {

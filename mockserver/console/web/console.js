@@ -211,7 +211,9 @@ function renderDetail() {
   if (!i) return;
   const d = i.channelData ?? {};
   const parts = (i.participants ?? []).map((p) => `${p.userName ?? userName(p.userId)} (${p.role})`).join(", ") || "none";
-  const { transcript, ...channelData } = d;
+  // The state document keeps a chat's transcript under "chat".
+  const { transcript: older, ...channelData } = d;
+  const transcript = i.chat?.transcript ?? older;
   const sections = [
     h("dl", { class: "facts" },
       h("dt", {}, "Channel"), h("dd", {}, `${i.channel} · ${i.type ?? ""} ${i.subType ?? ""}`),
@@ -220,6 +222,8 @@ function renderDetail() {
       h("dt", {}, "Participants"), h("dd", {}, parts),
       h("dt", {}, "Queue / workbin"), h("dd", {}, [i.queue, i.workbin].filter(Boolean).join(" / ") || "none"),
       h("dt", {}, "Received"), h("dd", {}, i.receivedDate ?? ""),
+      i.parentId ? [h("dt", {}, "Reply to"), h("dd", {}, h("button", { type: "button", class: "link mono", onclick: () => select(i.parentId) }, i.parentId))] : null,
+      i.chat?.customerLeft ? [h("dt", {}, "Customer"), h("dd", {}, "left the chat")] : null,
     ),
     h("div", { class: "cols" },
       h("div", {}, h("h3", {}, "userData"), h("pre", { class: "json" }, JSON.stringify(i.userData ?? {}, null, 2))),
@@ -294,7 +298,7 @@ function label(e) {
   const d = e.data && typeof e.data === "object" ? e.data : {};
   if (e.kind === "request") return `${e.method} ${e.path.replace(/^\/api\/v2/, "")}${d.operationName ? ` ${d.operationName}` : ""}`;
   if (e.kind === "response") return `→ ${e.status}`;
-  const name = d.notificationType ?? d.messageTypeName ?? d.messageType ?? "";
+  const name = d.messageType === "MessageLogUpdated" ? "MessageLogUpdated" : d.notificationType ?? d.messageTypeName ?? "";
   return `${e.channel} ${name}${d.state ? ` ${d.state}` : ""}`;
 }
 

@@ -233,7 +233,9 @@ function chat(i, can) {
     e.preventDefault();
     run(async () => {
       await operate(i.id, "SendMessage", { text: input.value });
-      input.value = "";
+      // The card may have been redrawn meanwhile: clear the field shown now.
+      const shown = document.querySelector(`article[data-id="${i.id}"] input[name="text"]`);
+      if (shown) shown.value = "";
     });
   };
   return [log, form];
