@@ -12,6 +12,7 @@ import (
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/internal/specvalidate"
+	"github.com/gwsmock/gwsmock/mockserver/console"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/control"
 	"github.com/gwsmock/gwsmock/mockserver/faults"
@@ -39,9 +40,13 @@ func (s *Server) buildLocked(baseURL string) error {
 		return err
 	}
 	sinks := &fanout{}
+	// The event streams of the control API look again after every journal
+	// entry and every change of state (some changes make no entry).
+	events := control.NewEvents()
+	saveChange := st.onChange()
 	center, err := contactcenter.New(contactcenter.Config{
 		Now: d.now, NewID: d.newID, Sink: sinks, InviteTimeout: s.InviteTimeout,
-		RetainCompleted: s.RetainCompleted, OnChange: st.onChange(),
+		RetainCompleted: s.RetainCompleted, OnChange: func() { saveChange(); events.Notify() },
 	}, st.initial)
 	if err != nil {
 		return st.refused(err)
@@ -54,27 +59,28 @@ func (s *Server) buildLocked(baseURL string) error {
 		}
 	}
 	uriBase := cmp.Or(baseURL, unlistenedURL)
+	exchanged, notified := journalExchanges(j), journalNotifications(j)
 	auth := &httpapi.Authenticator{Center: center, Sessions: httpapi.NewSessions(0)}
 	api := httpapi.New(httpapi.Config{
 		Center: center, Auth: auth, Validator: v.api, BaseURL: uriBase,
-		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: journalExchanges(j), Logger: d.logger,
+		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: func(ex httpapi.Exchange) { exchanged(ex); events.Notify() }, Logger: d.logger,
 	})
 	bay := s.newBayeux(auth, d)
 	injector := faults.New(bay)
 	// The push bridge encodes each event once and shows it to the journal
 	// before delivering it.
-	bridge := &push.Bridge{Out: injector, BaseURL: uriBase, Logger: d.logger, Observe: journalNotifications(j)}
+	bridge := &push.Bridge{Out: injector, BaseURL: uriBase, Logger: d.logger, Observe: func(e contactcenter.Event, n push.Notification) { notified(e, n); events.Notify() }}
 	sinks.add(bridge.Publish)
 	ctl := control.New(control.Config{
 		Center: center, Journal: j, Fixtures: s.Fixtures, Default: d.fixture,
 		Token: s.ControlToken, BaseURL: uriBase, Version: d.version, Validator: v.control,
-		Faults: injector,
+		Faults: injector, Events: events,
 	})
 	handler := middleware(d.logger, s.AllowedOrigins, injector, routes(bay, api, ctl))
 	if err := st.start(center, d.logger); err != nil { // last: nothing fails after the saver runs
 		return err
 	}
-	s.center, s.journal, s.bayeux, s.saver = center, j, bay, st.saver
+	s.center, s.journal, s.bayeux, s.saver, s.events = center, j, bay, st.saver, events
 	s.handler, s.baseURL = handler, baseURL
 	return nil
 }
@@ -147,14 +153,16 @@ func (s *Server) newBayeux(auth *httpapi.Authenticator, d defaults) *bayeux.Serv
 	}
 }
 
-// routes mounts the CometD endpoint, the Interactions API and the control
-// API on their paths.
+// routes mounts the CometD endpoint, the Interactions API, the control
+// API and the browser console on their paths; "/" leads to the console.
 func routes(bay *bayeux.Server, api *httpapi.API, ctl *control.API) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle(NotificationsPath, bay)
 	mux.Handle(NotificationsPath+"/", bay)
 	mux.Handle(wire.APIPrefix+"/", api)
 	mux.Handle(control.Prefix+"/", ctl)
+	mux.Handle(console.Prefix, console.Handler())
+	mux.Handle("GET /{$}", http.RedirectHandler(console.Prefix, http.StatusFound))
 	return mux
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
+	"github.com/gwsmock/gwsmock/mockserver/control"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
@@ -126,6 +127,7 @@ type Server struct {
 	ln      net.Listener
 	srv     *http.Server
 	saver   *statefile.Saver
+	events  *control.Events
 	baseURL string
 	closed  bool
 	serveWG sync.WaitGroup
@@ -256,8 +258,12 @@ func (s *Server) Shutdown(ctx context.Context) (err error) {
 		return nil
 	}
 	s.closed = true
-	srv, bay, saver := s.srv, s.bayeux, s.saver
+	srv, bay, saver, events := s.srv, s.bayeux, s.saver, s.events
 	s.mu.Unlock()
+	// Event streams never end by themselves: end them before waiting.
+	if events != nil {
+		events.Close()
+	}
 	// Answer held long polls and close sockets first: http.Server.Shutdown
 	// waits for active requests and does not know hijacked connections.
 	if bay != nil {

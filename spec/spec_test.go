@@ -50,7 +50,7 @@ func TestLoad(t *testing.T) {
 		wantPaths  int
 	}{
 		{name: "interactions API", load: spec.Load, wantServer: "/api/v2", wantPaths: 7},
-		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 13},
+		{name: "control API", load: spec.LoadControl, wantServer: "/control/v1", wantPaths: 14},
 		{name: "driver contract", load: spec.LoadDriver, wantServer: "/control/v1", wantPaths: 8},
 	}
 	for _, tt := range tests {

@@ -51,6 +51,8 @@ type Config struct {
 	Validator *specvalidate.Validator // nil: requests are not validated against spec/control.yaml
 	// Faults receives PUT/DELETE /faults; nil answers those with 501.
 	Faults Faults
+	// Events wakes the streams of GET /events; nil answers it with 501.
+	Events *Events
 }
 
 // Journal is what the control API needs of the journal (a
@@ -104,6 +106,7 @@ func New(cfg Config) *API {
 	s.HandleFunc("/state", a.putState).Methods(http.MethodPut)
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
+	s.HandleFunc("/events", a.events).Methods(http.MethodGet)
 	s.HandleFunc("/faults", a.getFaults).Methods(http.MethodGet)
 	s.HandleFunc("/faults", a.putFaults).Methods(http.MethodPut)
 	s.HandleFunc("/faults", a.deleteFaults).Methods(http.MethodDelete)
