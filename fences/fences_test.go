@@ -43,7 +43,7 @@ var table = []fence{
 		not: []string{
 			"./mockserver/contactcenter/...", "./mockserver/httpapi/...", "./mockserver/push/...",
 			"./mockserver/control/...", "./mockserver/journal/...", "./mockserver/faults/...",
-			"./mockserver/statefile/...", "./mockserver/wire/...",
+			"./mockserver/statefile/...", "./mockserver/wire/...", "./mockserver/simulate/...",
 		},
 		why: "commands reach the mock only through its composition, package mockserver",
 	},
@@ -61,6 +61,14 @@ var table = []fence{
 		pkgs: "./mockserver/push",
 		not:  []string{"./mockserver/httpapi/...", "./mockserver/control/..."},
 		why:  "the push bridge turns events into channel messages: it neither answers REST requests nor drives the test-control API",
+	},
+	{
+		pkgs: "./mockserver/simulate",
+		not: []string{
+			"net/http/...", "./internal/bayeux/...", "./mockserver/httpapi/...", "./mockserver/push/...",
+			"./mockserver/control/...", "./mockserver/wire/...",
+		},
+		why: "the simulation plays customers and agents through the contact center's Go methods alone; who is logged in reaches it as a function",
 	},
 	{
 		pkgs:   "./spec",
