@@ -20,6 +20,7 @@ import (
 	"github.com/gwsmock/gwsmock/internal/bayeux"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/simulate"
 	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
@@ -111,6 +112,13 @@ type Server struct {
 	JournalBytes int64
 	// Version is the version GET /control/v1/health reports. Default "dev".
 	Version string
+	// Simulate, when set, brings the contact center to life (package
+	// mockserver/simulate): customers arrive at its rates, chat customers
+	// write and leave, and the agents no CometD session is open for go
+	// Ready, accept, answer and finish their work. Stopped by Shutdown.
+	// Default nil: nothing happens that no client asked for.
+	Simulate *Simulation
+
 	// Logger receives one line per request at Info, why each refused
 	// Interactions API request was not authenticated (Info), and the events
 	// of the state file, the CometD server and the push bridge. Default:
@@ -126,6 +134,7 @@ type Server struct {
 	ln      net.Listener
 	srv     *http.Server
 	saver   *statefile.Saver
+	sim     *simulate.Simulator
 	baseURL string
 	closed  bool
 	serveWG sync.WaitGroup
@@ -256,8 +265,13 @@ func (s *Server) Shutdown(ctx context.Context) (err error) {
 		return nil
 	}
 	s.closed = true
-	srv, bay, saver := s.srv, s.bayeux, s.saver
+	srv, bay, saver, sim := s.srv, s.bayeux, s.saver, s.sim
 	s.mu.Unlock()
+	// The simulation first: once the sessions are gone it would take
+	// every agent for its own.
+	if sim != nil {
+		sim.Stop()
+	}
 	// Answer held long polls and close sockets first: http.Server.Shutdown
 	// waits for active requests and does not know hijacked connections.
 	if bay != nil {
@@ -292,3 +306,15 @@ const (
 	DefaultJournalBytes    = journal.DefaultMaxBytes
 	DefaultRetainCompleted = contactcenter.DefaultRetainCompleted
 )
+
+// Simulation configures Server.Simulate: the arrival rates and the seed.
+type Simulation = simulate.Options
+
+// ParseSimulationRates reads per-channel arrival rates such as
+// "email=2/m,chat=1/m,workitem=0.5/m" for Simulation.Rates; channels it
+// does not name keep their default (DefaultSimulationRates).
+func ParseSimulationRates(s string) (simulate.Rates, error) { return simulate.ParseRates(s) }
+
+// DefaultSimulationRates are the arrival rates of a Simulation that names
+// none, as ParseSimulationRates reads them.
+var DefaultSimulationRates = simulate.DefaultRates().String()

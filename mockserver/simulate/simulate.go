@@ -286,7 +286,13 @@ func (s *Simulator) online(userID string) bool {
 // did reports an action that succeeded.
 func (s *Simulator) did(a Action) {
 	a.At = s.cfg.Now()
-	s.cfg.Logger.Info("simulated "+string(a.Kind), "channel", a.Channel, "interaction", a.Interaction, "agent", a.Agent, "text", a.Text)
+	args := []any{"channel", a.Channel}
+	for _, kv := range [][2]string{{"interaction", a.Interaction}, {"agent", a.Agent}, {"text", a.Text}} {
+		if kv[1] != "" {
+			args = append(args, kv[0], kv[1])
+		}
+	}
+	s.cfg.Logger.Info("simulated "+string(a.Kind), args...)
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(a)
 	}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+// TestServeSimulateCreatesInteractions: `gwsmock serve --simulate` with a
+// seed and a fast rate fills the contact center with customers of every
+// channel, seen in GET /control/v1/state, and its agents' notifications in
+// the journal.
+func TestServeSimulateCreatesInteractions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	c := client{t: t, base: startServe(t, buildBinary(t),
+		"--simulate", "--simulate-seed", "1", "--simulate-rate", "email=20/s,chat=20/s,workitem=20/s")}
+	const safetyNet = 2 * time.Minute // a hang, never a measure of speed
+	deadline := time.Now().Add(safetyNet)
+	for {
+		state := c.do("", "GET", "/control/v1/state", "", 200)
+		missing := ""
+		for _, ch := range []string{"email", "chat", "workitem"} {
+			if !state.Get(`interactions.#(channel=="` + ch + `").id`).Exists() {
+				missing = ch
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v no %s arrived: %s", safetyNet, missing, state.Raw)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !c.do("", "GET", "/control/v1/journal", "", 200).Get(`entries.#(kind=="notification")`).Exists() {
+		t.Fatal("the simulated arrivals left no notification in the journal")
+	}
+}
