@@ -2,8 +2,8 @@ package mockserver_test
 
 import (
 	"testing"
-	"time"
 
+	"github.com/gwsmock/gwsmock/internal/wait"
 	"github.com/gwsmock/gwsmock/mockserver"
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 )
@@ -28,13 +28,9 @@ func TestSimulationPlaysOnlyAgentsWithoutCometD(t *testing.T) {
 	center := h.srv.Center()
 	bob, _ := center.UserByName("bob")
 	alice, _ := center.UserByName("alice")
-	deadline := time.Now().Add(safetyNet)
-	for !ready(t, center, bob.ID) || len(center.Snapshot().Interactions) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: bob Ready %v, %d interactions", safetyNet, ready(t, center, bob.ID), len(center.Snapshot().Interactions))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	wait.For(t, "an arrival after bob's logout", func() bool {
+		return ready(t, center, bob.ID) && len(center.Snapshot().Interactions) > 0
+	})
 	// One arrival staffs every agent, in the fixture's order, before it
 	// creates: alice's turn came before bob's.
 	if ready(t, center, alice.ID) {

@@ -2,7 +2,8 @@ package main
 
 import (
 	"testing"
-	"time"
+
+	"github.com/gwsmock/gwsmock/internal/wait"
 )
 
 // TestServeSimulateCreatesInteractions: `gwsmock serve --simulate` with a
@@ -15,24 +16,15 @@ func TestServeSimulateCreatesInteractions(t *testing.T) {
 	}
 	c := client{t: t, base: startServe(t, buildBinary(t),
 		"--simulate", "--simulate-seed", "1", "--simulate-rate", "email=20/s,chat=20/s,workitem=20/s")}
-	const safetyNet = 2 * time.Minute // a hang, never a measure of speed
-	deadline := time.Now().Add(safetyNet)
-	for {
+	wait.For(t, "an email, a chat and a workitem in GET /control/v1/state", func() bool {
 		state := c.do("", "GET", "/control/v1/state", "", 200)
-		missing := ""
 		for _, ch := range []string{"email", "chat", "workitem"} {
 			if !state.Get(`interactions.#(channel=="` + ch + `").id`).Exists() {
-				missing = ch
+				return false
 			}
 		}
-		if missing == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v no %s arrived: %s", safetyNet, missing, state.Raw)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return true
+	})
 	if !c.do("", "GET", "/control/v1/journal", "", 200).Get(`entries.#(kind=="notification")`).Exists() {
 		t.Fatal("the simulated arrivals left no notification in the journal")
 	}
