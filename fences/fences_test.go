@@ -43,7 +43,7 @@ var table = []fence{
 		not: []string{
 			"./mockserver/contactcenter/...", "./mockserver/httpapi/...", "./mockserver/push/...",
 			"./mockserver/control/...", "./mockserver/journal/...", "./mockserver/faults/...",
-			"./mockserver/statefile/...", "./mockserver/wire/...",
+			"./mockserver/statefile/...", "./mockserver/wire/...", "./mockserver/simulate/...",
 		},
 		why: "commands reach the mock only through its composition, package mockserver",
 	},
@@ -66,6 +66,14 @@ var table = []fence{
 		pkgs: "./mockserver/console",
 		not:  []string{"./mockserver/...", "./internal/..."},
 		why:  "the console's pages reach the mock only through its public HTTP APIs: the Go side serves embedded files and knows nothing of the mock",
+	},
+	{
+		pkgs: "./mockserver/simulate",
+		not: []string{
+			"net/http/...", "./internal/bayeux/...", "./mockserver/httpapi/...", "./mockserver/push/...",
+			"./mockserver/control/...", "./mockserver/wire/...",
+		},
+		why: "the simulation plays customers and agents through the contact center's Go methods alone; who is logged in reaches it as a function",
 	},
 	{
 		pkgs:   "./spec",

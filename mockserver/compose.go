@@ -19,6 +19,7 @@ import (
 	"github.com/gwsmock/gwsmock/mockserver/httpapi"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
 	"github.com/gwsmock/gwsmock/mockserver/push"
+	"github.com/gwsmock/gwsmock/mockserver/simulate"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 	"github.com/gwsmock/gwsmock/spec"
 )
@@ -77,10 +78,24 @@ func (s *Server) buildLocked(baseURL string) error {
 		Faults: injector, Events: events,
 	})
 	handler := middleware(d.logger, s.AllowedOrigins, injector, routes(bay, api, ctl))
+	var sim *simulate.Simulator
+	if s.Simulate != nil {
+		sim, err = simulate.New(simulate.Config{
+			Options: *s.Simulate, Center: center, Now: d.now, Logger: d.logger,
+			Online: func(userID string) bool { return bay.SessionsOf(userID) > 0 },
+		})
+		if err != nil {
+			return err
+		}
+		sinks.add(sim.Publish)
+	}
 	if err := st.start(center, d.logger); err != nil { // last: nothing fails after the saver runs
 		return err
 	}
-	s.center, s.journal, s.bayeux, s.saver, s.events = center, j, bay, st.saver, events
+	if sim != nil {
+		sim.Start()
+	}
+	s.center, s.journal, s.bayeux, s.saver, s.events, s.sim = center, j, bay, st.saver, events, sim
 	s.handler, s.baseURL = handler, baseURL
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/gwsmock/gwsmock/mockserver/contactcenter"
 	"github.com/gwsmock/gwsmock/mockserver/control"
 	"github.com/gwsmock/gwsmock/mockserver/journal"
+	"github.com/gwsmock/gwsmock/mockserver/simulate"
 	"github.com/gwsmock/gwsmock/mockserver/statefile"
 	"github.com/gwsmock/gwsmock/mockserver/wire"
 )
@@ -112,6 +113,13 @@ type Server struct {
 	JournalBytes int64
 	// Version is the version GET /control/v1/health reports. Default "dev".
 	Version string
+	// Simulate, when set, brings the contact center to life (package
+	// mockserver/simulate): customers arrive at its rates, chat customers
+	// write and leave, and the agents no CometD session is open for go
+	// Ready, accept, answer and finish their work. Stopped by Shutdown.
+	// Default nil: nothing happens that no client asked for.
+	Simulate *Simulation
+
 	// Logger receives one line per request at Info, why each refused
 	// Interactions API request was not authenticated (Info), and the events
 	// of the state file, the CometD server and the push bridge. Default:
@@ -128,6 +136,7 @@ type Server struct {
 	srv     *http.Server
 	saver   *statefile.Saver
 	events  *control.Events
+	sim     *simulate.Simulator
 	baseURL string
 	closed  bool
 	serveWG sync.WaitGroup
@@ -258,8 +267,13 @@ func (s *Server) Shutdown(ctx context.Context) (err error) {
 		return nil
 	}
 	s.closed = true
-	srv, bay, saver, events := s.srv, s.bayeux, s.saver, s.events
+	srv, bay, saver, events, sim := s.srv, s.bayeux, s.saver, s.events, s.sim
 	s.mu.Unlock()
+	// The simulation first: once the sessions are gone it would take
+	// every agent for its own.
+	if sim != nil {
+		sim.Stop()
+	}
 	// Event streams never end by themselves: end them before waiting.
 	if events != nil {
 		events.Close()
@@ -303,3 +317,15 @@ const (
 // document): the type of Server.Fixture, named here so that commands
 // reach the domain only through this package.
 type Snapshot = contactcenter.Snapshot
+
+// Simulation configures Server.Simulate: the arrival rates and the seed.
+type Simulation = simulate.Options
+
+// ParseSimulationRates reads per-channel arrival rates such as
+// "email=2/m,chat=1/m,workitem=0.5/m" for Simulation.Rates; channels it
+// does not name keep their default (DefaultSimulationRates).
+func ParseSimulationRates(s string) (simulate.Rates, error) { return simulate.ParseRates(s) }
+
+// DefaultSimulationRates are the arrival rates of a Simulation that names
+// none, as ParseSimulationRates reads them.
+var DefaultSimulationRates = simulate.DefaultRates().String()

@@ -61,6 +61,8 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"serve", "--max-sessions-per-user", "0"}, "serve: --max-sessions-per-user 0 would refuse every CometD handshake"},
 		{[]string{"serve", "--fixture", "/nonexistent.json"}, "serve: --fixture: open /nonexistent.json: no such file or directory"},
 		{[]string{"serve", "--invite-timeout", "soon"}, `serve: invalid value "soon" for flag -invite-timeout`},
+		{[]string{"serve", "--simulate-rate", "voice=1/m"}, `serve: --simulate-rate: rates: unknown channel "voice": use email, chat or workitem`},
+		{[]string{"serve", "--simulate-rate", "chat=often"}, `serve: --simulate-rate: rates: "chat=often": "often" is not a number`},
 		{[]string{"load", "--nope"}, `load: flag provided but not defined: -nope; "gwsmock load --help" lists the flags`},
 		{[]string{"load"}, "load: --target is required"},
 		{[]string{"load", "--target", "http://127.0.0.1:1", "extra"}, `load: unexpected argument "extra"`},

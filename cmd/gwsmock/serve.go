@@ -34,6 +34,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		journalSize   = fs.Int("journal-size", mockserver.DefaultJournalSize, "entries the journal (/control/v1/journal) keeps")
 		journalBytes  = fs.Int64("journal-bytes", mockserver.DefaultJournalBytes, "bytes of bodies and payloads the journal keeps")
 		retain        = fs.Int("retain-completed", mockserver.DefaultRetainCompleted, "completed interactions that stay readable (0: none)")
+		simulate      = fs.Bool("simulate", false, "bring the contact center to life: customers arrive (emails, chats, workitems), chat customers write and leave, and every agent no CometD session is open for goes Ready, accepts offers, answers chats and finishes after a while; each action is logged at info")
+		simulateRate  = fs.String("simulate-rate", mockserver.DefaultSimulationRates, "customers arriving per channel, comma-separated CHANNEL=N/UNIT with UNIT s, m or h; channels not named keep their default, 0 turns one off; implies --simulate")
+		simulateSeed  = fs.Int64("simulate-seed", 0, "seed of the simulation: the same seed plays the same arrivals, texts and delays (0: from the clock, logged at start); implies --simulate")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: gwsmock serve [flags]\n\nRuns the mock Interactions API (/api/v2), its CometD notifications and the\ntest-control API (/control/v1) on one listener.\n\nFlags:\n")
@@ -79,6 +82,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for _, o := range strings.Split(*origins, ",") {
 			srv.AllowedOrigins = append(srv.AllowedOrigins, strings.TrimSpace(o))
 		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *simulate || set["simulate-rate"] || set["simulate-seed"] {
+		rates, err := mockserver.ParseSimulationRates(*simulateRate)
+		if err != nil {
+			return usageError(stderr, "serve", "--simulate-rate: %v", err)
+		}
+		srv.Simulate = &mockserver.Simulation{Rates: rates, Seed: *simulateSeed}
 	}
 	if *fixture != "" {
 		b, err := os.ReadFile(*fixture)

@@ -63,14 +63,20 @@ func TestSessionsPerPrincipalAreCapped(t *testing.T) {
 					t.Fatalf("refusal advice = %+v, want reconnect none", m.Advice)
 				}
 			}
-			if ok != tt.wantOK || s.Sessions() != tt.wantOK {
-				t.Fatalf("%d handshakes succeeded, %d sessions; want %d", ok, s.Sessions(), tt.wantOK)
+			if ok != tt.wantOK || s.Sessions() != tt.wantOK || s.SessionsOf("alice") != tt.wantOK {
+				t.Fatalf("%d handshakes succeeded, %d sessions, %d of alice's; want %d", ok, s.Sessions(), s.SessionsOf("alice"), tt.wantOK)
 			}
 			if m := handshakeAs(t, s, "bob"); !m.OK() {
 				t.Fatalf("bob is refused because of alice: %+v", m)
 			}
+			if got := s.SessionsOf("bob"); got != 1 {
+				t.Fatalf("bob has %d sessions, want 1", got)
+			}
 			// Ending one of alice's sessions makes room for one more.
 			roundTrip(t, s, "alice", `[{"channel":"/meta/disconnect","clientId":"`+ids[0]+`","id":"9"}]`)
+			if got := s.SessionsOf("alice"); got != tt.wantOK-1 {
+				t.Fatalf("after a disconnect alice has %d sessions, want %d", got, tt.wantOK-1)
+			}
 			if m := handshakeAs(t, s, "alice"); !m.OK() {
 				t.Fatalf("alice is refused after a disconnect: %+v", m)
 			}

@@ -296,6 +296,14 @@ func (s *Server) Sessions() int {
 	return len(s.sessions)
 }
 
+// SessionsOf returns the number of live sessions of one principal.
+func (s *Server) SessionsOf(principal string) int {
+	s.init()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byPrincipal[principal])
+}
+
 // Close ends every session, answering its held connect with what is
 // queued, closes the WebSocket connections and stops the sweeper, then
 // waits for the WebSocket handlers to end. Afterwards messages are answered
