@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 INTEROP := interop
 REDOCLY := $(INTEROP)/node_modules/.bin/redocly
 
-.PHONY: all run build test gotest vet lint interop deps godeps npmdeps node chromium clean
+.PHONY: all run build test gotest vet lint interop deps godeps npmdeps node chromium firefox clean
 
 all: build
 
@@ -43,6 +43,14 @@ chromium:
 		echo "installing chromium from Debian's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The Firefox of interop/test/console-firefox.test.mjs comes from Debian's
+# package firefox-esr: Playwright drives only its own Firefox builds, so
+# puppeteer-core drives this one over WebDriver BiDi.
+firefox:
+	@command -v firefox-esr >/dev/null || { \
+		echo "installing firefox-esr from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; }
+
 deps: godeps npmdeps
 
 vet:
@@ -57,8 +65,8 @@ gotest:
 lint: npmdeps
 	$(REDOCLY) lint spec/openapi.yaml spec/control.yaml spec/driver.yaml --config spec/redocly.yaml
 
-## interop: the real CometD (long-polling, WebSocket; in Node and in headless Chromium) and Faye clients against bin/gwsmock
-interop: build npmdeps chromium
+## interop: the real CometD (long-polling, WebSocket; in Node and in headless Chromium) and Faye clients against bin/gwsmock, and gwsmock's console in headless Chromium and Firefox
+interop: build npmdeps chromium firefox
 	cd $(INTEROP) && GWSMOCK_BIN=$(abspath $(BIN)) node --test --test-reporter=spec test/*.test.mjs
 
 ## bench: measure the performance figures of BENCHMARKS.md in one run (one Markdown table on stdout)

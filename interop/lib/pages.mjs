@@ -1,8 +1,8 @@
 // Helpers for tests that drive gwsmock's own pages (the console and the
-// reference desktop, served by the binary at /console/) in headless
-// Chromium: a page per browser context with its console collected, the
-// state read back through the control API, and screenshots written as test
-// artifacts.
+// reference desktop, served by the binary at /console/) in a headless
+// browser (Chromium, or Firefox through firefox.mjs): a page per browser
+// context with its console collected, the state read back through the
+// control API, and screenshots written as test artifacts.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { control, withTimeout } from "./harness.mjs";
