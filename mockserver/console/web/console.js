@@ -13,6 +13,14 @@ const $ = (id) => document.getElementById(id);
 
 // h builds an element: h("td", {class: "x"}, "text", child...). Text is
 // always set as text, never parsed as HTML.
+// readableDate shows an RFC 3339 time of the state document as
+// "2026-11-30 02:44:21" (UTC), without the nanoseconds.
+function readableDate(iso) {
+  if (!iso) return "";
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -221,7 +229,7 @@ function renderDetail() {
       h("dt", {}, "Owner"), h("dd", {}, i.ownerId ? userName(i.ownerId) : "nobody"),
       h("dt", {}, "Participants"), h("dd", {}, parts),
       h("dt", {}, "Queue / workbin"), h("dd", {}, [i.queue, i.workbin].filter(Boolean).join(" / ") || "none"),
-      h("dt", {}, "Received"), h("dd", {}, i.receivedDate ?? ""),
+      h("dt", {}, "Received"), h("dd", {}, readableDate(i.receivedDate)),
       i.parentId ? [h("dt", {}, "Reply to"), h("dd", {}, h("button", { type: "button", class: "link mono", onclick: () => select(i.parentId) }, i.parentId))] : null,
       i.chat?.customerLeft ? [h("dt", {}, "Customer"), h("dd", {}, "left the chat")] : null,
     ),
