@@ -34,14 +34,15 @@ func (s *Server) DeliverAs(principal string, channels []string, data json.RawMes
 		return 0
 	}
 	raws := make([]json.RawMessage, len(channels))
-	for i, ch := range channels {
-		raw, err := deliveryJSON(ch, data)
-		if err != nil {
-			s.log().Error("bayeux: deliver: invalid data", "channel", ch, "err", err)
-			return 0
-		}
-		raws[i] = raw
+	raw, err := deliveryJSON(channels[0], data)
+	if err != nil {
+		s.log().Error("bayeux: deliver: invalid data", "channel", channels[0], "err", err)
+		return 0
 	}
+	// An alias's delivery (raws[1:], nil for now) is this one renamed:
+	// enqueueAs makes it only for a session subscribed under the alias
+	// alone, so the data is checked and compacted once.
+	raws[0] = raw
 	// The session list is copied under the server lock and released before
 	// any session lock is taken: one busy session never stalls the rest.
 	n, dropped := s.enqueueAs(s.sessionsOf(principal), channels, raws)
@@ -78,7 +79,8 @@ func (s *Server) enqueueAll(list []*session, channel string, raw json.RawMessage
 }
 
 // enqueueAs queues raws[i] for each session of list whose subscriptions
-// match channels[i], for the first such i.
+// match channels[i], for the first such i. raws[0] is given; a nil
+// raws[i] is raws[0] renamed to channels[i], made when first needed.
 func (s *Server) enqueueAs(list []*session, channels []string, raws []json.RawMessage) (n int, dropped []*session) {
 	now := s.now()
 	limit, maxBytes := s.maxQueue(), s.maxQueueBytes()
@@ -87,6 +89,9 @@ func (s *Server) enqueueAs(list []*session, channels []string, raws []json.RawMe
 		for i, ch := range channels {
 			if !ss.subscribed(ch) {
 				continue
+			}
+			if raws[i] == nil {
+				raws[i] = renamed(raws[0], channels[0], ch)
 			}
 			ok, drop := ss.enqueue(raws[i], limit, maxBytes, now)
 			if ok {
@@ -100,6 +105,17 @@ func (s *Server) enqueueAs(list []*session, channels []string, raws []json.RawMe
 		ss.mu.Unlock()
 	}
 	return n, dropped
+}
+
+// renamed is the delivery raw, made by deliveryJSON for channel from, on
+// channel to: the same data, not checked or compacted again.
+func renamed(raw json.RawMessage, from, to string) json.RawMessage {
+	old, _ := json.Marshal(from) // a string always marshals
+	name, _ := json.Marshal(to)
+	rest := raw[len(`{"channel":`)+len(old):]
+	out := make(json.RawMessage, 0, len(`{"channel":`)+len(name)+len(rest))
+	out = append(append(append(out, `{"channel":`...), name...), rest...)
+	return out
 }
 
 // deliveryJSON is a delivered message: channel and data, nothing else.
