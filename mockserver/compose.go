@@ -42,7 +42,8 @@ func (s *Server) buildLocked(baseURL string) error {
 	}
 	sinks := &fanout{}
 	// The event streams of the control API look again after every journal
-	// entry and every change of state (some changes make no entry).
+	// entry (the journal's OnAdd) and every change of state (some changes
+	// make no entry).
 	events := control.NewEvents()
 	saveChange := st.onChange()
 	center, err := contactcenter.New(contactcenter.Config{
@@ -53,6 +54,7 @@ func (s *Server) buildLocked(baseURL string) error {
 		return st.refused(err)
 	}
 	j := journal.NewSized(s.JournalSize, s.JournalBytes, d.now)
+	j.OnAdd = events.Notify
 	var v validators
 	if !s.SkipValidation {
 		if v, err = loadValidators(); err != nil {
@@ -60,17 +62,16 @@ func (s *Server) buildLocked(baseURL string) error {
 		}
 	}
 	uriBase := cmp.Or(baseURL, unlistenedURL)
-	exchanged, notified := journalExchanges(j), journalNotifications(j)
 	auth := &httpapi.Authenticator{Center: center, Sessions: httpapi.NewSessions(0)}
 	api := httpapi.New(httpapi.Config{
 		Center: center, Auth: auth, Validator: v.api, BaseURL: uriBase,
-		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: func(ex httpapi.Exchange) { exchanged(ex); events.Notify() }, Logger: d.logger,
+		CSRF: s.CSRF, MaxBodyBytes: s.MaxBodyBytes, Observe: journalExchanges(j), Logger: d.logger,
 	})
 	bay := s.newBayeux(auth, d)
 	injector := faults.New(bay)
 	// The push bridge encodes each event once and shows it to the journal
 	// before delivering it.
-	bridge := &push.Bridge{Out: injector, BaseURL: uriBase, Logger: d.logger, Observe: func(e contactcenter.Event, n push.Notification) { notified(e, n); events.Notify() }}
+	bridge := &push.Bridge{Out: injector, BaseURL: uriBase, Logger: d.logger, Observe: journalNotifications(j)}
 	sinks.add(bridge.Publish)
 	ctl := control.New(control.Config{
 		Center: center, Journal: j, Fixtures: s.Fixtures, Default: d.fixture,

@@ -46,6 +46,10 @@ const DefaultMaxBytes = 64 << 20
 type Journal struct {
 	now      func() time.Time
 	maxBytes int64
+	// OnAdd, when set (before the journal is used), is called after each
+	// entry is recorded, outside the journal's lock, so that readers
+	// following the journal (the control API's event streams) look again.
+	OnAdd func()
 
 	mu sync.Mutex
 	// guards ring, start, n, next, bytes
@@ -100,6 +104,14 @@ func (j *Journal) AddShared(e Entry) uint64 {
 }
 
 func (j *Journal) add(e Entry, share bool) uint64 {
+	seq := j.record(e, share)
+	if j.OnAdd != nil {
+		j.OnAdd()
+	}
+	return seq
+}
+
+func (j *Journal) record(e Entry, share bool) uint64 {
 	t := j.now()
 	if !share {
 		e.Data = bytes.Clone(e.Data) // outside the lock: other writers wait less

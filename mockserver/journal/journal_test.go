@@ -194,3 +194,16 @@ func TestAddSharedEvictsByPinnedBytes(t *testing.T) {
 		t.Errorf("Bytes = %d, over the bound 100", got)
 	}
 }
+
+// TestOnAddRunsAfterEachEntryOutsideTheLock: a reader told of an entry can
+// read the journal at once (OnAdd runs after the lock is released).
+func TestOnAddRunsAfterEachEntryOutsideTheLock(t *testing.T) {
+	j := New(4, nil)
+	var seen []int
+	j.OnAdd = func() { seen = append(seen, j.Len()) }
+	j.Add(Entry{Kind: Request})
+	j.AddShared(Entry{Kind: Response, Data: []byte(`{}`)})
+	if len(seen) != 2 || seen[0] != 1 || seen[1] != 2 {
+		t.Fatalf("OnAdd saw lengths %v, want [1 2]", seen)
+	}
+}
