@@ -55,13 +55,6 @@ func NewSessions(max int) *Sessions {
 	return &Sessions{max: max, byToken: map[string]*list.Element{}, lru: list.New(), basic: map[string]string{}}
 }
 
-// New starts a session for userID and returns its token.
-func (s *Sessions) New(userID string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.newLocked(userID)
-}
-
 // ForBasic returns the session of userID that ForBasic handed out last,
 // marking it used, or starts one when that one is forgotten.
 func (s *Sessions) ForBasic(userID string) string {

@@ -80,11 +80,11 @@ func TestCookieSurvivesAnotherUsersBasicFlood(t *testing.T) {
 // least recently, not the oldest.
 func TestSessionsForgetLeastRecentlyUsed(t *testing.T) {
 	s := NewSessions(2)
-	a, b := s.New("a"), s.New("b")
+	a, b := s.ForBasic("a"), s.ForBasic("b")
 	if _, ok := s.User(a); !ok { // a is now the more recently used
 		t.Fatal("a is forgotten already")
 	}
-	c := s.New("c")
+	c := s.ForBasic("c")
 	for _, tt := range []struct {
 		name, token string
 		kept        bool
