@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/internal/jsonmatch"
+	"github.com/gwsmock/gwsmock/spec"
 )
 
 // User is how a scenario user (alice, bob, ...) signs in to the target.
@@ -113,18 +114,32 @@ type DriverAnswer struct {
 	Body []byte
 }
 
-// driverPaths are the requests of the driver contract
-// (docs/control-api.md C1.1), as method and path pattern.
-var driverPaths = []struct {
+// driverPaths are the requests of the driver contract (docs/control-api.md
+// C1.1) as method and path pattern, read from its own document,
+// spec/driver.yaml, so the two cannot drift apart.
+var driverPaths = sync.OnceValue(func() []driverPath {
+	doc, err := spec.LoadDriver()
+	if err != nil {
+		panic(fmt.Sprintf("the embedded driver contract does not load: %v", err)) // spec's tests load it
+	}
+	prefix := strings.TrimSuffix(doc.Servers[0].URL, "/")
+	var out []driverPath
+	for template, item := range doc.Paths.Map() {
+		re := regexp.MustCompile("^" + pathParam.ReplaceAllString(regexp.QuoteMeta(prefix+template), `[^/]+`) + "$")
+		for method := range item.Operations() {
+			out = append(out, driverPath{method, re})
+		}
+	}
+	return out
+})
+
+type driverPath struct {
 	method string
 	path   *regexp.Regexp
-}{
-	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions$`)},
-	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions/[^/]+/(route|revoke|stop)$`)},
-	{http.MethodPost, regexp.MustCompile(`^/control/v1/interactions/[^/]+/chat/(messages|leave)$`)},
-	{http.MethodPut, regexp.MustCompile(`^/control/v1/users/[^/]+/channels/[^/]+$`)},
-	{http.MethodGet, regexp.MustCompile(`^/control/v1/health$`)},
 }
+
+// pathParam matches a quoted path parameter of an OpenAPI path template.
+var pathParam = regexp.MustCompile(`\\\{[^}]+\\\}`)
 
 // InDriverContract reports whether a control request belongs to the driver
 // contract (docs/control-api.md C1.1), which every implementation's driver
@@ -132,7 +147,7 @@ var driverPaths = []struct {
 // scenario tagged @mock. Path may hold {{variables}} and a query.
 func InDriverContract(method, path string) bool {
 	path, _, _ = strings.Cut(path, "?")
-	for _, d := range driverPaths {
+	for _, d := range driverPaths() {
 		if d.method == method && d.path.MatchString(path) {
 			return true
 		}
