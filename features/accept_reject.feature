@@ -41,6 +41,7 @@ Feature: Accept and Reject
       }
       """
     And no one else is notified
+    And alice's view of it agrees with her last notification
     And alice sees it as Processing
     And alice has it among her interactions
 

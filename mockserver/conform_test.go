@@ -126,6 +126,21 @@ func TestConformanceCatchesWrongServers(t *testing.T) {
 			},
 		},
 		{
+			name:    "REST that disagrees with the notification",
+			feature: acceptedEmail + "    And alice's view of it agrees with her last notification\n",
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v2/interactions/") {
+					body = regexp.MustCompile(`"ownerId":"[0-9a-f]+",`).ReplaceAll(body, nil)
+				}
+				return status, body
+			}},
+			want: []string{
+				"alice's view of it agrees with her last notification  [failed]",
+				"alice's view of it disagrees with alice's last notification about it (StatusChange, state Processing)",
+				`ownerId: REST absent, notification "c9e053a7a19626b5b05b478b4fdcc0ab"`,
+			},
+		},
+		{
 			name:    "a wrong state name",
 			feature: acceptedEmail,
 			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {

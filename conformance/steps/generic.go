@@ -232,6 +232,25 @@ func genericDefs() []*Def {
 			},
 		},
 		{
+			Pattern: `^(?P<user>[\w.@-]+)'s view of (?P<name>it|\{\{[\w.@-]+\}\}) agrees with (?:her|his|their) last notification$`,
+			Doc: `The interaction (it, or the one a variable holds) as the user reads it by REST agrees with the last ` +
+				`InteractionStateMessage about it that a step of hers received (docs/behavior.md B3.1): GET ` +
+				`/api/v2/me/interactions?fields=* lists it exactly while that notification leaves her a party, and that element ` +
+				`and GET /api/v2/interactions/{id} carry the same id, channel, interactionType, interactionSubType, parentId, ` +
+				`ownerId, currentQueue, workbin, receivedDate (and any other ...Date or mediaType both carry), userData and channel ` +
+				`data (a chat's transcript aside), the same participants and capabilities as sets (a chat's SendMessage and ` +
+				`SendNotification aside: they follow the customer), and the state the notification implies: the same while she ` +
+				`is a party or for a workbin's content, Processing after another party's LeftConference, not compared after a ` +
+				`message that ended her part (it told her own outcome). Fields outside the contract may be on one side only; null ` +
+				`counts as absent. The failure lists every field that disagrees. Use it right after the notification, before ` +
+				`anything else changes the interaction; the last response is then GET /api/v2/interactions/{id}.`,
+			Example: `Then alice's view of it agrees with her last notification`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				name := strings.TrimSuffix(strings.TrimPrefix(a[1], "{{"), "}}")
+				return w.viewAgrees(ctx, a[0], name)
+			},
+		},
+		{
 			Pattern: `^the variable (?P<variable>\S+) is greater than (?P<other>\S+)$`,
 			Doc:     `Both variables hold numbers (or strings of digits), and the first is the greater.`,
 			Example: `Then the variable alice.referenceId is greater than first`,
@@ -403,6 +422,7 @@ func (w *World) receive(ctx context.Context, user, channel string, d time.Durati
 	if err != nil {
 		return err
 	}
+	w.noteNotified(user, m.data)
 	what := fmt.Sprintf("the message %s received on %s", user, channel)
 	if err := w.cfg.Contract.CheckNotification(m.channel, m.data); err != nil {
 		return fmt.Errorf("%s breaks the spec: %s\n%s", what, err, indent(clip(pretty(m.data), 4000), "  "))

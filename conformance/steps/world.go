@@ -212,6 +212,9 @@ type World struct {
 	last    *exchange
 
 	listeners map[string]*listener // by scenario user name
+	// notified holds, by user then interaction id, the last
+	// InteractionStateMessage a receive step took.
+	notified map[string]map[string]json.RawMessage
 
 	scenario, scenarioURI string
 	step                  string // the Gherkin step being run
