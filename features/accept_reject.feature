@@ -13,6 +13,7 @@ Feature: Accept and Reject
     Given alice, bob, carol and dave are Ready on email
     And alice, bob, carol and dave are listening
 
+  @B3.1 @B3.6 @B4.1 @B4.4 @B4.18
   Scenario: The invited agent accepts and owns the interaction
     Given an email is routed to alice
     When alice sends POST /api/v2/me/interactions/{{it}} with:
@@ -45,6 +46,7 @@ Feature: Accept and Reject
     And alice sees it as Processing
     And alice has it among her interactions
 
+  @B4.4
   Scenario: A second Accept is refused with 409 and changes nothing
     Given an email is routed to alice
     And alice accepts it
@@ -58,6 +60,7 @@ Feature: Accept and Reject
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.4
   Scenario: Another agent cannot accept an offer made to someone else
     Given an email is routed to alice
     When bob tries to accept it
@@ -74,6 +77,7 @@ Feature: Accept and Reject
     Then the request is refused with status 404
     And no one else is notified
 
+  @B4.2 @B4.5 @B5.1 @B5.4
   Scenario: The invited agent rejects and the interaction is offered to another agent
     Given an email is routed to alice
     When alice rejects it
@@ -91,6 +95,7 @@ Feature: Accept and Reject
     And no one else is notified
     And alice no longer has it among her interactions
 
+  @B4.5
   Scenario: A Reject after Accept is refused with 409
     Given an email is routed to alice
     And alice accepts it
@@ -100,6 +105,7 @@ Feature: Accept and Reject
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.5
   Scenario: Another agent cannot reject an offer made to someone else
     Given an email is routed to alice
     When bob tries to reject it
@@ -114,6 +120,7 @@ Feature: Accept and Reject
       """
     Then the request is refused with status 404
 
+  @B4.2 @B5.4
   Scenario: The control API revokes an offer, which goes to another agent
     Given an email is routed to alice
     When its offer is revoked

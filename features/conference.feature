@@ -14,6 +14,7 @@ Feature: Conference
     And alice accepts it
     And alice is notified that it is Processing
 
+  @B4.1 @B4.12 @B4.18
   Scenario: The owner invites an agent, who is offered the conference
     When alice invites carol to a conference on it
     Then carol receives on /v2/me/interactions:
@@ -33,6 +34,7 @@ Feature: Conference
     And carol sees it as InvitedConference
     And carol has it among her interactions
 
+  @B4.1 @B4.4 @B4.12
   Scenario: The invitee accepts and becomes a member
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -44,6 +46,7 @@ Feature: Conference
     And carol sees it as Processing with capabilities UpdateProperties and EndConference
     And alice sees it as Processing with capabilities StopProcessing, UpdateProperties, StartConference, EndConference, Reply, ReplyAll and Forward
 
+  @B4.2 @B4.5
   Scenario: The invitee rejects and the owner is alone again
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -54,6 +57,7 @@ Feature: Conference
     And no one else is notified
     And carol no longer has it among her interactions
 
+  @B4.2
   Scenario: The control API revokes a conference invitation
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -64,6 +68,7 @@ Feature: Conference
     And no one else is notified
     And carol no longer has it among her interactions
 
+  @B4.2 @B4.13
   Scenario: A member leaves, and the owner is told
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -78,6 +83,7 @@ Feature: Conference
     And carol no longer has it among her interactions
     And alice sees it as Processing
 
+  @B4.13
   Scenario: The page's LeaveConference name works too
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -94,6 +100,7 @@ Feature: Conference
     And alice is notified that carol left the conference
     And no one else is notified
 
+  @B4.2 @B4.13
   Scenario: The owner leaves, and the member keeps the interaction
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -119,6 +126,7 @@ Feature: Conference
     And alice no longer has it among her interactions
     And carol sees it as Processing
 
+  @B4.13
   Scenario: The owner removes a member
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -132,6 +140,7 @@ Feature: Conference
     And no one else is notified
     And carol no longer has it among her interactions
 
+  @B4.13
   Scenario: With two members, the earliest member becomes owner when the owner leaves
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -159,6 +168,7 @@ Feature: Conference
       """
     And the response has 2 interaction.participants
 
+  @B4.1 @B4.8
   Scenario: A member updates the properties, and every party is told
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -180,6 +190,7 @@ Feature: Conference
       """
     And no one else is notified
 
+  @B4.2 @B4.6
   Scenario: StopProcessing completes the interaction for every party
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -205,12 +216,22 @@ Feature: Conference
     Then the request is refused with status 409
     And no one else is notified
 
-    Examples:
-      | what                            |
-      | place it in queue email-inbound |
-      | place it in workbin alice-workbin |
-      | transfer it to bob              |
+    @B4.7
+    Examples: PlaceInQueue
+      | what                              |
+      | place it in queue email-inbound   |
 
+    @B4.9
+    Examples: PlaceInWorkbin
+      | what                              |
+      | place it in workbin alice-workbin |
+
+    @B4.11
+    Examples: Transfer
+      | what                              |
+      | transfer it to bob                |
+
+  @B4.12
   Scenario: Inviting an agent who already takes part is refused with 409
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -219,6 +240,7 @@ Feature: Conference
     Then the request is refused with status 409
     And no one else is notified
 
+  @B4.12
   Scenario: Inviting an unknown agent, or nobody, is refused with 400
     When alice sends POST /api/v2/me/interactions/{{it}} with:
       """
@@ -232,11 +254,13 @@ Feature: Conference
     Then the request is refused with status 400, naming "agentId"
     And no one else is notified
 
+  @B4.12
   Scenario: Only the owner may start a conference
     When bob tries to invite carol to a conference on it
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.13
   Scenario: A member may not remove another party
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -248,6 +272,7 @@ Feature: Conference
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.13
   Scenario: Removing an unknown agent from the conference is refused with 400
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
@@ -262,12 +287,14 @@ Feature: Conference
     Then the request is refused with status 400, naming "agentId"
     And no one else is notified
 
+  @B4.13
   Scenario: Leaving when no conference is on is refused with 409
     When alice tries to leave the conference
     Then the request is refused with status 409
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.13
   Scenario: A non-party may not leave a conference
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference

@@ -9,7 +9,7 @@ Feature: Listing and reading interactions
   Background:
     Given alice, bob, carol and dave are listening
 
-  @mock
+  @mock @B1.7 @B4.18 @B4.19
   Scenario: Nothing is listed before anything arrives
     When alice sends GET /api/v2/me/interactions
     Then the response status is 200
@@ -31,6 +31,7 @@ Feature: Listing and reading interactions
       """
     And bob has no interactions
 
+  @B3.2 @B4.18 @B4.19 @B4.20
   Scenario: The invited agent lists the interaction's URI
     Given an email is routed to alice
     When alice sends GET /api/v2/me/interactions
@@ -46,6 +47,7 @@ Feature: Listing and reading interactions
       """
     And admin sees it among the contact center's interactions
 
+  @B1.6 @B3.2 @B3.3 @B3.4 @B3.5 @B4.18
   Scenario: With fields=* the agent lists the interaction objects as it sees them
     Given an email is routed to alice
     When alice sends GET /api/v2/me/interactions?fields=*
@@ -89,10 +91,12 @@ Feature: Listing and reading interactions
       }
       """
 
+  @B4.18
   Scenario: Another agent's list does not show it
     Given an email is routed to alice
     Then bob does not have it among his interactions
 
+  @B1.1 @B4.3 @B4.19
   Scenario: Every agent and the admin see every active interaction, as non-parties
     Given an email is routed to alice
     When bob sends GET /api/v2/interactions
@@ -118,6 +122,7 @@ Feature: Listing and reading interactions
       {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Invited", "capabilities": ["{{contains}}", "Accept", "Reject"]}]}
       """
 
+  @B4.18 @B4.19
   Scenario: Several interactions are all listed
     Given an email is routed to alice
     And the variable first is "{{it.uri}}"
@@ -133,6 +138,7 @@ Feature: Listing and reading interactions
       {"statusCode": 0, "uris": ["{{contains}}", "{{first}}", "{{it.uri}}"]}
       """
 
+  @B3.3 @B4.20
   Scenario: Reading one interaction
     Given a chat is routed to bob
     When bob sends GET /api/v2/interactions/{{it}}
@@ -155,12 +161,14 @@ Feature: Listing and reading interactions
       }
       """
 
+  @B4.20
   Scenario: Reading an interaction that does not exist
     When alice sends GET /api/v2/interactions/0000000000000000
     Then the read is refused with status 404 and statusCode 6
     When admin sends GET /api/v2/interactions/no-such-interaction
     Then the read is refused with status 404 and statusCode 6
 
+  @B4.2 @B4.3 @B4.6 @B4.19 @B4.20
   Scenario: A completed interaction stays readable but is no longer listed
     Given an email is routed to alice
     And alice accepts it
@@ -172,6 +180,7 @@ Feature: Listing and reading interactions
     And alice no longer has it among her interactions
     And admin does not see it among the contact center's interactions
 
+  @B4.18 @B4.19
   Scenario Outline: Any fields value but * is refused with statusCode 1 (<path>)
     When alice sends GET <path>
     Then the read is refused with status 400 and statusCode 1

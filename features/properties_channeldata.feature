@@ -11,6 +11,7 @@ Feature: Properties and channel data
   Background:
     Given alice, bob, carol and dave are listening
 
+  @B3.4 @B4.8
   Scenario: The owner sets properties, then merges and deletes some
     Given an email is routed to alice
     And alice accepts it
@@ -43,6 +44,7 @@ Feature: Properties and channel data
       {"interaction": {"userData": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}, "properties": "{{absent}}"}}
       """
 
+  @B3.2
   Scenario: User data given when the interaction arrives is shown from the start
     When an interaction arrives with:
       """
@@ -54,6 +56,7 @@ Feature: Properties and channel data
       """
     And no one else is notified
 
+  @B4.8
   Scenario: Another agent cannot change the properties
     Given an email is routed to alice
     And alice accepts it
@@ -65,6 +68,7 @@ Feature: Properties and channel data
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.8
   Scenario: An invited agent cannot change the properties before accepting
     Given an email is routed to alice
     When alice tries to update its properties with:
@@ -74,6 +78,7 @@ Feature: Properties and channel data
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.8
   Scenario: UpdateProperties without properties, or with properties that are not an object, is refused
     Given an email is routed to alice
     And alice accepts it
@@ -90,6 +95,7 @@ Feature: Properties and channel data
     Then the request is refused with status 400, naming "properties"
     And no one else is notified
 
+  @B3.3 @B4.21
   Scenario: The owner changes an email's subject and deletes its body
     Given an email is routed to alice
     And alice accepts it
@@ -109,6 +115,7 @@ Feature: Properties and channel data
       {"interaction": {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "body": "{{absent}}"}}}
       """
 
+  @B4.21
   Scenario: The owner changes a chat's nickname
     Given a chat is routed to bob
     And bob accepts it
@@ -124,6 +131,7 @@ Feature: Properties and channel data
       """
     And no one else is notified
 
+  @B4.21
   Scenario: Any workitem field can be set or deleted
     Given a workitem is routed to carol
     And carol accepts it
@@ -138,6 +146,7 @@ Feature: Properties and channel data
       """
     And no one else is notified
 
+  @B4.21
   Scenario Outline: A channel data change that is not allowed is refused (<case>)
     Given an email is routed to alice
     And alice accepts it
@@ -165,6 +174,7 @@ Feature: Properties and channel data
       | not a channel object at all  | {"subject": "x"}                                                   |
       | a body that is not JSON      | {"email_object":                                                   |
 
+  @B4.21
   Scenario: Another agent cannot change the channel data
     Given an email is routed to alice
     And alice accepts it
@@ -176,6 +186,7 @@ Feature: Properties and channel data
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.21
   Scenario: Changing the channel data of an interaction that does not exist
     When alice sends PUT /api/v2/interactions/0000000000000000 with:
       """

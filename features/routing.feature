@@ -8,6 +8,7 @@ Feature: Routing
   smaller userName; that scenario is @mock): the others only check that one
   of them gets the offer.
 
+  @B4.3 @B5.1
   Scenario: A new email goes to one of the Ready agents
     Given alice, bob, carol and dave are Ready on email
     And alice, bob, carol and dave are listening
@@ -16,7 +17,7 @@ Feature: Routing
     And no one else is notified
     And admin sees it as Invited with capabilities none
 
-  @mock
+  @mock @B3.2 @B5.1
   Scenario: A new interaction without a queue is routed from its channel's first queue
     Given alice is Ready on chat
     And bob, carol and dave are NotReady on chat
@@ -28,7 +29,7 @@ Feature: Routing
       """
     And no one else is notified
 
-  @mock
+  @mock @B5.7
   Scenario: The agent holding the fewest interactions gets the next one
     Given alice, bob, carol and dave are listening
     And an email is routed to alice
@@ -38,6 +39,7 @@ Feature: Routing
     Then bob is notified that it is Invited
     And no one else is notified
 
+  @B1.3 @B5.1
   Scenario: An agent who is NotReady on the channel is passed over
     Given alice and bob are Ready on email
     And carol and dave are NotReady on email
@@ -48,6 +50,7 @@ Feature: Routing
     Then bob is notified that it is Invited
     And no one else is notified
 
+  @B1.2 @B3.3 @B5.1
   Scenario: A workitem goes to an agent of the workitem queue
     Given carol and dave are Ready on workitem
     And alice, bob, carol and dave are listening
@@ -58,6 +61,7 @@ Feature: Routing
       """
     And no one else is notified
 
+  @B4.3 @B5.3
   Scenario: With nobody Ready the interaction waits, and goes to the first agent who becomes Ready
     Given alice, bob, carol and dave are NotReady on email
     And alice, bob, carol and dave are listening

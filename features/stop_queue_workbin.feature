@@ -14,6 +14,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And alice, bob, carol and dave are listening
     And an email is routed to alice
 
+  @B3.6 @B4.2 @B4.3 @B4.6
   Scenario: The owner completes the interaction
     Given alice accepts it
     And alice is notified that it is Processing
@@ -26,6 +27,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And alice no longer has it among her interactions
     And admin sees it as Completed
 
+  @B4.6
   Scenario: Another agent cannot complete the owner's interaction
     Given alice accepts it
     And alice is notified that it is Processing
@@ -34,6 +36,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.6
   Scenario: An invited agent who has not accepted cannot complete the interaction
     When alice tries to stop processing it
     Then the request is refused with status 403
@@ -47,6 +50,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       """
     Then the request is refused with status 404
 
+  @B4.2 @B4.3 @B4.7 @B5.4
   Scenario: The owner places the interaction in a queue, and another agent is offered it
     Given alice accepts it
     And alice is notified that it is Processing
@@ -57,6 +61,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And alice no longer has it among her interactions
     And admin sees it as Invited with capabilities none
 
+  @B4.7
   Scenario: PlaceInQueue without a queue is refused
     Given alice accepts it
     And alice is notified that it is Processing
@@ -68,6 +73,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.7
   Scenario: PlaceInQueue with an unknown queue is refused
     Given alice accepts it
     And alice is notified that it is Processing
@@ -79,6 +85,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     And alice sees it as Processing
 
+  @B1.4 @B4.7
   Scenario: PlaceInQueue with a queue of another channel is refused
     Given alice accepts it
     And alice is notified that it is Processing
@@ -86,6 +93,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the request is refused with status 400, naming "queue"
     And no one else is notified
 
+  @B4.7
   Scenario: PlaceInQueue with a wrongly typed queue is refused
     Given alice accepts it
     And alice is notified that it is Processing
@@ -96,6 +104,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the request is refused with status 400
     And no one else is notified
 
+  @B4.7
   Scenario: Only the owner may place the interaction in a queue
     Given alice accepts it
     And alice is notified that it is Processing
@@ -103,6 +112,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the request is refused with status 403
     And no one else is notified
 
+  @B3.2 @B4.2 @B4.3 @B4.9
   Scenario: The owner stores the interaction in its workbin
     Given alice accepts it
     And alice is notified that it is Processing
@@ -120,6 +130,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       {"statusCode": 0, "interaction": {"id": "{{it}}", "state": "InWorkbin", "capabilities": [], "workbin": "{{workbins.alice-workbin.id}}"}}
       """
 
+  @B3.5 @B3.6 @B4.10
   Scenario: The workbin's content arrives as one WorkbinContent message per interaction
     Given alice accepts it
     And alice is notified that it is Processing
@@ -144,7 +155,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
       """
     And no one else is notified
 
-  @mock
+  @mock @B4.10
   Scenario: A workbin's interactions arrive in the order they were received
     Given alice accepts it
     And alice is notified that it is Processing
@@ -175,11 +186,13 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the response status is 200
     And no one else is notified
 
+  @B4.10
   Scenario: An empty workbin sends no message
     When bob asks for the content of workbin bob-workbin
     Then bob is notified that workbin bob-workbin holds nothing
     And no one else is notified
 
+  @B1.5 @B4.9 @B4.10
   Scenario: A workbin is named by its id as well as its name
     Given alice accepts it
     And alice is notified that it is Processing
@@ -197,6 +210,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And bob is notified that workbin team-workbin holds it
     And no one else is notified
 
+  @B1.5 @B4.10
   Scenario: A member of a shared workbin sees its content
     Given alice accepts it
     And alice is notified that it is Processing
@@ -206,11 +220,13 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then dave is notified that workbin team-workbin holds it
     And no one else is notified
 
+  @B1.5 @B4.10
   Scenario: An agent may not see another agent's private workbin
     When bob tries to ask for the content of workbin alice-workbin
     Then the request is refused with status 403
     And no one else is notified
 
+  @B1.5 @B4.9
   Scenario: An agent may not store an interaction in another agent's private workbin
     Given alice accepts it
     And alice is notified that it is Processing
@@ -219,6 +235,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.9
   Scenario: PlaceInWorkbin with an unknown or missing workbin is refused
     Given alice accepts it
     And alice is notified that it is Processing
@@ -235,6 +252,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.10
   Scenario: GetWorkbinContent with an unknown or missing workbin is refused
     When alice sends POST /api/v2/me/interactions/0000000000000000 with:
       """
@@ -248,6 +266,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the request is refused with status 400, naming "workbin"
     And no one else is notified
 
+  @B4.9
   Scenario: Only the owner may store the interaction in a workbin
     Given alice accepts it
     And alice is notified that it is Processing
@@ -255,6 +274,7 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     Then the request is refused with status 403
     And no one else is notified
 
+  @B4.10
   Scenario: An interaction in a workbin is routed again by the control API
     Given alice accepts it
     And alice is notified that it is Processing

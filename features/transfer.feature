@@ -13,6 +13,7 @@ Feature: Transfer
     And alice accepts it
     And alice is notified that it is Processing
 
+  @B4.2 @B4.4 @B4.11 @B4.18
   Scenario: The owner transfers to another agent, who accepts
     When alice transfers it to bob
     Then alice is notified that it is Transferred
@@ -37,6 +38,7 @@ Feature: Transfer
       """
     And no one else is notified
 
+  @B4.11 @B5.5
   Scenario: The target may be named by its userName
     When alice sends POST /api/v2/me/interactions/{{it}} with:
       """
@@ -47,6 +49,7 @@ Feature: Transfer
     And carol is notified that it is Invited
     And no one else is notified
 
+  @B4.5 @B4.11 @B5.4
   Scenario: When the target rejects, the interaction is routed from its queue
     Given alice transfers it to bob
     And alice is notified that it is Transferred
@@ -60,6 +63,7 @@ Feature: Transfer
       """
     And no one else is notified
 
+  @B4.11
   Scenario: Transfer to an unknown agent is refused
     When alice sends POST /api/v2/me/interactions/{{it}} with:
       """
@@ -69,6 +73,7 @@ Feature: Transfer
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.11
   Scenario: Transfer without a target is refused
     When alice sends POST /api/v2/me/interactions/{{it}} with:
       """
@@ -77,6 +82,7 @@ Feature: Transfer
     Then the request is refused with status 400, naming "targetId"
     And no one else is notified
 
+  @B1.2 @B4.11
   Scenario: Transfer to an agent who does not handle the channel is refused
     Given a workitem is routed to carol
     And carol accepts it
@@ -86,12 +92,14 @@ Feature: Transfer
     And no one else is notified
     And carol sees it as Processing
 
+  @B4.11
   Scenario: Only the owner may transfer
     When bob tries to transfer it to carol
     Then the request is refused with status 403
     And no one else is notified
     And alice sees it as Processing
 
+  @B4.11 @B4.12
   Scenario: Transfer while a conference is on is refused with 409
     Given alice invites carol to a conference on it
     And carol is notified that it is InvitedConference
