@@ -188,3 +188,37 @@ Feature: Accept and Reject
       | StartConference  | {"operationName": "StartConference", "agentId": "{{bob.id}}"}             |
       | EndConference    | {"operationName": "EndConference"}                                        |
       | LeaveConference  | {"operationName": "LeaveConference"}                                      |
+
+  @B3.1 @B4.3 @B4.5 @B5.3 @B5.4
+  Scenario: A rejected interaction waits rather than go back to the agent who rejected it
+    # alice is the only Ready agent: once she rejects it, nobody is eligible
+    Given bob is made NotReady on email
+    And bob is notified that he is NotReady on email
+    And carol is made NotReady on email
+    And carol is notified that she is NotReady on email
+    And dave is made NotReady on email
+    And dave is notified that he is NotReady on email
+    And an email is routed to alice
+    And alice's view of it agrees with her last notification
+    When alice rejects it
+    Then alice is notified that she rejected it
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    And alice sees it as Queued with capabilities none
+    And alice no longer has it among her interactions
+
+  @mock @B5.4
+  Scenario: Routing it again through the control API clears the exclusion of the agent who rejected it
+    Given bob is made NotReady on email
+    And bob is notified that he is NotReady on email
+    And carol is made NotReady on email
+    And carol is notified that she is NotReady on email
+    And dave is made NotReady on email
+    And dave is notified that he is NotReady on email
+    And an email is routed to alice
+    And alice rejects it
+    And alice is notified that she rejected it
+    And no one else is notified
+    When it is routed again
+    Then alice is notified that it is Invited
+    And no one else is notified

@@ -305,3 +305,77 @@ Feature: Conference
     When bob tries to leave the conference
     Then the request is refused with status 403
     And no one else is notified
+
+  @B3.1 @B4.1 @B4.2 @B4.3 @B4.4 @B4.12 @B4.13
+  Scenario: Through a whole conference, each party's REST view agrees with her notifications
+    Given alice's last notification matches:
+      """
+      {"receivedDate": "{{capture:received}}"}
+      """
+    When alice invites carol to a conference on it
+    Then carol is notified that it is InvitedConference
+    And carol's last notification matches:
+      """
+      {"ownerId": "{{alice.id}}", "receivedDate": "{{received}}"}
+      """
+    And carol's view of it agrees with her last notification
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    When carol accepts it
+    Then carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And carol's last notification matches:
+      """
+      {"ownerId": "{{alice.id}}", "receivedDate": "{{received}}"}
+      """
+    And carol's view of it agrees with her last notification
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    When carol leaves the conference
+    Then carol is notified that it is LeftConference
+    And carol's view of it agrees with her last notification
+    And alice is notified that carol left the conference
+    # carol is gone from the participants, in the message and in REST
+    And alice's last notification matches:
+      """
+      {"ownerId": "{{alice.id}}", "receivedDate": "{{received}}", "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Owner"}]}
+      """
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    And carol sees it as Processing with capabilities none
+    And carol no longer has it among her interactions
+
+  @B3.1 @B4.3 @B4.13
+  Scenario: When the owner leaves, the new owner's REST view agrees, and the old owner reads it as a non-party
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    When alice leaves the conference
+    Then alice is notified that it is LeftConference
+    And alice's view of it agrees with her last notification
+    And carol is notified that alice left the conference
+    And carol's last notification matches:
+      """
+      {"ownerId": "{{carol.id}}", "participants": [{"userId": "{{carol.id}}", "userName": "{{carol.userName}}", "role": "Owner"}]}
+      """
+    And carol's view of it agrees with her last notification
+    And no one else is notified
+    And alice sees it as Processing with capabilities none
+    And carol sees it as Processing
+
+  @B3.1 @B4.5 @B4.12
+  Scenario: After a conference invitation is rejected, the owner's REST view drops the invitee
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    When carol rejects it
+    Then carol is notified that she rejected it
+    And carol's view of it agrees with her last notification
+    And alice is notified that the participants are now alice as Owner
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    And carol sees it as Processing with capabilities none

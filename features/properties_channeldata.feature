@@ -11,7 +11,7 @@ Feature: Properties and channel data
   Background:
     Given alice, bob, carol and dave are listening
 
-  @B3.4 @B4.8
+  @B3.1 @B3.4 @B4.8
   Scenario: The owner sets properties, then merges and deletes some
     Given an email is routed to alice
     And alice accepts it
@@ -24,6 +24,7 @@ Feature: Properties and channel data
       """
       {"customerId": "C-1042", "order": {"number": 1042, "status": "open"}, "vip": true}
       """
+    And alice's view of it agrees with her last notification
     When alice updates its properties with:
       """
       {"order": {"status": "closed"}, "vip": null}
@@ -37,6 +38,7 @@ Feature: Properties and channel data
         "userData": {"customerId": "C-1042", "order": {"number": 1042, "status": "closed"}, "vip": "{{absent}}"}
       }
       """
+    And alice's view of it agrees with her last notification
     And no one else is notified
     When alice sends GET /api/v2/interactions/{{it}}
     Then the response matches:
@@ -193,3 +195,107 @@ Feature: Properties and channel data
       {"email_object": {"subject": "x"}}
       """
     Then the request is refused with status 404
+
+  @B3.1 @B3.2 @B4.8
+  Scenario: UpdateProperties merges into the user data the interaction arrived with
+    When an interaction arrives with:
+      """
+      {"channel": "email", "queue": "{{queues.email-inbound}}", "agent": "{{bob.userName}}", "userData": {"customerId": "C-2077", "tier": {"level": 2, "since": 2019}}, "email_object": {"subject": "Where is my order?", "from": "joe@example.com", "to": "support@example.com", "body": "Hello"}}
+      """
+    Then bob is notified that it is Invited
+    And bob's last notification matches:
+      """
+      {"userData": {"customerId": "C-2077", "tier": {"level": 2, "since": 2019}}}
+      """
+    And bob accepts it
+    And bob is notified that it is Processing
+    When bob updates its properties with:
+      """
+      {"tier": {"level": 3}, "vip": true}
+      """
+    Then bob is notified that its user data is now:
+      """
+      {"customerId": "C-2077", "tier": {"level": 3, "since": 2019}, "vip": true}
+      """
+    And bob's view of it agrees with his last notification
+    And no one else is notified
+
+  @B3.1 @B4.21 @B6.8
+  Scenario: A conference member and an invitee are told when the channel data changes
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    And alice invites dave to a conference on it
+    And dave is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner, carol as Member and dave as InvitedConference
+    And carol is notified that the participants are now alice as Owner, carol as Member and dave as InvitedConference
+    When alice changes its channel data with:
+      """
+      {"email_object": {"subject": "Re: Order 1042"}}
+      """
+    Then alice is notified that its channel data is now:
+      """
+      {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "from": "jane.doe@example.com"}}
+      """
+    And alice's notification carries the referenceId of her last request
+    And alice's view of it agrees with her last notification
+    And carol is notified that its channel data is now:
+      """
+      {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "from": "jane.doe@example.com"}}
+      """
+    And carol's notification carries no referenceId
+    And carol's view of it agrees with her last notification
+    And dave is notified that its channel data is now:
+      """
+      {"email_object": {"interactionId": "{{it}}", "subject": "Re: Order 1042", "from": "jane.doe@example.com"}}
+      """
+    And dave's view of it agrees with his last notification
+    And no one else is notified
+    When carol changes its channel data with:
+      """
+      {"email_object": {"body": "Checked with the warehouse."}}
+      """
+    Then alice is notified that its channel data is now:
+      """
+      {"email_object": {"subject": "Re: Order 1042", "body": "Checked with the warehouse."}}
+      """
+    And alice's view of it agrees with her last notification
+    And carol is notified that its channel data is now:
+      """
+      {"email_object": {"subject": "Re: Order 1042", "body": "Checked with the warehouse."}}
+      """
+    And dave is notified that its channel data is now:
+      """
+      {"email_object": {"subject": "Re: Order 1042", "body": "Checked with the warehouse."}}
+      """
+    And no one else is notified
+
+  @B3.1 @B4.8 @B6.8
+  Scenario: A conference invitee is told of new properties, and every party's REST view agrees
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    When alice updates its properties with:
+      """
+      {"note": "VIP"}
+      """
+    Then alice is notified that its user data is now:
+      """
+      {"note": "VIP"}
+      """
+    And alice's view of it agrees with her last notification
+    And carol is notified that its user data is now:
+      """
+      {"note": "VIP"}
+      """
+    And carol's view of it agrees with her last notification
+    And no one else is notified

@@ -73,3 +73,32 @@ Feature: Routing
     And carol is notified that it is Invited
     And no one else is notified
     And admin sees it as Invited with capabilities none
+
+  @mock @B5.2 @B5.5
+  Scenario: Every part an agent plays counts against her capacity, and a full agent gets no direct offer
+    # gwsmock's default capacity is 5 per channel; bob takes four offers and a conference invitation
+    Given alice, bob, carol and dave are listening
+    And an email is routed to bob
+    And an email is routed to bob
+    And an email is routed to bob
+    And an email is routed to bob
+    And an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice invites bob to a conference on it
+    And bob is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and bob as InvitedConference
+    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email", "queue": "{{queues.email-inbound}}", "agent": "{{bob.userName}}", "email_object": {"subject": "One too many", "from": "joe@example.com", "to": "support@example.com", "body": "Hi"}}
+      """
+    Then the response status is 409
+    Given an email is routed to carol
+    And carol accepts it
+    And carol is notified that it is Processing
+    When carol tries to transfer it to bob
+    Then the request is refused with status 409
+    When carol tries to invite bob to a conference on it
+    Then the request is refused with status 409
+    And no one else is notified
+    And carol sees it as Processing

@@ -285,3 +285,70 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And no one else is notified
     When alice asks for the content of workbin alice-workbin
     Then alice is notified that workbin alice-workbin holds nothing
+
+  @B3.1 @B4.2 @B4.3 @B4.7 @B5.4
+  Scenario: After PlaceInQueue, REST agrees with the caller's and the new invitee's notifications
+    # bob is the one eligible agent: alice placed it, carol and dave become NotReady
+    Given carol is made NotReady on email
+    And carol is notified that she is NotReady on email
+    And dave is made NotReady on email
+    And dave is notified that he is NotReady on email
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice's last notification matches:
+      """
+      {"receivedDate": "{{capture:received}}"}
+      """
+    When alice places it in queue email-inbound
+    Then alice is notified that it is Queued
+    # the Queued message shows the interaction after the change: bob is offered it
+    And alice's last notification matches:
+      """
+      {"ownerId": "{{absent}}", "receivedDate": "{{received}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Invited"}]}
+      """
+    And alice's view of it agrees with her last notification
+    And bob is notified that it is Invited
+    And bob's last notification matches:
+      """
+      {"currentQueue": "{{queues.email-inbound}}", "receivedDate": "{{received}}"}
+      """
+    And bob's view of it agrees with his last notification
+    And no one else is notified
+    And alice sees it as Invited with capabilities none
+    And alice no longer has it among her interactions
+
+  @B3.1 @B4.3 @B4.9 @B4.10
+  Scenario: An interaction in a workbin and taken out of it reads the same by REST as in the notifications
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice places it in workbin alice-workbin
+    Then alice is notified that it is InWorkbin
+    And alice's view of it agrees with her last notification
+    And alice sees it as InWorkbin with capabilities none
+    When alice asks for the content of workbin alice-workbin
+    Then alice is notified that workbin alice-workbin holds it
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    When it is routed again to bob
+    Then bob is notified that it is Invited
+    And bob's view of it agrees with his last notification
+    # out of the workbin: neither REST nor the workbin's content may still show it there
+    And the response matches:
+      """
+      {"interaction": {"state": "Invited", "workbin": "{{absent}}"}}
+      """
+    And no one else is notified
+    When alice asks for the content of workbin alice-workbin
+    Then alice is notified that workbin alice-workbin holds nothing
+    And alice sees it as Invited with capabilities none
+
+  @B3.1 @B4.2 @B4.3 @B4.6
+  Scenario: After StopProcessing every former party reads it Completed, as she was told
+    Given alice accepts it
+    And alice is notified that it is Processing
+    When alice stops processing it
+    Then alice is notified that it is Completed
+    And alice's view of it agrees with her last notification
+    And no one else is notified
+    And alice sees it as Completed with capabilities none
+    And bob sees it as Completed with capabilities none

@@ -110,3 +110,57 @@ Feature: Transfer
     When alice tries to transfer it to bob
     Then the request is refused with status 409
     And no one else is notified
+
+  @B3.1 @B3.2 @B4.2 @B4.3 @B4.4 @B4.11
+  Scenario: After a transfer the target owns it, and REST agrees with every notification
+    Given alice's last notification matches:
+      """
+      {"ownerId": "{{alice.id}}", "receivedDate": "{{capture:received}}"}
+      """
+    When alice transfers it to bob
+    Then alice is notified that it is Transferred
+    # the caller's ownership ends at once; bob is only offered it
+    And alice's last notification matches:
+      """
+      {"ownerId": "{{absent}}", "receivedDate": "{{received}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Invited"}]}
+      """
+    And alice's view of it agrees with her last notification
+    And bob is notified that it is Invited
+    And bob's last notification matches:
+      """
+      {"ownerId": "{{absent}}", "receivedDate": "{{received}}"}
+      """
+    And bob's view of it agrees with his last notification
+    And no one else is notified
+    And alice sees it as Invited with capabilities none
+    When bob accepts it
+    Then bob is notified that it is Processing
+    And bob's last notification matches:
+      """
+      {"ownerId": "{{bob.id}}", "receivedDate": "{{received}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Owner"}]}
+      """
+    And bob's view of it agrees with his last notification
+    And no one else is notified
+    And alice sees it as Processing with capabilities none
+    And alice no longer has it among her interactions
+    When admin sends GET /api/v2/interactions/{{it}}
+    Then the response matches:
+      """
+      {"interaction": {"ownerId": "{{bob.id}}", "receivedDate": "{{received}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Owner"}]}}
+      """
+
+  @B4.3 @B4.11 @B5.4
+  Scenario: The former owner reads the interaction as a non-party when the target rejects it
+    Given alice transfers it to bob
+    And alice is notified that it is Transferred
+    And bob is notified that it is Invited
+    And alice is made NotReady on email
+    And alice is notified that she is NotReady on email
+    When bob rejects it
+    Then bob is notified that he rejected it
+    And bob's view of it agrees with his last notification
+    # bob rejected it and nobody else is Ready: it waits in its queue
+    And no one else is notified
+    And alice sees it as Queued with capabilities none
+    And bob sees it as Queued with capabilities none
+    And bob no longer has it among his interactions
