@@ -124,6 +124,20 @@ Feature: The agent's session
     Then the response status is 200
     And no one else is notified
 
+  @B2.4 @B4.27 @B6.2
+  Scenario: After the session ends, its cookie opens no CometD session either
+    Given alice is Ready on email and chat
+    And alice is listening
+    And alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as session
+    When alice ends her contact-center session
+    Then alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice's cookies are set back to session
+    Then alice by cookie cannot listen
+    And no one else is notified
+
   @B4.27
   Scenario: Routing passes an agent without a session by
     Given alice and bob are Ready on email and chat
