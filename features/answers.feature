@@ -16,6 +16,7 @@ Feature: Operation answers and their referenceId
     Given alice, bob, carol and dave are Ready on email and chat
     And alice, bob, carol and dave are listening
 
+  @B4.14 @B4.16
   Scenario: The caller's notifications carry the referenceId of its request
     Given an email is routed to alice
     And alice's notification carries no referenceId
@@ -33,6 +34,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
+  @B4.16 @B6.8
   Scenario: Every message one request causes for the caller carries its referenceId, the others' none
     Given an email is routed to alice
     And alice accepts it
@@ -63,6 +65,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries no referenceId
     And no one else is notified
 
+  @B4.16
   Scenario: A transfer's target hears of it without a referenceId
     Given an email is routed to alice
     And alice accepts it
@@ -74,6 +77,7 @@ Feature: Operation answers and their referenceId
     And bob's notification carries no referenceId
     And no one else is notified
 
+  @B4.16 @B4.25 @B4.28
   Scenario: An offer that the caller's own request made possible carries its referenceId
     Given alice is made NotReady on email
     And alice is notified that she is NotReady on email
@@ -92,7 +96,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
-  @mock
+  @mock @B4.16
   Scenario: Each user's referenceId grows with every successful operation
     Given an email is routed to alice
     And alice accepts it
@@ -112,7 +116,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
-  @mock
+  @mock @B4.16 @B4.26 @B4.28
   Scenario: Consecutive answers to one user never repeat a referenceId
     When alice becomes NotReady on email
     And alice is notified that she is NotReady on email
@@ -129,6 +133,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
+  @B4.14 @B4.16
   Scenario: PUT /interactions/{id} answers like an operation
     Given an email is routed to alice
     And alice accepts it
@@ -145,6 +150,7 @@ Feature: Operation answers and their referenceId
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
+  @B4.15 @B4.16 @B4.17
   Scenario Outline: A refused operation answers with both error forms (<status>)
     Given an email is routed to alice
     When <who> sends POST /api/v2/me/interactions/<id> with:

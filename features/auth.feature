@@ -8,6 +8,7 @@ Feature: Authentication and roles
   /interactions/{id} take agent or admin. A wrong role answers 403. The
   CometD handshake is authenticated like a REST request.
 
+  @B2.2
   Scenario: A request without credentials is refused with a Basic challenge
     When anonymous sends GET /api/v2/me
     Then the response status is 401
@@ -17,6 +18,7 @@ Feature: Authentication and roles
       {"statusCode": 20, "statusMessage": "{{string}}"}
       """
 
+  @B2.2
   Scenario Outline: Wrong credentials are refused on <method> <path>
     When <who> sends <method> <path>
     Then the response status is 401
@@ -34,6 +36,7 @@ Feature: Authentication and roles
       | anonymous             | GET    | /api/v2/me/channels         |
       | anonymous             | GET    | /api/v2/interactions/0000000000000000 |
 
+  @B2.2
   Scenario: Operations without credentials are refused with statusCode 20
     When anonymous sends POST /api/v2/me/interactions/0000000000000000 with:
       """
@@ -45,6 +48,7 @@ Feature: Authentication and roles
       {"statusCode": 20, "statusMessage": "{{string}}"}
       """
 
+  @B4.22
   Scenario: An agent reads its own user record
     When alice sends GET /api/v2/me
     Then the response status is 200
@@ -64,6 +68,7 @@ Feature: Authentication and roles
       }
       """
 
+  @B2.1
   Scenario: The session cookie authenticates later requests without credentials
     Given alice sends GET /api/v2/me
     And the response status is 200
@@ -74,6 +79,7 @@ Feature: Authentication and roles
       {"statusCode": 0, "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}"}}
       """
 
+  @B2.1
   Scenario: The session cookie belongs to the user it was set for
     Given alice sends GET /api/v2/me
     And bob sends GET /api/v2/me
@@ -84,10 +90,12 @@ Feature: Authentication and roles
       {"statusCode": 0, "user": {"userName": "{{bob.userName}}"}}
       """
 
+  @B2.1
   Scenario: Without a cookie yet, a cookie-only request is refused
     When carol by cookie sends GET /api/v2/me
     Then the response status is 401
 
+  @B2.3 @B4.29
   Scenario Outline: The admin role may not read the agent resources (<path>)
     When admin sends GET <path>
     Then the read is refused with status 403 and statusCode 5
@@ -99,6 +107,7 @@ Feature: Authentication and roles
       | /api/v2/me/channels     |
       | /api/v2/me?subresources=* |
 
+  @B2.3
   Scenario: The admin role reads the contact center's interactions
     When admin sends GET /api/v2/interactions
     Then the response status is 200
@@ -113,6 +122,7 @@ Feature: Authentication and roles
       {"statusCode": 0, "interactions": "{{array}}"}
       """
 
+  @B2.3
   Scenario: An agent reads the contact center's interactions too
     When dave sends GET /api/v2/interactions
     Then the response status is 200
@@ -121,6 +131,7 @@ Feature: Authentication and roles
       {"statusCode": 0, "uris": "{{array}}"}
       """
 
+  @B2.3 @B4.17
   Scenario: The admin role may not operate on interactions
     Given alice is listening
     And an email is routed to alice
@@ -146,6 +157,7 @@ Feature: Authentication and roles
     And alice is not notified
     And alice sees it as Invited
 
+  @B2.3
   Scenario: The admin role reads one interaction as a non-party
     Given alice is listening
     And an email is routed to alice
@@ -156,11 +168,13 @@ Feature: Authentication and roles
       {"statusCode": 0, "interaction": {"id": "{{it}}", "state": "Invited", "capabilities": []}}
       """
 
+  @B6.2
   Scenario: A CometD handshake with wrong credentials is refused
     Then alice:wrong-password cannot listen
     And anonymous cannot listen
     And nobody-here:secret cannot listen
 
+  @B6.1 @B6.2
   Scenario: A CometD handshake with the user's credentials opens a session
     Given alice is listening
     Then alice receives no notification

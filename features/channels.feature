@@ -11,6 +11,7 @@ Feature: Readiness per channel
     Given alice and bob are Ready on email and chat
     And alice and bob are listening
 
+  @B4.24
   Scenario: An agent Ready on its channels reads them all as Ready
     When alice sends GET /api/v2/me/channels
     Then the response status is 200
@@ -27,6 +28,7 @@ Feature: Readiness per channel
       """
     And the response has 2 channels
 
+  @B4.24 @B4.25 @B4.28
   Scenario: An agent becomes NotReady and Ready again, and is told each time
     When alice becomes NotReady on email
     Then alice is notified that she is NotReady on email
@@ -39,11 +41,13 @@ Feature: Readiness per channel
     And no one else is notified
     And alice's readiness is email Ready and chat Ready
 
+  @B4.28
   Scenario: Ready while Ready changes nothing and sends nothing
     When alice becomes Ready on email
     Then alice is not notified
     And alice's readiness is email Ready and chat Ready
 
+  @B4.16 @B4.28
   Scenario: The control API changes an agent's readiness, and the agent is told
     When bob is made NotReady on chat
     Then bob is notified that he is NotReady on chat
@@ -51,6 +55,7 @@ Feature: Readiness per channel
     And no one else is notified
     And bob's readiness is email Ready and chat NotReady
 
+  @B4.15 @B4.25
   Scenario: An unknown readiness operation is refused
     When alice sends POST /api/v2/me/channels/email with:
       """
@@ -59,6 +64,7 @@ Feature: Readiness per channel
     Then the request is refused with status 400
     And no one else is notified
 
+  @B4.15 @B4.25
   Scenario: A readiness change without operationName is refused
     When alice sends POST /api/v2/me/channels/email with:
       """
@@ -67,11 +73,13 @@ Feature: Readiness per channel
     Then the request is refused with status 400, naming "operationName"
     And no one else is notified
 
+  @B4.25
   Scenario: A channel that does not exist is refused
     When alice tries to become Ready on fax
     Then the request is refused with status 400
     And no one else is notified
 
+  @B4.17 @B4.25
   Scenario: A channel the agent does not handle is refused
     When alice tries to become Ready on workitem
     Then the request is refused with status 400

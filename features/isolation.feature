@@ -16,6 +16,7 @@ Feature: Isolation between agents
     And bob does not have it among his interactions
     And no one else is notified
 
+  @B4.15 @B4.17
   Scenario Outline: An agent cannot <what> on another agent's interaction
     Given alice and bob are listening
     And an email is routed to alice
@@ -40,6 +41,7 @@ Feature: Isolation between agents
       | leave a conference   | POST   | /api/v2/me/interactions/{{it}}    | {"operationName": "EndConference"}                         |
       | change channel data  | PUT    | /api/v2/interactions/{{it}}       | {"email_object": {"subject": "x"}}                         |
 
+  @B6.3 @B6.5
   Scenario Outline: Notifications reach only their user, also through the wildcard <pattern>
     Given alice is Ready on email
     And alice is listening
@@ -58,12 +60,14 @@ Feature: Isolation between agents
       | /v2/me/** |
       | /v2/**   |
 
+  @B6.5
   Scenario: An offer to one agent notifies nobody else
     Given alice and bob are listening
     And carol is listening on /v2/me/interactions
     When an email is routed to carol
     Then no one else is notified
 
+  @B6.6 @C10
   Scenario: Clients may not publish notifications
     Given alice is listening
     Then alice cannot publish to /v2/me/interactions

@@ -11,6 +11,7 @@ Feature: Notifications and their order
     And bob and dave are NotReady on email
     And alice, bob, carol and dave are listening
 
+  @B6.7
   Scenario: An agent's messages over a whole interaction arrive in order
     Given an email is routed to alice
     When alice accepts it
@@ -79,6 +80,7 @@ Feature: Notifications and their order
       """
     And no one else is notified
 
+  @B6.7
   Scenario: Each party of a transfer hears its own part, in order
     Given an email is routed to alice
     And alice accepts it
@@ -97,6 +99,7 @@ Feature: Notifications and their order
     And alice is notified that it is Invited
     And no one else is notified
 
+  @B6.3
   Scenario: Channel and interaction messages travel on their own channels
     Given an email is routed to alice
     When alice becomes NotReady on chat
@@ -108,6 +111,7 @@ Feature: Notifications and their order
       """
     And no one else is notified
 
+  @B4.17
   Scenario: A refused operation sends nothing
     Given an email is routed to alice
     When bob tries to accept it

@@ -11,6 +11,7 @@ Feature: The agent's session
   EndContactCenterSession also ends the HTTP session: its cookie no longer
   authenticates.
 
+  @B4.22
   Scenario: GET /me is the user without its channels
     When alice sends GET /api/v2/me
     Then the response status is 200
@@ -22,6 +23,7 @@ Feature: The agent's session
       }
       """
 
+  @B4.23
   Scenario: GET /me?subresources=* adds the channel objects and the devices
     Given alice is Ready on email
     And alice is NotReady on chat
@@ -45,6 +47,7 @@ Feature: The agent's session
       """
     And the response has 2 user.channels
 
+  @B4.23
   Scenario Outline: GET /me?subresources=<list> adds only what it names
     When alice sends GET /api/v2/me?subresources=<list>
     Then the response status is 200
@@ -59,6 +62,7 @@ Feature: The agent's session
       | devices          | "{{absent}}"  | []            |
       | channels,devices | "{{array}}"   | []            |
 
+  @B4.23 @B4.29
   Scenario: An unknown subresource is refused with 400
     When alice sends GET /api/v2/me?subresources=channels,settings
     Then the read is refused with status 400 and statusCode 1
@@ -67,6 +71,7 @@ Feature: The agent's session
       {"statusMessage": "{{regex:settings}}"}
       """
 
+  @B4.26 @B4.28
   Scenario: Starting a session on some channels makes the agent Ready there and NotReady elsewhere
     Given alice is Ready on email and chat
     And alice is listening
@@ -76,6 +81,7 @@ Feature: The agent's session
     And no one else is notified
     And alice's readiness is email Ready and chat NotReady
 
+  @B4.26 @B4.28
   Scenario: Starting a session without channels makes the agent Ready on all of its channels
     Given alice is NotReady on email and chat
     And alice is listening
@@ -87,6 +93,7 @@ Feature: The agent's session
     And no one else is notified
     And alice's readiness is email Ready and chat Ready
 
+  @B4.27 @B4.28
   Scenario: Ending the session makes the agent NotReady everywhere
     Given alice is Ready on email and chat
     And alice is listening
@@ -98,6 +105,7 @@ Feature: The agent's session
     And no one else is notified
     And alice's readiness is email NotReady and chat NotReady
 
+  @B2.4 @B4.27
   Scenario: Ending the session ends the HTTP session: its cookie no longer authenticates
     Given alice is Ready on email and chat
     And alice is listening
@@ -116,6 +124,21 @@ Feature: The agent's session
     Then the response status is 200
     And no one else is notified
 
+  @B2.4 @B4.27 @B6.2
+  Scenario: After the session ends, its cookie opens no CometD session either
+    Given alice is Ready on email and chat
+    And alice is listening
+    And alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as session
+    When alice ends her contact-center session
+    Then alice is notified that she is NotReady on email
+    And alice is notified that she is NotReady on chat
+    When alice's cookies are set back to session
+    Then alice by cookie cannot listen
+    And no one else is notified
+
+  @B4.27
   Scenario: Routing passes an agent without a session by
     Given alice and bob are Ready on email and chat
     And carol and dave are NotReady on chat
@@ -128,6 +151,7 @@ Feature: The agent's session
     And bob's notification carries no referenceId
     And no one else is notified
 
+  @B4.27
   Scenario: The control API may not offer an interaction to an agent without a session
     Given alice is Ready on email and chat
     And alice is listening
@@ -141,6 +165,7 @@ Feature: The agent's session
     Then the response status is 409
     And no one else is notified
 
+  @B4.27
   Scenario Outline: A direct offer to an agent without a session is refused with 409 (<operation>)
     Given bob is Ready on email and chat
     And alice and bob are listening
@@ -161,6 +186,7 @@ Feature: The agent's session
       | transfer it to bob                 |
       | invite bob to a conference on it   |
 
+  @B4.27
   Scenario: What the agent holds stays after the session ends
     Given alice is Ready on email and chat
     And alice is listening
@@ -173,6 +199,7 @@ Feature: The agent's session
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
+  @B4.26 @B4.28
   Scenario: Ready everywhere logs the agent in again, and routing offers to it
     Given alice is Ready on email and chat
     And bob, carol and dave are NotReady on chat
@@ -190,6 +217,7 @@ Feature: The agent's session
     And alice's notification carries no referenceId
     And no one else is notified
 
+  @B4.25
   Scenario: Ready on one channel logs the agent in again
     Given alice is Ready on email and chat
     And alice is listening
@@ -202,6 +230,7 @@ Feature: The agent's session
     Then alice has it among her interactions
     And no one else is notified
 
+  @B4.26 @B4.28
   Scenario: NotReady everywhere keeps the session, and only what changed is told
     Given alice is Ready on email
     And alice is NotReady on chat
@@ -214,6 +243,7 @@ Feature: The agent's session
     When an email is routed to alice
     Then alice has it among her interactions
 
+  @B4.15 @B4.17 @B4.26
   Scenario Outline: A session operation that cannot be done is refused (<case>)
     Given alice is Ready on email and chat
     And alice is listening
@@ -233,6 +263,7 @@ Feature: The agent's session
       | a channel that does not exist | {"operationName": "StartContactCenterSession", "channels": ["email", "fax"]} | fax            |
       | a channel alice does not use  | {"operationName": "StartContactCenterSession", "channels": ["workitem"]}    | workitem       |
 
+  @B4.17 @B4.26
   Scenario: A refused session operation takes effect nowhere
     Given alice is listening
     When alice tries to start a contact-center session on fax

@@ -6,6 +6,7 @@ Feature: Topics with and without /v2
   Each session still gets each message once: on the /v2 channel when one
   of its subscriptions matches it, else on the alias.
 
+  @B6.4
   Scenario: A session subscribed to /me/interactions receives the interaction messages there
     Given carol is listening on /me/interactions
     When an interaction arrives with:
@@ -23,6 +24,7 @@ Feature: Topics with and without /v2
       """
     And no one else is notified
 
+  @B6.4
   Scenario: A session subscribed to /me/channels receives the readiness messages there
     Given carol is Ready on email and chat
     And carol is listening on /me/channels
@@ -33,6 +35,7 @@ Feature: Topics with and without /v2
       """
     And no one else is notified
 
+  @B6.4 @C9
   Scenario Outline: A session gets each message once, whatever names it subscribed under (<channels>)
     Given carol is Ready on email and chat
     And carol is listening on <channels>
@@ -52,6 +55,7 @@ Feature: Topics with and without /v2
       | /me/** and /v2/me/*               | /v2/me/channels  |
       | /**                               | /v2/me/channels  |
 
+  @B6.6 @C10
   Scenario: Clients may not publish to the topics without /v2 either
     Given alice is listening on /me/interactions and /me/channels
     Then alice cannot publish to /me/interactions

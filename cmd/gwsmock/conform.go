@@ -98,20 +98,9 @@ Flags:
 		}
 		mapping = &m
 	}
-	var suite iofs.FS // nil: the embedded one
-	if len(featurePaths) > 0 {
-		var base iofs.FS
-		paths := make([]string, len(featurePaths))
-		for i, p := range featurePaths {
-			if rest, ok := strings.CutPrefix(p, "+"); ok {
-				base, p = features.FS, rest
-			}
-			paths[i] = p
-		}
-		var err error
-		if suite, err = conformance.FeatureFiles(base, paths...); err != nil {
-			return usageError(stderr, "conform", "--features: %v", err)
-		}
+	suite, err := featureSuite(featurePaths)
+	if err != nil {
+		return usageError(stderr, "conform", "--features: %v", err)
 	}
 	if *dryRun {
 		return dryRunConform(suite, mapping, stdout, stderr)
@@ -154,6 +143,24 @@ func dryRunConform(suite iofs.FS, mapping *conformance.Mapping, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "%d feature files, %d scenarios: no problem\n", res.Files, res.Scenarios)
 	return nil
+}
+
+// featureSuite gathers the feature files of --features: nil (the
+// embedded suite) when there is none; a path written +PATH adds its files
+// to the embedded suite.
+func featureSuite(featurePaths pathsFlag) (iofs.FS, error) {
+	if len(featurePaths) == 0 {
+		return nil, nil
+	}
+	var base iofs.FS
+	paths := make([]string, len(featurePaths))
+	for i, p := range featurePaths {
+		if rest, ok := strings.CutPrefix(p, "+"); ok {
+			base, p = features.FS, rest
+		}
+		paths[i] = p
+	}
+	return conformance.FeatureFiles(base, paths...)
 }
 
 // pathsFlag collects a repeatable flag of paths, which may hold commas.

@@ -1,5 +1,6 @@
 // Command gwsmock is the Genesys Web Services Interactions API test double
-// and conformance suite. Subcommands: serve, conform, steps, load, version.
+// and conformance suite. Subcommands: serve, conform, steps, coverage, load,
+// version.
 package main
 
 import (
@@ -50,6 +51,7 @@ Usage:
   gwsmock conform --target URL
                             run the conformance suite against an implementation
   gwsmock steps             print the step vocabulary of the scenarios
+  gwsmock coverage          print which scenarios assert each promise of the contract
   gwsmock load --target URL simulate agents against an implementation and measure it
   gwsmock version           print the version (also: gwsmock --version, -v)
 
@@ -71,6 +73,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runConform(ctx, args[1:], stdout, stderr)
 	case "steps":
 		return runSteps(ctx, args[1:], stdout, stderr)
+	case "coverage":
+		return runCoverage(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version", "-v":
 		fmt.Fprintln(stdout, "gwsmock", version)
 		return nil

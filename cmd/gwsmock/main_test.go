@@ -74,6 +74,10 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"conform", "--target", "http://127.0.0.1:1", "--format", "pdf"}, `conform: format "pdf": use one of`},
 		{[]string{"steps", "--nope"}, `steps: flag provided but not defined: -nope; "gwsmock steps --help" lists the flags`},
 		{[]string{"steps", "extra"}, `steps: unexpected argument "extra"`},
+		{[]string{"coverage", "--nope"}, `coverage: flag provided but not defined: -nope; "gwsmock coverage --help" lists the flags`},
+		{[]string{"coverage", "extra"}, `coverage: unexpected argument "extra"`},
+		{[]string{"coverage", "--format", "pdf"}, `coverage: --format "pdf": text or markdown`},
+		{[]string{"coverage", "--features", "/nonexistent"}, `coverage: --features: /nonexistent: no such file or directory`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -92,7 +96,7 @@ func TestUsageMistakesExit2(t *testing.T) {
 }
 
 func TestHelpExits0(t *testing.T) {
-	for _, cmd := range []string{"serve", "load", "conform", "steps"} {
+	for _, cmd := range []string{"serve", "load", "conform", "steps", "coverage"} {
 		status, _, stderr := runCLI(t, cmd, "--help")
 		if status != 0 || !strings.HasPrefix(stderr, "Usage: gwsmock "+cmd) || !strings.Contains(stderr, "Flags:") && cmd != "steps" {
 			t.Errorf("gwsmock %s --help: status %d, stderr:\n%s", cmd, status, stderr)
