@@ -47,7 +47,7 @@ Feature: Listing and reading interactions
       """
     And admin sees it among the contact center's interactions
 
-  @B1.6 @B3.2 @B3.3 @B3.4 @B3.5 @B4.18
+  @B3.2 @B3.3 @B3.4 @B3.5 @B4.18
   Scenario: With fields=* the agent lists the interaction objects as it sees them
     Given an email is routed to alice
     When alice sends GET /api/v2/me/interactions?fields=*
