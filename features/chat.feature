@@ -628,6 +628,29 @@ Feature: Chat conversations
     And alice's notification carries the referenceId of her last request
     And no one else is notified
 
+  @B7.1 @B7.11 @B3.3
+  Scenario: A chat created without a first message starts with the customer's join alone, which an invitee already reads
+    Given an interaction arrives with:
+      """
+      {"channel": "chat", "agent": "{{bob.userName}}", "chat_object": {"nickname": "Jo"}}
+      """
+    Then bob receives on /v2/me/interactions:
+      """
+      {
+        "messageTypeName": "InteractionStateMessage",
+        "notificationType": "StatusChange",
+        "id": "{{it}}",
+        "state": "Invited",
+        "chat_object": {"nickname": "Jo", "transcript": [{"index": 1, "type": "ParticipantJoined", "visibility": "All", "from": {"nickname": "Jo", "type": "Client"}, "text": "{{absent}}"}]}
+      }
+      """
+    When bob accepts it
+    Then bob is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, SendMessage, SendNotification and RequestChatHistory
+    And bob receives the chat history with 2 events
+    And no one else is notified
+    When bob sends GET /api/v2/interactions/{{it}}
+    Then the response has 2 interaction.chat_object.transcript
+
   @B7.8 @B6.4
   Scenario: The message log also comes under the published topic name
     Given dave is listening on /me/interactions
