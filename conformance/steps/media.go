@@ -16,10 +16,16 @@ const (
 	// created, bound as reply by the steps that create it.
 	myReply = "/api/v2/me/interactions/{{reply}}"
 	reply   = "/api/v2/interactions/{{reply}}"
-	// participantID is a transcript participant's id: 16 characters
-	// [0-9A-F] (docs/behavior.md, chat transcript).
-	participantID = "{{regex:^[0-9A-F]{16}$}}"
+	// participantID is a transcript participant's id as every
+	// implementation promises it: a string. Its form (gwsmock's 16
+	// characters [0-9A-F]) is gwsmock's policy (docs/behavior.md B8.2),
+	// for @mock scenarios to assert.
+	participantID = "{{string}}"
 )
+
+// maxCustomerMessages is the most messages one "the customer writes N
+// messages" step sends: enough to fill gwsmock's transcript (1,000 events).
+const maxCustomerMessages = 2000
 
 // replyCaps are the capabilities of the owner of an outbound email being
 // composed.
@@ -191,6 +197,23 @@ func mediaDefs() []*Def {
 			`The customer of the chat it sends a message (control API POST .../chat/messages), which must be taken: 200 {"index":N}.`,
 			`When the customer writes "Any news?"`,
 			func(a []string) (string, string) { return chatMessages, obj("text", a[0]) }, indexOK),
+		{
+			Pattern: `^the customer writes (?P<n>\d+) messages$`,
+			Doc: `The customer of the chat it sends this many messages, "Message 1", "Message 2" and so on, each of which ` +
+				`must be taken (control API POST .../chat/messages, 200): to fill a transcript.`,
+			Example: `When the customer writes 997 messages`,
+			expand: func(a []string, _ string) ([]Call, error) {
+				n, err := strconv.Atoi(a[0])
+				if err != nil || n < 1 || n > maxCustomerMessages {
+					return nil, fmt.Errorf("the customer writes 1 to %d messages, not %s", maxCustomerMessages, a[0])
+				}
+				calls := make([]Call, 0, 2*n)
+				for i := 1; i <= n; i++ {
+					calls = append(calls, sendCall("control", "POST", chatMessages, obj("text", fmt.Sprintf("Message %d", i))), statusCall(200))
+				}
+				return calls, nil
+			},
+		},
 		customerDef(`^the customer tries to write "(?P<text>[^"]*)"$`,
 			`The customer of the chat it sends a message; the next steps check the control API's answer.`,
 			`When the customer tries to write ""`,

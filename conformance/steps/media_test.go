@@ -66,6 +66,12 @@ func TestMediaStepsExpand(t *testing.T) {
 			want: []string{"control sends POST /control/v1/interactions/{{it}}/chat/messages with:", `"type": "TypingStarted"`, `"index": "{{number}}"`}, calls: 3,
 		},
 		{
+			name: "the customer fills the transcript", step: "the customer writes 3 messages",
+			want: []string{"control sends POST /control/v1/interactions/{{it}}/chat/messages with:", `"text": "Message 1"`, "the response status is 200",
+				`"text": "Message 2"`, `"text": "Message 3"`, "the response status is 200"},
+			absent: []string{"Message 4"}, calls: 6,
+		},
+		{
 			name: "the customer tries to write", step: `the customer tries to write ""`,
 			want: []string{`"text": ""`}, calls: 1,
 		},
@@ -140,5 +146,19 @@ func TestMediaStepsExpand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCustomerMessagesBounded checks that "the customer writes N messages"
+// refuses a count that would only flood the target.
+func TestCustomerMessagesBounded(t *testing.T) {
+	for _, step := range []string{"the customer writes 0 messages", "the customer writes 2001 messages"} {
+		found := steps.Find(step)
+		if len(found) != 1 {
+			t.Fatalf("%q matches %d steps, want 1", step, len(found))
+		}
+		if _, err := found[0].Expand(step, ""); err == nil {
+			t.Errorf("%q expanded; want an error", step)
+		}
 	}
 }
