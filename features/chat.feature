@@ -678,7 +678,7 @@ Feature: Chat conversations
       """
     And no one else is notified
 
-  @mock @B7.1 @B8.2
+  @mock @B7.1
   Scenario: gwsmock's participantIds are 16 characters [0-9A-F], and a customer without a nickname is "Customer"
     Given alice accepts it
     And alice is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, SendMessage, SendNotification and RequestChatHistory
@@ -701,7 +701,7 @@ Feature: Chat conversations
     Then alice receives the chat message "Hello?" from "Customer"
     And no one else is notified
 
-  @mock @B7.2 @B8.2
+  @mock @B7.2
   Scenario: A full transcript (1,000 events) refuses messages and typing, but joins and leaves do not fail
     When the customer writes 997 messages
     Then nobody receives a notification

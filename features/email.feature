@@ -157,7 +157,7 @@ Feature: Email replies
     And alice sees the reply as Composing with capability set UpdateProperties, CancelReply and Send
 
   @mock
-  @B7.15 @B8.2
+  @B7.15
   Scenario: Send completes the reply and puts it in the outbox
     Given alice replies to it
     When alice sends the reply
@@ -222,7 +222,7 @@ Feature: Email replies
       | Cancel      |
 
   @mock
-  @B7.16 @B8.2
+  @B7.16
   Scenario: A discarded reply never reaches the outbox
     Given alice replies to it
     When alice cancels the reply
@@ -427,7 +427,7 @@ Feature: Email replies
     Then the request is refused with status 409
     And no one else is notified
 
-  @mock @B7.13 @B8.2
+  @mock @B7.13
   Scenario: gwsmock's reply text: "Re: " once, the start line with the date and sender, every line quoted
     Given an interaction arrives with:
       """
@@ -450,7 +450,7 @@ Feature: Email replies
       {"interaction": {"email_object": {"subject": "RE: Order 1042", "body": "On {{received}}, jane.doe@example.com wrote:\n> Line one\n> Line two"}}}
       """
 
-  @mock @B7.13 @B8.2
+  @mock @B7.13
   Scenario: gwsmock's forward text: "Fwd: " once, a forwarded-message header, the body as it was
     Given an interaction arrives with:
       """
