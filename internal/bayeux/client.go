@@ -522,6 +522,10 @@ func (c *Client) deliver(m Message) {
 // (violations are recorded, not returned); deliveries that arrive in the
 // same answer are handed to Messages first.
 func (c *Client) call(ctx context.Context, m Message) (Message, error) {
+	c.mu.Lock()
+	c.nextID++
+	m.ID = strconv.FormatUint(c.nextID, 10)
+	c.mu.Unlock()
 	r, err := c.exchange(ctx, m)
 	if err == nil {
 		c.checkReply(m, r)
@@ -532,8 +536,6 @@ func (c *Client) call(ctx context.Context, m Message) (Message, error) {
 // exchange sends m on the client's transport and waits for its reply.
 func (c *Client) exchange(ctx context.Context, m Message) (Message, error) {
 	c.mu.Lock()
-	c.nextID++
-	m.ID = strconv.FormatUint(c.nextID, 10)
 	ws := c.ws
 	var wait chan Message
 	var wsDone chan struct{}

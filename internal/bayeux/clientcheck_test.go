@@ -458,6 +458,9 @@ func TestClientReportsBrokenRules(t *testing.T) {
 						if v.Rule != tt.rule || !strings.Contains(v.Text, tt.text) {
 							continue
 						}
+						if strings.Contains(v.Text, `id ""`) {
+							t.Errorf("the violation names no request id: %s", v.Text)
+						}
 						if s := v.String(); !strings.HasPrefix(s, "the server broke Bayeux rule "+tt.rule+" (docs/bayeux.md): ") || strings.Contains(s, "\n") {
 							t.Errorf("String() = %q, want one line naming the rule", s)
 						}
