@@ -37,9 +37,22 @@ func TestConformance(t *testing.T) {
 	runSuite(t, openMocks(t, 8), "")
 }
 
+// TestConformanceOverWebSocket runs the whole suite with the CometD
+// sessions on WebSocket: the runner's client checks every frame against
+// docs/bayeux.md (C1, C11) as it checks long-polling answers.
+func TestConformanceOverWebSocket(t *testing.T) {
+	runSuiteOver(t, openMocks(t, 8), "", "websocket")
+}
+
 // runSuite runs the embedded scenarios that tags selects (all for "")
 // against targets; every one must pass, and at least 100 must run.
 func runSuite(t *testing.T, targets []string, tags string) {
+	t.Helper()
+	runSuiteOver(t, targets, tags, "")
+}
+
+// runSuiteOver is runSuite with the Bayeux transport ("" for the default).
+func runSuiteOver(t *testing.T, targets []string, tags, transport string) {
 	t.Helper()
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*safetyNet)
@@ -47,6 +60,7 @@ func runSuite(t *testing.T, targets []string, tags string) {
 	res, err := conformance.Run(ctx, conformance.Options{
 		Targets:   targets,
 		Tags:      tags,
+		Transport: transport,
 		Formats:   []string{"progress"},
 		Output:    &out,
 		NoColors:  true,
