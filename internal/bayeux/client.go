@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/tidwall/gjson"
 )
 
 // ErrClosed is returned by a Client that was closed or disconnected.
@@ -839,16 +840,17 @@ func (c *Client) decode(what string, data []byte) ([]Message, error) {
 	}
 	// The client's ids are strings: a reply must echo them as strings
 	// (Message reads a numeric id as its text).
-	var ids []struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(data, &ids) == nil && len(ids) == len(msgs) {
-		for i, id := range ids {
-			if msgs[i].IsReply() && len(id.ID) > 0 && id.ID[0] != '"' && string(id.ID) != "null" {
-				c.violate("C2", fmt.Sprintf("the reply on %s echoes the string id %q as %s, not a string", msgs[i].Channel, msgs[i].ID, id.ID), msgs[i])
-			}
+	i := 0
+	gjson.ParseBytes(data).ForEach(func(_, v gjson.Result) bool {
+		if i >= len(msgs) {
+			return false
 		}
-	}
+		if id := v.Get("id"); msgs[i].IsReply() && id.Exists() && id.Type != gjson.String && id.Type != gjson.Null {
+			c.violate("C2", fmt.Sprintf("the reply on %s echoes the string id %q as %s, not a string", msgs[i].Channel, msgs[i].ID, id.Raw), msgs[i])
+		}
+		i++
+		return true
+	})
 	return msgs, nil
 }
 
