@@ -23,8 +23,9 @@ import (
 // before JSESSIONID, parameters after the realm of the Basic challenge,
 // another host and path prefix in absolute uris, extra fields in every
 // object, the lists the steps compare as sets reversed, and Bayeux answers
-// with extra advice, other advice on successful connects, and their replies and
-// deliveries in another order. Every scenario must pass. The @mock
+// with extra advice, other advice on successful connects (or none), ext on
+// every message, ids on deliveries, more connection types, and their
+// replies and deliveries in another order. Every scenario must pass. The @mock
 // scenarios judge gwsmock's own policy (docs/behavior.md §8), which such a
 // server may choose differently, so they are left out.
 func TestConformanceToleratesBenignServers(t *testing.T) {
@@ -39,7 +40,7 @@ func TestConformanceToleratesBenignServers(t *testing.T) {
 // benign returns the edits of a server that differs from gwsmock only where
 // the contract leaves things open.
 func benign() edits {
-	var n atomic.Int64
+	var n, answers atomic.Int64
 	return edits{
 		chunked: true,
 		gzip:    true,
@@ -51,7 +52,7 @@ func benign() edits {
 				return status, body
 			}
 			if msgs, ok := v.([]any); ok && strings.HasPrefix(r.URL.Path, "/api/v2/notifications") {
-				v = benignBayeux(msgs)
+				v = benignBayeux(msgs, answers.Add(1))
 			}
 			return status, benignJSON(loosen("", v))
 		},
@@ -106,25 +107,43 @@ func loosen(key string, v any) any {
 	return v
 }
 
-// benignBayeux changes a Bayeux answer where the protocol allows: extra
-// advice fields, a successful connect reply advising only {reconnect:
-// "retry", interval: 0}, and the replies moved to the other end of the
-// batch (deliveries keep their order).
-func benignBayeux(msgs []any) []any {
+// benignBayeux changes the n-th Bayeux answer where the protocol allows
+// (docs/bayeux.md, "## The rules"): extra advice fields (maxInterval,
+// multiple-clients), a successful connect reply advising only {reconnect:
+// "retry", interval: 0} or, every other answer, no advice at all, ext on
+// every message, an id on every delivery, connection types the client
+// does not use, and the replies moved to the other end of the batch
+// (deliveries keep their order).
+func benignBayeux(msgs []any, n int64) []any {
 	var replies, others []any
-	for _, x := range msgs {
+	for i, x := range msgs {
 		m, ok := x.(map[string]any)
 		if !ok {
 			return msgs
 		}
 		if a, ok := m["advice"].(map[string]any); ok {
 			a["multiple-clients"] = false
+			a["maxInterval"] = json.Number("10000")
 		}
+		ext, _ := m["ext"].(map[string]any)
+		if ext == nil {
+			ext = map[string]any{}
+			m["ext"] = ext
+		}
+		ext["benign"] = map[string]any{"n": json.Number(strconv.FormatInt(n, 10))}
 		if _, reply := m["successful"]; !reply {
+			m["id"] = fmt.Sprintf("srv-%d-%d", n, i)
 			others = append(others, m)
 			continue
 		}
-		if m["channel"] == "/meta/connect" && m["successful"] == true {
+		switch {
+		case m["channel"] == "/meta/handshake" && m["successful"] == true:
+			if types, ok := m["supportedConnectionTypes"].([]any); ok {
+				m["supportedConnectionTypes"] = append([]any{"callback-polling"}, types...)
+			}
+		case m["channel"] == "/meta/connect" && m["successful"] == true && n%2 == 0:
+			delete(m, "advice")
+		case m["channel"] == "/meta/connect" && m["successful"] == true:
 			// Advice is sticky: the timeout of the handshake holds.
 			m["advice"] = map[string]any{"reconnect": "retry", "interval": json.Number("0")}
 		}

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -36,9 +37,22 @@ func TestConformance(t *testing.T) {
 	runSuite(t, openMocks(t, 8), "")
 }
 
+// TestConformanceOverWebSocket runs the whole suite with the CometD
+// sessions on WebSocket: the runner's client checks every frame against
+// docs/bayeux.md (C1, C11) as it checks long-polling answers.
+func TestConformanceOverWebSocket(t *testing.T) {
+	runSuiteOver(t, openMocks(t, 8), "", "websocket")
+}
+
 // runSuite runs the embedded scenarios that tags selects (all for "")
 // against targets; every one must pass, and at least 100 must run.
 func runSuite(t *testing.T, targets []string, tags string) {
+	t.Helper()
+	runSuiteOver(t, targets, tags, "")
+}
+
+// runSuiteOver is runSuite with the Bayeux transport ("" for the default).
+func runSuiteOver(t *testing.T, targets []string, tags, transport string) {
 	t.Helper()
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*safetyNet)
@@ -46,6 +60,7 @@ func runSuite(t *testing.T, targets []string, tags string) {
 	res, err := conformance.Run(ctx, conformance.Options{
 		Targets:   targets,
 		Tags:      tags,
+		Transport: transport,
 		Formats:   []string{"progress"},
 		Output:    &out,
 		NoColors:  true,
@@ -260,6 +275,75 @@ Feature: Leak
 			},
 		},
 	}
+	tests = append(tests, []struct {
+		name    string
+		feature string
+		c       edits
+		want    []string
+	}{
+		{
+			name:    "a re-handshake advised on every successful connect",
+			feature: acceptedEmail,
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, bayeuxAnswer(r, body, func(m map[string]any) {
+					if m["channel"] == "/meta/connect" && m["successful"] == true {
+						m["advice"] = map[string]any{"reconnect": "handshake", "interval": 0}
+					}
+				})
+			}},
+			want: []string{
+				"[failed]",
+				`the server broke Bayeux rule C5 (docs/bayeux.md): the reply to /meta/connect id "`,
+				`is successful and advises reconnect "handshake"`,
+			},
+		},
+		{
+			name:    "another id echoed",
+			feature: acceptedEmail,
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, bayeuxAnswer(r, body, func(m map[string]any) {
+					if id, ok := m["id"].(string); ok && m["channel"] == "/meta/connect" {
+						m["id"] = id + "0"
+					}
+				})
+			}},
+			want: []string{
+				"[failed]",
+				`the server broke Bayeux rule C2 (docs/bayeux.md): the reply to /meta/connect id "`,
+				`came back with id "`,
+			},
+		},
+		{
+			name:    "deliveries without channel",
+			feature: acceptedEmail,
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, bayeuxAnswer(r, body, func(m map[string]any) {
+					if _, reply := m["successful"]; !reply {
+						delete(m, "channel")
+					}
+				})
+			}},
+			want: []string{
+				"an email is routed to alice  [failed]",
+				"the server broke Bayeux rule C3 (docs/bayeux.md): a delivered message has no channel",
+			},
+		},
+		{
+			name:    "deliveries with successful",
+			feature: acceptedEmail,
+			c: edits{response: func(r *http.Request, status int, body []byte) (int, []byte) {
+				return status, bayeuxAnswer(r, body, func(m map[string]any) {
+					if _, reply := m["successful"]; !reply {
+						m["successful"] = true
+					}
+				})
+			}},
+			want: []string{
+				"an email is routed to alice  [failed]",
+				"the server broke Bayeux rule C3 (docs/bayeux.md): a message delivered on /v2/me/interactions carries successful",
+			},
+		},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			target := editingProxy(t, mock, tt.c)
@@ -289,6 +373,19 @@ Feature: Leak
 			}
 		})
 	}
+}
+
+// bayeuxAnswer applies edit to every message of a Bayeux answer.
+func bayeuxAnswer(r *http.Request, body []byte, edit func(m map[string]any)) []byte {
+	var msgs []map[string]any
+	if !strings.HasPrefix(r.URL.Path, "/api/v2/notifications") || json.Unmarshal(body, &msgs) != nil {
+		return body
+	}
+	for _, m := range msgs {
+		edit(m)
+	}
+	b, _ := json.Marshal(msgs)
+	return b
 }
 
 // TestConformanceProxyPassesThrough checks the proxy of the test above

@@ -20,11 +20,13 @@ import (
 // The channels a user listens on when a step names none.
 var defaultChannels = []string{"/v2/me/interactions", "/v2/me/channels"}
 
-// received is one delivered message.
+// received is one delivered message, or (broken set) a rule of
+// docs/bayeux.md the target broke, which unread lists first.
 type received struct {
 	channel string
 	data    json.RawMessage
 	at      time.Time
+	broken  string
 }
 
 // listener is one scenario user's CometD session: it pumps delivered
@@ -48,17 +50,27 @@ type listener struct {
 }
 
 // listen opens a CometD session for the user and subscribes to the channels.
+// The client checks every answer against the rules of docs/bayeux.md: a
+// rule the target breaks fails the next step that waits for a message of
+// the user, and the scenario at its end (unread). It follows the target's
+// advice as the CometD JavaScript client does: after a refused connect
+// advising "handshake" it opens a new session, and the messages sent in
+// between are missed.
 func (w *World) listen(ctx context.Context, user string, channels []string) (*listener, error) {
 	a, err := w.actor(user)
 	if err != nil {
 		return nil, err
 	}
+	l := &listener{user: user, channels: channels, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
 	c := &bayeux.Client{
-		URL:        w.target + w.cfg.Contract.Endpoint(),
-		HTTPClient: w.notifyClient(a),
-		Header:     a.header(),
-		Transport:  w.cfg.Transport,
+		URL:          w.target + w.cfg.Contract.Endpoint(),
+		HTTPClient:   w.notifyClient(a),
+		Header:       a.header(),
+		Transport:    w.cfg.Transport,
+		FollowAdvice: true,
+		OnViolation:  func(bayeux.Violation) { l.alert() },
 	}
+	l.client = c
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.requestTimeout())
 	defer cancel()
 	if err := c.Handshake(ctx); err != nil {
@@ -69,7 +81,6 @@ func (w *World) listen(ctx context.Context, user string, channels []string) (*li
 		c.Close()
 		return nil, fmt.Errorf("CometD subscribe to %s as %s: %w", strings.Join(channels, ", "), user, err)
 	}
-	l := &listener{user: user, channels: channels, client: c, done: make(chan struct{}), queues: map[string][]received{}, wake: make(chan struct{})}
 	go l.pump()
 	return l, nil
 }
@@ -119,11 +130,44 @@ func (l *listener) add(m bayeux.Message) {
 	l.wake = make(chan struct{})
 }
 
-// next takes the next message on channel, waiting up to d.
+// alert wakes the steps waiting for a message: the target broke a rule.
+func (l *listener) alert() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	close(l.wake)
+	l.wake = make(chan struct{})
+}
+
+// maxBroken bounds the violations a report lists.
+const maxBroken = 5
+
+// broken returns the rules of docs/bayeux.md the target broke in the
+// user's session, one line each; nil when it broke none.
+func (l *listener) broken() []string {
+	if l.client == nil {
+		return nil
+	}
+	vs := l.client.Violations()
+	out := make([]string, 0, min(len(vs), maxBroken+1))
+	for i, v := range vs {
+		if i == maxBroken {
+			out = append(out, fmt.Sprintf("(and %d more)", len(vs)-maxBroken))
+			break
+		}
+		out = append(out, v.String())
+	}
+	return out
+}
+
+// next takes the next message on channel, waiting up to d. It fails
+// first if the target broke a rule of docs/bayeux.md in the session.
 func (l *listener) next(ctx context.Context, channel string, d time.Duration) (received, error) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
+		if b := l.broken(); len(b) > 0 {
+			return received{}, fmt.Errorf("in %s's CometD session %s", l.user, strings.Join(b, "\n"))
+		}
 		l.mu.Lock()
 		if q := l.queues[channel]; len(q) > 0 {
 			m := q[0]
@@ -151,15 +195,19 @@ func (l *listener) next(ctx context.Context, channel string, d time.Duration) (r
 
 var errNoMessage = errors.New("no message")
 
-// unread returns the messages nobody consumed, by channel order then arrival.
+// unread returns the rules of docs/bayeux.md the target broke in the
+// session, then the messages nobody consumed, by arrival.
 func (l *listener) unread() []received {
+	var out []received
+	for _, b := range l.broken() {
+		out = append(out, received{broken: b})
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []received
 	for _, q := range l.queues {
 		out = append(out, q...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
 	return out
 }
 
@@ -230,11 +278,24 @@ func (w *World) listeningUsers() []string {
 	return out
 }
 
-// describeUnread lists unread messages for a report.
+// describeUnread lists unread messages, and the rules the target broke,
+// for a report.
 func describeUnread(user string, msgs []received) string {
 	var b strings.Builder
-	for i, m := range msgs {
-		fmt.Fprintf(&b, "%s's unread message %d of %d on %s:\n%s\n", user, i+1, len(msgs), m.channel, indent(clip(pretty(m.data), 3000), "  "))
+	n := 0
+	for _, m := range msgs {
+		if m.broken == "" {
+			n++
+		}
+	}
+	i := 0
+	for _, m := range msgs {
+		if m.broken != "" {
+			fmt.Fprintf(&b, "in %s's CometD session %s\n", user, m.broken)
+			continue
+		}
+		i++
+		fmt.Fprintf(&b, "%s's unread message %d of %d on %s:\n%s\n", user, i, n, m.channel, indent(clip(pretty(m.data), 3000), "  "))
 	}
 	return b.String()
 }
