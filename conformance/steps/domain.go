@@ -909,6 +909,9 @@ func firstToReceive(ctx context.Context, ls []*listener, channel string, d time.
 	for {
 		cases := make([]reflect.SelectCase, 0, len(ls)+2)
 		for _, l := range ls {
+			if err := l.brokenErr(); err != nil {
+				return nil, err
+			}
 			l.mu.Lock()
 			has, wake, err := len(l.queues[channel]) > 0, l.wake, l.err
 			l.mu.Unlock()

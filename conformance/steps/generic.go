@@ -604,6 +604,9 @@ func (l *listener) until(ctx context.Context, is func(received) bool, d time.Dur
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
+		if err := l.brokenErr(); err != nil {
+			return nil, err
+		}
 		l.mu.Lock()
 		for ch, q := range l.queues {
 			for i, m := range q {

@@ -20,13 +20,11 @@ import (
 // The channels a user listens on when a step names none.
 var defaultChannels = []string{"/v2/me/interactions", "/v2/me/channels"}
 
-// received is one delivered message, or (broken set) a rule of
-// docs/bayeux.md the target broke, which unread lists first.
+// received is one delivered message.
 type received struct {
 	channel string
 	data    json.RawMessage
 	at      time.Time
-	broken  string
 }
 
 // listener is one scenario user's CometD session: it pumps delivered
@@ -159,14 +157,23 @@ func (l *listener) broken() []string {
 	return out
 }
 
+// brokenErr is the error naming the rules of docs/bayeux.md the target
+// broke in the session, or nil.
+func (l *listener) brokenErr() error {
+	if b := l.broken(); len(b) > 0 {
+		return fmt.Errorf("in %s's CometD session %s", l.user, strings.Join(b, "\n"))
+	}
+	return nil
+}
+
 // next takes the next message on channel, waiting up to d. It fails
 // first if the target broke a rule of docs/bayeux.md in the session.
 func (l *listener) next(ctx context.Context, channel string, d time.Duration) (received, error) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
-		if b := l.broken(); len(b) > 0 {
-			return received{}, fmt.Errorf("in %s's CometD session %s", l.user, strings.Join(b, "\n"))
+		if err := l.brokenErr(); err != nil {
+			return received{}, err
 		}
 		l.mu.Lock()
 		if q := l.queues[channel]; len(q) > 0 {
@@ -199,9 +206,6 @@ var errNoMessage = errors.New("no message")
 // session, then the messages nobody consumed, by arrival.
 func (l *listener) unread() []received {
 	var out []received
-	for _, b := range l.broken() {
-		out = append(out, received{broken: b})
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, q := range l.queues {
@@ -278,24 +282,11 @@ func (w *World) listeningUsers() []string {
 	return out
 }
 
-// describeUnread lists unread messages, and the rules the target broke,
-// for a report.
+// describeUnread lists unread messages for a report.
 func describeUnread(user string, msgs []received) string {
 	var b strings.Builder
-	n := 0
-	for _, m := range msgs {
-		if m.broken == "" {
-			n++
-		}
-	}
-	i := 0
-	for _, m := range msgs {
-		if m.broken != "" {
-			fmt.Fprintf(&b, "in %s's CometD session %s\n", user, m.broken)
-			continue
-		}
-		i++
-		fmt.Fprintf(&b, "%s's unread message %d of %d on %s:\n%s\n", user, i, n, m.channel, indent(clip(pretty(m.data), 3000), "  "))
+	for i, m := range msgs {
+		fmt.Fprintf(&b, "%s's unread message %d of %d on %s:\n%s\n", user, i+1, len(msgs), m.channel, indent(clip(pretty(m.data), 3000), "  "))
 	}
 	return b.String()
 }

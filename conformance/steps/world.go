@@ -620,6 +620,11 @@ func within(n, unit string, def time.Duration) time.Duration {
 // every message a listening user gets must be expected.
 func (w *World) End(failed bool) error {
 	var b strings.Builder
+	for _, u := range w.listeningUsers() {
+		if err := w.listeners[u].brokenErr(); err != nil {
+			b.WriteString(err.Error() + "\n")
+		}
+	}
 	if !failed {
 		for _, u := range w.listeningUsers() {
 			if msgs := w.listeners[u].unread(); len(msgs) > 0 {
