@@ -27,8 +27,12 @@ const (
 // Message is one Bayeux message, request, reply or delivery. Fields a
 // message does not carry are zero and left out of its JSON.
 type Message struct {
-	Channel  string `json:"channel"`
-	ID       string `json:"id,omitempty"` // a numeric id is read as its literal text
+	Channel string `json:"channel"`
+	ID      string `json:"id,omitempty"` // a numeric id is read as its literal text
+	// idNumber records that ID was a JSON number: a reply copies it
+	// (replyID) so that the id is echoed unchanged, a number as a number
+	// (docs/bayeux.md C2).
+	idNumber bool
 	ClientID string `json:"clientId,omitempty"`
 	// Successful is set on replies and never on delivered messages.
 	Successful               *bool           `json:"successful,omitempty"`
@@ -70,7 +74,7 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	m.ID = ""
+	m.ID, m.idNumber = "", false
 	id := bytes.TrimSpace(aux.ID)
 	switch {
 	case len(id) == 0 || string(id) == "null":
@@ -79,11 +83,39 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("message id: %w", err)
 		}
 	case id[0] == '-' || (id[0] >= '0' && id[0] <= '9'):
-		m.ID = string(id)
+		m.ID, m.idNumber = string(id), true
 	default:
 		return fmt.Errorf("message id %s: not a string", id)
 	}
 	return nil
+}
+
+// MarshalJSON writes the message; an id read as a JSON number is written
+// back as that number.
+func (m Message) MarshalJSON() ([]byte, error) {
+	type plain Message
+	if !m.idNumber || m.ID == "" {
+		return json.Marshal((*plain)(&m))
+	}
+	id := m.ID
+	m.ID = ""
+	b, err := json.Marshal((*plain)(&m))
+	if err != nil {
+		return nil, err
+	}
+	// b is an object that starts with "{"; the id goes first. The digits
+	// were read as a JSON number token, so they are valid JSON as they are.
+	out := make([]byte, 0, len(b)+len(id)+7)
+	out = append(out, `{"id":`...)
+	out = append(out, id...)
+	out = append(out, ',')
+	return append(out, b[1:]...), nil
+}
+
+// replyID gives r the id of req, a number when it was one, and returns r.
+func (r *Message) replyID(req *Message) *Message {
+	r.ID, r.idNumber = req.ID, req.idNumber
+	return r
 }
 
 // Subscription is the "subscription" field: one channel or several. It reads

@@ -1,8 +1,10 @@
 package bayeux
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -34,9 +36,9 @@ func TestDecodeMessages(t *testing.T) {
 			want: []Message{{Channel: "/meta/subscribe", Subscription: Subscription{"/a", "/b/**"}}},
 		},
 		{
-			name: "numeric id kept as its text",
+			name: "numeric id kept as its text, marked a number",
 			body: `{"channel":"/meta/connect","id":12}`,
-			want: []Message{{Channel: "/meta/connect", ID: "12"}},
+			want: []Message{{Channel: "/meta/connect", ID: "12", idNumber: true}},
 		},
 		{
 			name: "advice and ext",
@@ -131,6 +133,34 @@ func TestParseError(t *testing.T) {
 			}
 			if s := got.Error(); s != tt.back {
 				t.Errorf("Error() = %q, want %q", s, tt.back)
+			}
+		})
+	}
+}
+
+// TestRepliesEchoNumericIDs: a request whose id is a JSON number gets it
+// back as that number, and a string id as a string, on every reply
+// (docs/bayeux.md C2; the CometD client compares ids with ===).
+func TestRepliesEchoNumericIDs(t *testing.T) {
+	s := testServer()
+	defer s.Close()
+	hs := roundTrip(t, s, "alice", `[{"channel":"/meta/handshake","id":7,"version":"1.0","supportedConnectionTypes":["long-polling"]}]`)
+	client := hs[0].ClientID
+	tests := []struct {
+		name, body, want string
+	}{
+		{"handshake", `[{"channel":"/meta/handshake","id":8,"version":"1.0","supportedConnectionTypes":["long-polling"]}]`, `"id":8,`},
+		{"subscribe", `[{"channel":"/meta/subscribe","id":9,"clientId":"` + client + `","subscription":"/a"}]`, `"id":9,`},
+		{"first connect", `[{"channel":"/meta/connect","id":10,"clientId":"` + client + `","connectionType":"long-polling"}]`, `"id":10,`},
+		{"unsubscribe", `[{"channel":"/meta/unsubscribe","id":-11,"clientId":"` + client + `","subscription":"/a"}]`, `"id":-11,`},
+		{"unknown session", `[{"channel":"/meta/connect","id":1.5e3,"clientId":"nobody","connectionType":"long-polling"}]`, `"id":1.5e3,`},
+		{"a string id stays a string", `[{"channel":"/meta/disconnect","id":"12","clientId":"` + client + `"}]`, `"id":"12",`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := <-lp(s, context.Background(), "alice", tt.body)
+			if !strings.Contains(rec.Body.String(), tt.want) {
+				t.Errorf("answer %s\nwant it to contain %s", rec.Body, tt.want)
 			}
 		})
 	}

@@ -108,7 +108,7 @@ func marshal(m *Message) json.RawMessage {
 }
 
 func failure(m *Message, clientID, text string) *Message {
-	return &Message{Channel: m.Channel, ID: m.ID, ClientID: clientID, Successful: &jsonFalse, Error: text}
+	return (&Message{Channel: m.Channel, ClientID: clientID, Successful: &jsonFalse, Error: text}).replyID(m)
 }
 
 func unknown(m *Message) *Message {
@@ -128,7 +128,7 @@ var (
 )
 
 func (s *Server) handshake(rq *request, m *Message) *Message {
-	r := &Message{Channel: MetaHandshake, ID: m.ID, Successful: &jsonFalse}
+	r := (&Message{Channel: MetaHandshake, Successful: &jsonFalse}).replyID(m)
 	refuse := func(text string) *Message {
 		r.Error = text
 		a := noneAdvice
@@ -223,7 +223,7 @@ func (s *Server) connect(rq *request, ss *session, m *Message) *poll {
 			hold = t
 		}
 	}
-	p := &poll{id: m.ID, clientID: ss.id, wc: rq.wc}
+	p := &poll{id: m.ID, idNumber: m.idNumber, clientID: ss.id, wc: rq.wc}
 	ss.held = p
 	if !ss.connected || zero || rq.batched || s.closed.Load() || (!ss.pushMode() && len(ss.queue) > 0) {
 		ss.connected = true
@@ -268,7 +268,7 @@ func (s *Server) abandon(ss *session, p *poll) {
 func (s *Server) connectReply(p *poll) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(p.msgs)+1)
 	out = append(out, p.msgs...)
-	r := &Message{Channel: MetaConnect, ID: p.id, ClientID: p.clientID, Successful: &jsonTrue}
+	r := &Message{Channel: MetaConnect, ID: p.id, idNumber: p.idNumber, ClientID: p.clientID, Successful: &jsonTrue}
 	switch p.why {
 	case relDropped:
 		r.Successful = &jsonFalse
@@ -345,7 +345,7 @@ func (s *Server) subscribe(ss *session, m *Message) *Message {
 	if !fits {
 		return tooMany()
 	}
-	return withSub(&Message{Channel: MetaSubscribe, ID: m.ID, ClientID: ss.id, Successful: &jsonTrue}, m)
+	return withSub((&Message{Channel: MetaSubscribe, ClientID: ss.id, Successful: &jsonTrue}).replyID(m), m)
 }
 
 func (s *Server) unsubscribe(ss *session, m *Message) *Message {
@@ -361,7 +361,7 @@ func (s *Server) unsubscribe(ss *session, m *Message) *Message {
 	if gone {
 		return unknown(m)
 	}
-	return withSub(&Message{Channel: MetaUnsubscribe, ID: m.ID, ClientID: ss.id, Successful: &jsonTrue}, m)
+	return withSub((&Message{Channel: MetaUnsubscribe, ClientID: ss.id, Successful: &jsonTrue}).replyID(m), m)
 }
 
 func withSub(r, m *Message) *Message {
@@ -382,7 +382,7 @@ func (s *Server) disconnect(ss *session, m *Message) *Message {
 	ss.queue, ss.subs = nil, nil
 	ss.mu.Unlock()
 	s.log().Debug("bayeux: disconnect", "clientId", ss.id, "principal", ss.principal)
-	return &Message{Channel: MetaDisconnect, ID: m.ID, ClientID: ss.id, Successful: &jsonTrue}
+	return (&Message{Channel: MetaDisconnect, ClientID: ss.id, Successful: &jsonTrue}).replyID(m)
 }
 
 func (s *Server) publish(ss *session, m *Message) *Message {
@@ -415,5 +415,5 @@ func (s *Server) publish(ss *session, m *Message) *Message {
 			s.Broadcast(m.Channel, m.Data)
 		}
 	}
-	return &Message{Channel: m.Channel, ID: m.ID, Successful: &jsonTrue}
+	return (&Message{Channel: m.Channel, Successful: &jsonTrue}).replyID(m)
 }

@@ -55,6 +55,7 @@ const (
 // the queue exactly once.
 type poll struct {
 	id       string // the connect's message id, echoed
+	idNumber bool   // the id was a JSON number
 	clientID string
 	done     chan struct{} // closed on release; nil for a connect answered at once
 	timer    *time.Timer   // the hold
