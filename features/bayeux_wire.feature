@@ -22,12 +22,12 @@ Feature: The Bayeux rules on the wire
       """
     When alice sends POST /api/v2/notifications with:
       """
-      [{"channel": "/meta/connect", "clientId": "{{cid}}", "connectionType": "long-polling", "id": "hs-3"}]
+      [{"channel": "/meta/connect", "clientId": "{{cid}}", "connectionType": "long-polling", "id": 3}]
       """
     Then the response status is 200
     And the response matches:
       """
-      [{"channel": "/meta/connect", "id": "hs-3", "successful": true}]
+      [{"channel": "/meta/connect", "id": 3, "successful": true}]
       """
     When alice sends POST /api/v2/notifications/handshake with:
       """
