@@ -228,9 +228,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{Status: StatusUsage, Total: scenarioCount(files)}, err
 	}
-	if note := o.tags.leftOut(files, n); note != "" {
-		defer fmt.Fprintln(o.Log, note)
-	}
+	note := o.tags.leftOut(files, n)
 	if note := controlNote(files); note != "" {
 		fmt.Fprintln(o.Log, note)
 	}
@@ -246,6 +244,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res, err := runSuite(ctx, o, cfgs, files, filter)
 	res.Total = scenarioCount(files)
+	if note != "" && res.Scenarios > 0 {
+		// Only a run that ran scenarios can be mistaken for the whole suite.
+		fmt.Fprintln(o.Log, note)
+	}
 	return res, err
 }
 
@@ -320,13 +322,14 @@ func (o Options) validate() (Options, error) {
 	if o.DriverOnly || o.WithoutControl {
 		tags.withoutMock = "--driver-only"
 	}
-	o.tags = tags
 	mapping := DefaultMapping()
 	o.defaultMapping = o.Mapping == nil
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
 	}
 	o.Mapping = &mapping
+	tags.offModes = offModes(mapping.Modes)
+	o.tags = tags
 	if o.Output == nil {
 		o.Output = os.Stdout
 	}
@@ -370,7 +373,7 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) ([]*st
 			Users:  g.Users, Queues: g.Queues, Workbins: g.Workbins,
 			Contract: contract, ControlToken: o.ControlToken,
 			NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
-			HTTP: tr,
+			HTTP: tr, Modes: o.Mapping.Modes,
 		})
 	}
 	return cfgs, nil
