@@ -183,6 +183,9 @@ type Result struct {
 	// Scenarios counts the scenarios run; Failed those that failed; Total
 	// the scenarios of the feature files, those left out included.
 	Scenarios, Failed, Total int
+	// ModeLeftOut counts the scenarios left out because they need the
+	// target in a mode the target file does not declare (Mapping.Modes).
+	ModeLeftOut int
 	// Failures describes each failed scenario, in the order they ended.
 	Failures []Failure
 }
@@ -244,6 +247,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res, err := runSuite(ctx, o, cfgs, files, filter)
 	res.Total = scenarioCount(files)
+	res.ModeLeftOut = o.tags.modeLeftOut(files)
 	if note != "" && res.Scenarios > 0 {
 		// Only a run that ran scenarios can be mistaken for the whole suite.
 		fmt.Fprintln(o.Log, note)

@@ -181,6 +181,23 @@ func (e tagExpr) leftOut(files []featureFile, n int) string {
 	return fmt.Sprintf("left out %d of %d scenarios: %s; this run is not the whole suite", total-n, total, strings.Join(why, "; "))
 }
 
+// modeLeftOut counts the scenarios of files that the tag expression
+// selects and that are left out for a mode the target does not run in
+// (a @mock one left out by --driver-only counts as @mock, not here).
+func (e tagExpr) modeLeftOut(files []featureFile) int {
+	n := 0
+	all := tagExpr{text: e.text, eval: e.eval}
+	for _, f := range files {
+		for _, p := range f.pickles {
+			tags := pickleTags(p)
+			if all.match(tags) && !(e.withoutMock != "" && isMock(tags)) && e.offMode(tags) != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // modeHint says what a target file declares for the scenarios of these
 // mode tags to run.
 func modeHint(tags []string) string {
