@@ -183,6 +183,9 @@ type Result struct {
 	// Scenarios counts the scenarios run; Failed those that failed; Total
 	// the scenarios of the feature files, those left out included.
 	Scenarios, Failed, Total int
+	// ModeLeftOut counts the scenarios left out because they need the
+	// target in a mode the target file does not declare (Mapping.Modes).
+	ModeLeftOut int
 	// Failures describes each failed scenario, in the order they ended.
 	Failures []Failure
 }
@@ -228,9 +231,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{Status: StatusUsage, Total: scenarioCount(files)}, err
 	}
-	if note := o.tags.leftOut(files, n); note != "" {
-		defer fmt.Fprintln(o.Log, note)
-	}
+	note := o.tags.leftOut(files, n)
 	if note := controlNote(files); note != "" {
 		fmt.Fprintln(o.Log, note)
 	}
@@ -246,6 +247,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res, err := runSuite(ctx, o, cfgs, files, filter)
 	res.Total = scenarioCount(files)
+	res.ModeLeftOut = o.tags.modeLeftOut(files)
+	if note != "" && res.Scenarios > 0 {
+		// Only a run that ran scenarios can be mistaken for the whole suite.
+		fmt.Fprintln(o.Log, note)
+	}
 	return res, err
 }
 
@@ -320,13 +326,14 @@ func (o Options) validate() (Options, error) {
 	if o.DriverOnly || o.WithoutControl {
 		tags.withoutMock = "--driver-only"
 	}
-	o.tags = tags
 	mapping := DefaultMapping()
 	o.defaultMapping = o.Mapping == nil
 	if o.Mapping != nil {
 		mapping = o.Mapping.clone()
 	}
 	o.Mapping = &mapping
+	tags.offModes = offModes(mapping.Modes)
+	o.tags = tags
 	if o.Output == nil {
 		o.Output = os.Stdout
 	}
@@ -370,7 +377,7 @@ func prepare(ctx context.Context, o Options, tr *http.Transport, n needs) ([]*st
 			Users:  g.Users, Queues: g.Queues, Workbins: g.Workbins,
 			Contract: contract, ControlToken: o.ControlToken,
 			NotifyTimeout: o.NotifyTimeout, QuietWait: o.QuietWait, Transport: o.Transport,
-			HTTP: tr,
+			HTTP: tr, Modes: o.Mapping.Modes,
 		})
 	}
 	return cfgs, nil

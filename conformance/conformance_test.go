@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/conformance"
+	"github.com/gwsmock/gwsmock/conformance/steps"
 )
 
 // meFeature is a small suite against GET /api/v2/me and the control reset.
@@ -354,6 +355,9 @@ func TestParseMappingRefusesTypos(t *testing.T) {
 		{"cut short", `{"users": {`, "the JSON ends too early"},
 		{"empty", ``, "empty, want a JSON object"},
 		{"two documents", `{} {}`, "line 1, column 4: more after the JSON document"},
+		{"a mode's misspelt field", `{"modes": {"csfr": true}}`, `unknown field "csfr"`},
+		{"a duration that is not one", `{"modes": {"inviteTimeout": "2 seconds"}}`, `want a duration such as "2s", got "2 seconds"`},
+		{"modes in a pool", `{"pools": [{"modes": {"csrf": true}}]}`, "pools[0]: modes are the target's"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,6 +366,23 @@ func TestParseMappingRefusesTypos(t *testing.T) {
 				t.Errorf("ParseMapping(%s) = %v, want an error containing %q", tt.doc, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseMappingReadsModes: the target file's modes say how the target
+// runs, beside pools too.
+func TestParseMappingReadsModes(t *testing.T) {
+	m, err := conformance.ParseMapping([]byte(`{"modes": {"csrf": true, "inviteTimeout": "1500ms", "maxInterval": "2s", "origin": "https://agent.example.com", "noWebSocket": true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := steps.Modes{CSRF: true, InviteTimeout: steps.Duration(1500 * time.Millisecond), MaxInterval: steps.Duration(2 * time.Second),
+		Origin: "https://agent.example.com", NoWebSocket: true}
+	if m.Modes != want {
+		t.Errorf("Modes = %+v, want %+v", m.Modes, want)
+	}
+	if d := conformance.DefaultMapping(); d.Modes != (steps.Modes{}) {
+		t.Errorf("the default target file declares modes %+v, want none: gwsmock's defaults", d.Modes)
 	}
 }
 

@@ -125,6 +125,7 @@ var notServerBehaviour = map[string]struct{ why, test string }{
 	"B0.4": {why: "how the contract is read: gwsmock chooses only where every page is silent"},
 	"B0.5": {why: "the aim behind the order of sources"},
 	"B1.6": {why: "a pointer to §3: the interaction object's promises are B3.*"},
+	"B3.7": {why: "objects are open: the suite tolerates extra fields; gwsmock sends only documented fields", test: "mockserver: TestConformanceToleratesBenignServers"},
 	"B8.1": {why: "what the suite tolerates of a target", test: "mockserver: TestConformanceToleratesBenignServers"},
 	"B8.2": {why: "which promises are gwsmock's policy, and how the runner treats @mock", test: "mockserver: TestConformDriverOnly"},
 	"B8.3": {why: "how a decision is revised when a real server proves it wrong"},

@@ -45,6 +45,11 @@ type Mapping struct {
 	// Pools are the groups of agents scenarios run on side by side; none:
 	// the mapping itself is the one group.
 	Pools []Mapping `json:"pools,omitempty"`
+	// Modes say how the target server runs where the contract lets it
+	// choose (CSRF, an invitation timeout, ...): the scenarios tagged with
+	// a mode it does not run in are left out (see steps.Modes). A target
+	// file gives them at its top, beside pools too.
+	Modes steps.Modes `json:"modes,omitzero"`
 }
 
 //go:embed default-target.json
@@ -80,10 +85,14 @@ func ParseMapping(b []byte) (Mapping, error) {
 	if len(over.Pools) > 0 && (len(over.Users) > 0 || len(over.Queues) > 0 || len(over.Workbins) > 0) {
 		return Mapping{}, errors.New("a target file with pools maps the users, queues and workbins in each pool, not beside them")
 	}
+	m.Modes = over.Modes
 	d := DefaultMapping()
 	for i, p := range over.Pools {
 		if len(p.Pools) > 0 {
 			return Mapping{}, fmt.Errorf("pools[%d]: a pool holds no pools", i)
+		}
+		if p.Modes != (steps.Modes{}) {
+			return Mapping{}, fmt.Errorf("pools[%d]: modes are the target's, given at the top of the target file, not in a pool", i)
 		}
 		pm, err := overDefault(p)
 		if err == nil {
@@ -228,7 +237,7 @@ func jsonError(b []byte, offset int64, err error) error {
 }
 
 func (m Mapping) clone() Mapping {
-	c := Mapping{Users: maps.Clone(m.Users), Queues: maps.Clone(m.Queues), Workbins: maps.Clone(m.Workbins)}
+	c := Mapping{Users: maps.Clone(m.Users), Queues: maps.Clone(m.Queues), Workbins: maps.Clone(m.Workbins), Modes: m.Modes}
 	for _, p := range m.Pools {
 		c.Pools = append(c.Pools, p.clone())
 	}

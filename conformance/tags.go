@@ -9,6 +9,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 	tagexpressions "github.com/cucumber/tag-expressions/go/v7"
 
+	"github.com/gwsmock/gwsmock/conformance/steps"
 	"github.com/gwsmock/gwsmock/internal/suggest"
 )
 
@@ -21,6 +22,36 @@ type tagExpr struct {
 	// withoutMock, when set, is the flag that leaves out the @mock
 	// scenarios as well (--driver-only, --driver, --driver-cmd).
 	withoutMock string
+	// offModes are the mode tags (modeTags) of the modes the target does
+	// not run in: their scenarios are left out.
+	offModes []string
+}
+
+// modeTags are the tags of the scenarios that need the target server
+// started in a mode of its own (steps.Modes, the target file's "modes"):
+// the runner leaves them out unless the target file says that the target
+// runs in that mode.
+var modeTags = []struct {
+	tag  string
+	on   func(steps.Modes) bool
+	says string // what the target file says when the target runs in it
+}{
+	{"@csrf", func(m steps.Modes) bool { return m.CSRF }, `"modes": {"csrf": true}`},
+	{"@invite-timeout", func(m steps.Modes) bool { return m.InviteTimeout > 0 }, `"modes": {"inviteTimeout": "<its timeout>"}`},
+	{"@no-invite-timeout", func(m steps.Modes) bool { return m.InviteTimeout == 0 }, `no "inviteTimeout" in its "modes"`},
+	{"@websocket", func(m steps.Modes) bool { return !m.NoWebSocket }, `no "noWebSocket" in its "modes"`},
+}
+
+// offModes returns the mode tags of the modes a target with these modes
+// does not run in.
+func offModes(m steps.Modes) []string {
+	var off []string
+	for _, mt := range modeTags {
+		if !mt.on(m) {
+			off = append(off, mt.tag)
+		}
+	}
+	return off
 }
 
 // match reports whether a scenario with these tags is selected.
@@ -28,7 +59,21 @@ func (e tagExpr) match(tags []string) bool {
 	if e.withoutMock != "" && isMock(tags) {
 		return false
 	}
+	if e.offMode(tags) != "" {
+		return false
+	}
 	return e.eval == nil || e.eval.Evaluate(tags)
+}
+
+// offMode returns the first of tags that needs a mode the target does not
+// run in; "" when none does.
+func (e tagExpr) offMode(tags []string) string {
+	for _, t := range e.offModes {
+		if slices.Contains(tags, t) {
+			return t
+		}
+	}
+	return ""
 }
 
 // pickleTags are the tag names of a scenario: its feature's, rule's,
@@ -80,8 +125,12 @@ func (e tagExpr) selectScenarios(files []featureFile) (filter string, n int, err
 	if len(unknown) > 0 {
 		return "", 0, usage("--tags %q: no scenario has the tag %s", e.text, strings.Join(unknown, ", "))
 	}
-	if e.withoutMock != "" && (tagExpr{text: e.text, eval: e.eval}).selects(sets) {
+	if e.withoutMock != "" && (tagExpr{text: e.text, eval: e.eval, offModes: e.offModes}).selects(sets) {
 		return "", 0, usage("--tags %q selects only scenarios tagged @mock, which %s leaves out", e.text, e.withoutMock)
+	}
+	if len(e.offModes) > 0 && (tagExpr{text: e.text, eval: e.eval}).selects(sets) {
+		return "", 0, usage("--tags %q selects only scenarios that need the target in a mode it does not run in (%s); %s",
+			e.text, strings.Join(e.offModes, ", "), modeHint(e.offModes))
 	}
 	return "", 0, usage("--tags %q selects none of the %d scenarios", e.text, len(sets))
 }
@@ -95,13 +144,16 @@ func (e tagExpr) leftOut(files []featureFile, n int) string {
 		return ""
 	}
 	mocks := 0
-	if e.withoutMock != "" {
-		all := tagExpr{text: e.text, eval: e.eval}
-		for _, f := range files {
-			for _, p := range f.pickles {
-				if tags := pickleTags(p); isMock(tags) && all.match(tags) {
-					mocks++
-				}
+	modes := map[string]int{}
+	all := tagExpr{text: e.text, eval: e.eval}
+	for _, f := range files {
+		for _, p := range f.pickles {
+			switch tags := pickleTags(p); {
+			case !all.match(tags):
+			case e.withoutMock != "" && isMock(tags):
+				mocks++
+			case e.offMode(tags) != "":
+				modes[e.offMode(tags)]++
 			}
 		}
 	}
@@ -109,10 +161,53 @@ func (e tagExpr) leftOut(files []featureFile, n int) string {
 	if mocks > 0 {
 		why = append(why, fmt.Sprintf("@mock needs gwsmock's own control API (%d scenarios, left out by %s)", mocks, e.withoutMock))
 	}
-	if other := total - n - mocks; other > 0 {
+	var off []string
+	for _, t := range e.offModes {
+		if modes[t] > 0 {
+			why = append(why, fmt.Sprintf("%s needs the target in a mode the target file does not declare (%d scenarios)", t, modes[t]))
+			off = append(off, t)
+		}
+	}
+	left := mocks
+	for _, c := range modes {
+		left += c
+	}
+	if other := total - n - left; other > 0 {
 		why = append(why, fmt.Sprintf("--tags %q does not select %d", e.text, other))
 	}
+	if len(off) > 0 {
+		why = append(why, modeHint(off))
+	}
 	return fmt.Sprintf("left out %d of %d scenarios: %s; this run is not the whole suite", total-n, total, strings.Join(why, "; "))
+}
+
+// modeLeftOut counts the scenarios of files that the tag expression
+// selects and that are left out for a mode the target does not run in
+// (a @mock one left out by --driver-only counts as @mock, not here).
+func (e tagExpr) modeLeftOut(files []featureFile) int {
+	n := 0
+	all := tagExpr{text: e.text, eval: e.eval}
+	for _, f := range files {
+		for _, p := range f.pickles {
+			tags := pickleTags(p)
+			if all.match(tags) && !(e.withoutMock != "" && isMock(tags)) && e.offMode(tags) != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// modeHint says what a target file declares for the scenarios of these
+// mode tags to run.
+func modeHint(tags []string) string {
+	var says []string
+	for _, mt := range modeTags {
+		if slices.Contains(tags, mt.tag) {
+			says = append(says, mt.tag+": "+mt.says)
+		}
+	}
+	return "they run when the target file says how the target runs (" + strings.Join(says, "; ") + ")"
 }
 
 // selects reports whether e selects one of the tag sets.

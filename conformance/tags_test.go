@@ -3,6 +3,10 @@ package conformance
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gwsmock/gwsmock/conformance/steps"
 )
 
 func TestParseTags(t *testing.T) {
@@ -103,5 +107,80 @@ func TestGodogFilterSelectsWhatTheExpressionSelects(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModeTags: a scenario tagged with a mode the target file does not
+// declare is left out, and the note of the run says which mode and what
+// the target file says when the target runs in it.
+func TestModeTags(t *testing.T) {
+	tests := []struct {
+		name    string
+		modes   steps.Modes
+		match   []string // tag sets, space-separated
+		noMatch []string
+	}{
+		{"default modes", steps.Modes{}, []string{"", "@no-invite-timeout", "@websocket"}, []string{"@csrf", "@invite-timeout", "@a @csrf"}},
+		{"CSRF", steps.Modes{CSRF: true}, []string{"@csrf", "@csrf @no-invite-timeout"}, []string{"@invite-timeout"}},
+		{"an invitation timeout", steps.Modes{InviteTimeout: steps.Duration(time.Second)}, []string{"@invite-timeout", ""}, []string{"@no-invite-timeout", "@csrf"}},
+		{"no WebSocket", steps.Modes{NoWebSocket: true}, []string{""}, []string{"@websocket"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tagExpr{offModes: offModes(tt.modes)}
+			for _, set := range tt.match {
+				if !e.match(strings.Fields(set)) {
+					t.Errorf("[%s] is left out", set)
+				}
+			}
+			for _, set := range tt.noMatch {
+				if e.match(strings.Fields(set)) {
+					t.Errorf("[%s] runs", set)
+				}
+			}
+		})
+	}
+}
+
+func TestModeNotes(t *testing.T) {
+	suite := fstest.MapFS{"m.feature": {Data: []byte(`Feature: M
+  Scenario: Plain
+    When alice sends GET /api/v2/me
+
+  @csrf
+  Scenario: CSRF
+    When alice sends GET /api/v2/me
+
+  @mock @invite-timeout
+  Scenario: Timeout
+    When alice sends GET /api/v2/me
+`)}}
+	files, err := loadFeatures(suite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := tagExpr{offModes: offModes(steps.Modes{}), withoutMock: "--driver-only"}
+	_, n, err := e.selectScenarios(files)
+	if err != nil || n != 1 {
+		t.Fatalf("selectScenarios = %d, %v; want 1 scenario", n, err)
+	}
+	note := e.leftOut(files, n)
+	for _, want := range []string{
+		"left out 2 of 3 scenarios",
+		"@mock needs gwsmock's own control API (1 scenarios, left out by --driver-only)",
+		"@csrf needs the target in a mode the target file does not declare (1 scenarios)",
+		`@csrf: "modes": {"csrf": true}`,
+	} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q does not say %q", note, want)
+		}
+	}
+	only, err := parseTags("@csrf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	only.offModes = offModes(steps.Modes{})
+	if _, _, err := only.selectScenarios(files); err == nil || !strings.Contains(err.Error(), "selects only scenarios that need the target in a mode it does not run in") {
+		t.Errorf("--tags @csrf without the mode: %v; want it to say the mode is missing", err)
 	}
 }

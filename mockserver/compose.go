@@ -162,6 +162,7 @@ func (s *Server) newBayeux(auth *httpapi.Authenticator, d defaults) *bayeux.Serv
 		CanPublish:              push.CanPublish,
 		OriginPatterns:          originHosts(s.AllowedOrigins),
 		Timeout:                 s.LongPollTimeout,
+		MaxInterval:             s.CometDMaxInterval,
 		MaxQueue:                s.MaxCometDQueue,
 		MaxSessionsPerPrincipal: s.MaxCometDSessionsPerUser,
 		Now:                     d.now,

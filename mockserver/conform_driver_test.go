@@ -79,9 +79,12 @@ func wantDriverShare(t *testing.T, res conformance.Result) {
 		report("%s (%s):%s", f.Scenario, f.URI, f.Message)
 	}
 	passed := res.Scenarios - res.Failed
-	t.Logf("%d of %d scenarios passed (%.1f %%; goal %d %%)", passed, res.Total, 100*float64(passed)/float64(res.Total), driverShareGoal)
-	if passed*100 < driverShareGoal*res.Total {
-		t.Errorf("%d of %d scenarios ran and passed on the driver contract alone, under the goal of %d %%", passed, res.Total, driverShareGoal)
+	// The scenarios of a server mode the target does not run in (CSRF,
+	// an invitation timeout) are not the driver contract's to run.
+	total := res.Total - res.ModeLeftOut
+	t.Logf("%d of %d scenarios passed (%.1f %%; goal %d %%)", passed, total, 100*float64(passed)/float64(total), driverShareGoal)
+	if passed*100 < driverShareGoal*total {
+		t.Errorf("%d of %d scenarios ran and passed on the driver contract alone, under the goal of %d %%", passed, total, driverShareGoal)
 	}
 }
 

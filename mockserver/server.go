@@ -94,6 +94,10 @@ type Server struct {
 	// LongPollTimeout is how long a CometD /meta/connect is held. Default
 	// bayeux.DefaultTimeout.
 	LongPollTimeout time.Duration
+	// CometDMaxInterval is how long a CometD session may go without a
+	// connect before it is swept (docs/bayeux.md C8). Default
+	// bayeux.DefaultMaxInterval.
+	CometDMaxInterval time.Duration
 	// MaxCometDQueue bounds the messages waiting for one CometD session.
 	// Default bayeux.DefaultMaxQueue.
 	MaxCometDQueue int

@@ -30,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		logFormat     = fs.String("log-format", "text", "log format: text or json")
 		stateFile     = fs.String("state-file", "", "keep the state in this JSON file: read at start when it exists (it wins over --fixture), written atomically shortly after every change and at shutdown")
 		stateInterval = fs.Duration("state-interval", mockserver.DefaultStateInterval, "how long changes gather before --state-file is written")
+		maxInterval   = fs.Duration("max-interval", bayeux.DefaultMaxInterval, "how long a CometD session may go without a connect before it is swept (docs/bayeux.md C8)")
 		maxSessions   = fs.Int("max-sessions-per-user", bayeux.DefaultMaxSessionsPerPrincipal, "CometD sessions one user may hold at once; more handshakes are refused (negative: no limit)")
 		journalSize   = fs.Int("journal-size", mockserver.DefaultJournalSize, "entries the journal (/control/v1/journal) keeps")
 		journalBytes  = fs.Int64("journal-bytes", mockserver.DefaultJournalBytes, "bytes of bodies and payloads the journal keeps")
@@ -75,7 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := &mockserver.Server{
 		Addr: *addr, CSRF: *csrf, InviteTimeout: *inviteTimeout, ControlToken: *controlToken,
 		PublicURL: *publicURL, Logger: logger, Version: version,
-		StateFile: *stateFile, StateInterval: *stateInterval, MaxCometDSessionsPerUser: *maxSessions,
+		StateFile: *stateFile, StateInterval: *stateInterval, MaxCometDSessionsPerUser: *maxSessions, CometDMaxInterval: *maxInterval,
 		JournalSize: *journalSize, JournalBytes: *journalBytes, RetainCompleted: *retain,
 	}
 	if *origins != "" {

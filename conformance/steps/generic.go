@@ -53,6 +53,23 @@ func genericDefs() []*Def {
 			},
 		},
 		{
+			Pattern: `^` + actorPattern + ` sends ` + methods + ` (?P<path>\S+) with headers:$`,
+			Doc: `Sends a request with the headers the docstring lists, one "Name: value" a line ({{variables}} expanded), ` +
+				`beside the actor's credentials; after a blank line, the rest of the docstring is the JSON body. The request carries ` +
+				`exactly these headers: no CSRF token is added for it, even when the target runs in CSRF mode. Otherwise like the ` +
+				`steps above. {{origin}} is a browser origin the target allows (the target file's modes.origin).`,
+			Example:    `When alice sends OPTIONS /api/v2/me with headers:`,
+			ExampleDoc: "Origin: {{origin}}\nAccess-Control-Request-Method: POST",
+			DocString:  true,
+			run: func(ctx context.Context, w *World, a []string, doc string) error {
+				header, body, err := parseHeaderDoc(doc)
+				if err != nil {
+					return err
+				}
+				return w.sendWith(ctx, a[0], a[1], a[2], body, header)
+			},
+		},
+		{
 			Pattern: `^the response status is (?P<status>\d{3})$`,
 			Doc:     `The last response has this HTTP status.`,
 			Example: `Then the response status is 200`,
@@ -98,18 +115,81 @@ func genericDefs() []*Def {
 			Pattern: `^the response header (?P<name>\S+) matches "(?P<regex>.*)"$`,
 			Doc: `The last response has this header and one of its values matches the regular expression (Go syntax, unanchored). ` +
 				`Of several Set-Cookie headers only those setting JSESSIONID count, when there are any; a Basic challenge of ` +
-				`WWW-Authenticate also counts reduced to its realm (Basic realm="..."), without the parameters RFC 7617 allows after it.`,
+				`WWW-Authenticate also counts reduced to its realm (Basic realm="..."), without the parameters RFC 7617 allows after it. ` +
+				`A {{variable}} in the expression stands for its value, matched literally.`,
 			Example: `Then the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"`,
 			run: func(ctx context.Context, w *World, a []string, _ string) error {
 				x, err := w.lastExchange()
 				if err != nil {
 					return err
 				}
-				re, err := regexp.Compile(strings.ReplaceAll(a[1], `\"`, `"`))
+				pattern, err := w.quotedVars(strings.ReplaceAll(a[1], `\"`, `"`))
+				if err != nil {
+					return fmt.Errorf("header pattern: %w", err)
+				}
+				re, err := regexp.Compile(pattern)
 				if err != nil {
 					return fmt.Errorf("header pattern: %w", err)
 				}
 				return matchHeader(x, a[0], re)
+			},
+		},
+		{
+			Pattern: `^the response has no header (?P<name>\S+)$`,
+			Doc:     `The last response does not carry this header.`,
+			Example: `Then the response has no header Access-Control-Allow-Origin`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				if v, ok := x.header[textproto.CanonicalMIMEHeaderKey(a[0])]; ok {
+					return fmt.Errorf("the response to %s has the header %s %q; it should have none", x, a[0], v)
+				}
+				return nil
+			},
+		},
+		{
+			Pattern: `^the maxInterval the handshake advises is saved as (?P<variable>\S+)$`,
+			Doc: `The last response holds a /meta/handshake reply: binds the variable to the maxInterval, in milliseconds, its ` +
+				`advice names; when it names none, to the target file's modes.maxInterval, else to 10000 (docs/bayeux.md C8).`,
+			Example: `And the maxInterval the handshake advises is saved as maxInterval`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				x, err := w.lastExchange()
+				if err != nil {
+					return err
+				}
+				ms, err := advisedMaxInterval(x.body, time.Duration(w.cfg.Modes.MaxInterval))
+				if err != nil {
+					return fmt.Errorf("the response to %s: %w", x, err)
+				}
+				w.vars[a[0]] = strconv.AppendFloat(nil, ms, 'f', -1, 64)
+				return nil
+			},
+		},
+		{
+			Pattern: `^no connect comes for longer than \{\{(?P<name>[\w.@-]+)\}\} ms$`,
+			Doc: `Waits, sending nothing, for the variable's milliseconds (a maxInterval), half as long again, and one more second: ` +
+				`room for a server that sweeps idle sessions periodically (docs/bayeux.md C8).`,
+			Example: `When no connect comes for longer than {{maxInterval}} ms`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				text, err := jsonmatch.Expand("{{"+a[0]+"}}", w.vars)
+				if err != nil {
+					return err
+				}
+				ms, err := strconv.ParseFloat(text, 64)
+				if err != nil || ms < 0 {
+					return fmt.Errorf("{{%s}} is %q, not a number of milliseconds", a[0], text)
+				}
+				d := time.Duration(ms*1.5)*time.Millisecond + time.Second
+				t := time.NewTimer(d)
+				defer t.Stop()
+				select {
+				case <-t.C:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
 			},
 		},
 		{
@@ -150,6 +230,20 @@ func genericDefs() []*Def {
 					channels = strings.Split(a[1], " and ")
 				}
 				return w.listenAll(ctx, splitUsers(a[0]), channels)
+			},
+		},
+		{
+			Pattern: `^(?P<user>[\w.@-]+) is listening over websocket$`,
+			Doc: `Like "USERS is listening", over the WebSocket transport (docs/bayeux.md C11) whatever the run's transport: the ` +
+				`handshake offers only websocket, at the same URL (ws:// or wss://). WebSocket is optional (C5): a target without it ` +
+				`declares "noWebSocket" in its target file's modes, and the scenarios tagged @websocket are left out.`,
+			Example: `Given alice is listening over websocket`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				w.transports[a[0]] = bayeux.WebSocket
+				if err := w.listenAll(ctx, []string{a[0]}, defaultChannels); err != nil {
+					return fmt.Errorf("%w\n(WebSocket is optional, docs/bayeux.md C5: a target without it says \"modes\": {\"noWebSocket\": true} in its target file)", err)
+				}
+				return nil
 			},
 		},
 		{
@@ -642,4 +736,73 @@ func (l *listener) until(ctx context.Context, is func(received) bool, d time.Dur
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// parseHeaderDoc reads the docstring of a "with headers:" step: "Name:
+// value" lines, then, after a blank line, the body (nil when there is
+// none).
+func parseHeaderDoc(doc string) (http.Header, *string, error) {
+	h := http.Header{}
+	head, rest, hasBody := strings.Cut(strings.ReplaceAll(doc, "\r\n", "\n"), "\n\n")
+	for _, line := range strings.Split(head, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, nil, fmt.Errorf("header line %q: write it as Name: value", line)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	if len(h) == 0 {
+		return nil, nil, errors.New("the docstring lists no header: write one \"Name: value\" a line, then a blank line and the body if any")
+	}
+	if !hasBody || strings.TrimSpace(rest) == "" {
+		return h, nil, nil
+	}
+	return h, &rest, nil
+}
+
+// advisedMaxInterval reads the maxInterval, in milliseconds, that the
+// /meta/handshake reply in body advises; def (else DefaultMaxInterval)
+// when its advice names none.
+func advisedMaxInterval(body []byte, def time.Duration) (float64, error) {
+	var reply *gjson.Result
+	for _, m := range gjson.ParseBytes(body).Array() {
+		if m.Get("channel").String() == bayeux.MetaHandshake {
+			reply = &m
+			break
+		}
+	}
+	if reply == nil {
+		return 0, errors.New("it holds no /meta/handshake reply")
+	}
+	if v := reply.Get("advice.maxInterval"); v.Exists() {
+		if v.Type != gjson.Number || v.Num < 0 {
+			return 0, fmt.Errorf("the handshake advises maxInterval %s, not a number of milliseconds", v.Raw)
+		}
+		return v.Num, nil
+	}
+	if def <= 0 {
+		def = DefaultMaxInterval
+	}
+	return float64(def.Milliseconds()), nil
+}
+
+// varRef is a {{variable}} in a step's text.
+var varRef = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}`)
+
+// quotedVars replaces every {{variable}} of a regular expression by its
+// value, quoted so that it matches literally.
+func (w *World) quotedVars(pattern string) (string, error) {
+	var err error
+	out := varRef.ReplaceAllStringFunc(pattern, func(ref string) string {
+		v, e := jsonmatch.Expand(ref, w.vars)
+		if e != nil && err == nil {
+			err = e
+		}
+		return regexp.QuoteMeta(v)
+	})
+	return out, err
 }

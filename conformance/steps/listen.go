@@ -64,7 +64,7 @@ func (w *World) listen(ctx context.Context, user string, channels []string) (*li
 		URL:          w.target + w.cfg.Contract.Endpoint(),
 		HTTPClient:   w.notifyClient(a),
 		Header:       a.header(),
-		Transport:    w.cfg.Transport,
+		Transport:    w.transportOf(user),
 		FollowAdvice: true,
 		OnViolation:  func(bayeux.Violation) { l.alert() },
 	}

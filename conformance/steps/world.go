@@ -14,6 +14,7 @@ package steps
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -23,6 +24,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"slices"
@@ -82,6 +84,74 @@ type Config struct {
 	// tagged @mock); nil means the target's own /control/v1. @mock
 	// scenarios always use the target's own control API.
 	Driver Driver
+	// Modes say how the target server runs where the contract lets it
+	// choose.
+	Modes Modes
+}
+
+// Modes say how the target server was started where the contract lets it
+// choose: the "modes" of the target file. The runner leaves out the
+// scenarios tagged with a mode the target does not run in
+// (docs/verifying-an-implementation.md, "Server modes").
+type Modes struct {
+	// CSRF: the target requires the X-CSRF-TOKEN header (docs/behavior.md
+	// B2.5). Scenarios tagged @csrf need it; every request of the other
+	// scenarios that is not a GET then carries the token, which the world
+	// reads from a GET answer, as a browser frontend does.
+	CSRF bool `json:"csrf,omitempty"`
+	// InviteTimeout is the time after which the target revokes an open
+	// offer (B5.6); 0: offers never time out. Scenarios tagged
+	// @invite-timeout need one, those tagged @no-invite-timeout need none.
+	InviteTimeout Duration `json:"inviteTimeout,omitempty"`
+	// MaxInterval is how long a CometD session may go without a connect
+	// before it is swept (docs/bayeux.md C8), when the handshake advises
+	// none. Default 10s.
+	MaxInterval Duration `json:"maxInterval,omitempty"`
+	// Origin is a browser origin the target allows (B2.6). Default
+	// DefaultOrigin.
+	Origin string `json:"origin,omitempty"`
+	// NoWebSocket says that the target has no WebSocket transport, which
+	// the contract leaves optional (docs/bayeux.md C5): the scenarios
+	// tagged @websocket are left out.
+	NoWebSocket bool `json:"noWebSocket,omitempty"`
+}
+
+// DefaultOrigin is the browser origin the CORS scenarios use when the
+// target file names none: one of the origins docs/behavior.md B2.6 allows
+// by default.
+const DefaultOrigin = "http://localhost:3000"
+
+// DefaultMaxInterval is the maxInterval of docs/bayeux.md C8 when neither
+// the handshake nor the target file says another.
+const DefaultMaxInterval = 10 * time.Second
+
+// Duration is a time.Duration written in JSON as Go writes durations
+// ("500ms", "2s").
+type Duration time.Duration
+
+// UnmarshalJSON reads a duration such as "2s"; its error says what is
+// wrong.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a duration such as \"2s\", got %s", b)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return fmt.Errorf("want a duration such as \"2s\", got %q", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as "2s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+func (c *Config) origin() string {
+	if c.Modes.Origin != "" {
+		return c.Modes.Origin
+	}
+	return DefaultOrigin
 }
 
 // Driver plays the outside world for driver scenarios: it carries the
@@ -155,11 +225,15 @@ func InDriverContract(method, path string) bool {
 	return false
 }
 
+// notifyTimeout is NotifyTimeout, 5s by default, and the invitation
+// timeout longer when the target has one (Modes.InviteTimeout): a
+// revocation comes that much later.
 func (c *Config) notifyTimeout() time.Duration {
+	d := 5 * time.Second
 	if c.NotifyTimeout > 0 {
-		return c.NotifyTimeout
+		d = c.NotifyTimeout
 	}
-	return 5 * time.Second
+	return d + time.Duration(c.Modes.InviteTimeout)
 }
 
 func (c *Config) quietWait() time.Duration {
@@ -178,9 +252,11 @@ func (c *Config) requestTimeout() time.Duration {
 
 // Vars returns the variables every scenario starts with, from the mapping:
 // alice.userName, alice.password, alice.id (when known), queues.NAME,
-// workbins.NAME and workbins.NAME.id (when known).
+// workbins.NAME and workbins.NAME.id (when known), and origin (a browser
+// origin the target allows, Modes.Origin).
 func (c *Config) Vars() jsonmatch.Vars {
 	v := jsonmatch.Vars{}
+	v.SetString("origin", c.origin())
 	for name, u := range c.Users {
 		v.SetString(name+".userName", u.UserName)
 		v.SetString(name+".password", u.Password)
@@ -210,6 +286,12 @@ type World struct {
 	vars    jsonmatch.Vars
 	clients map[string]*http.Client // per scenario user: its cookie jar
 	last    *exchange
+	// csrf holds, per scenario user, the CSRF token a GET answer handed
+	// out (Modes.CSRF).
+	csrf map[string]string
+	// transports are the Bayeux transports users listen over when a step
+	// chose one, by user; others use the run's.
+	transports map[string]string
 
 	listeners map[string]*listener // by scenario user name
 	// notified holds, by user then interaction id, the last
@@ -247,7 +329,8 @@ type Scenario struct {
 
 // NewWorld returns a world for one scenario.
 func NewWorld(cfg *Config) *World {
-	return &World{cfg: cfg, vars: cfg.Vars(), clients: map[string]*http.Client{}, listeners: map[string]*listener{}}
+	return &World{cfg: cfg, vars: cfg.Vars(), clients: map[string]*http.Client{}, listeners: map[string]*listener{},
+		csrf: map[string]string{}, transports: map[string]string{}}
 }
 
 // Begin starts the scenario against target (scheme://host[:port]). For a
@@ -265,6 +348,15 @@ func (w *World) Begin(ctx context.Context, target string, s Scenario) error {
 		return nil
 	}
 	return w.snapshot(ctx, s.Users)
+}
+
+// transportOf is the Bayeux transport the user listens over: the one a
+// step chose for her ("alice is listening over websocket"), else the run's.
+func (w *World) transportOf(user string) string {
+	if t, ok := w.transports[user]; ok {
+		return t
+	}
+	return w.cfg.Transport
 }
 
 // exchange is one HTTP request and its response.
@@ -435,6 +527,13 @@ func (a actor) header() http.Header {
 // send sends one request as who and keeps the exchange as the last response.
 // The response is validated against the spec.
 func (w *World) send(ctx context.Context, who, method, path string, body *string) error {
+	return w.sendWith(ctx, who, method, path, body, nil)
+}
+
+// sendWith is send with the step's own headers, when header is not nil
+// ({{variables}} in the values expanded): the request carries them as
+// given, beside the actor's credentials, and no CSRF token is added for it.
+func (w *World) sendWith(ctx context.Context, who, method, path string, body *string, header http.Header) error {
 	a, err := w.actor(who)
 	if err != nil {
 		return err
@@ -454,6 +553,19 @@ func (w *World) send(ctx context.Context, who, method, path string, body *string
 		}
 		reqBody = []byte(text)
 	}
+	var extra http.Header
+	if header != nil {
+		extra = http.Header{}
+		for name, vals := range header {
+			for _, v := range vals {
+				text, err := jsonmatch.Expand(v, w.vars)
+				if err != nil {
+					return fmt.Errorf("header %s: %w", name, err)
+				}
+				extra.Add(name, text)
+			}
+		}
+	}
 	if a.control && !w.mock && !InDriverContract(method, path) {
 		return fmt.Errorf("%s %s is not in the driver contract: tag the scenario @mock (docs/control-api.md C1.1 lists the driver contract)", method, path)
 	}
@@ -464,7 +576,7 @@ func (w *World) send(ctx context.Context, who, method, path string, body *string
 	if a.control {
 		reqHeader, ans, err = w.controlRequest(ctx, method, path, body != nil, reqBody)
 	} else {
-		reqHeader, ans, err = w.userRequest(ctx, a, method, path, body != nil, reqBody)
+		reqHeader, ans, err = w.userRequest(ctx, a, method, path, body != nil, reqBody, extra)
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s as %s: %w", method, path, who, err)
@@ -490,14 +602,59 @@ type answer struct {
 
 // userRequest sends one request of a user (or anonymous) to the target,
 // in the user's cookie jar, and returns the request's header and the answer.
-func (w *World) userRequest(ctx context.Context, a actor, method, path string, hasBody bool, body []byte) (http.Header, answer, error) {
+// The request carries the extra headers, when there are any; else, when
+// the target runs in CSRF mode, the user's CSRF token on every method but
+// GET, HEAD and OPTIONS.
+func (w *World) userRequest(ctx context.Context, a actor, method, path string, hasBody bool, body []byte, extra http.Header) (http.Header, answer, error) {
 	h := a.header()
 	c := &http.Client{Transport: w.cfg.HTTP}
 	if a.user != "" {
 		c = w.client(a.user)
 	}
+	for name, vals := range extra {
+		h[textproto.CanonicalMIMEHeaderKey(name)] = vals
+	}
+	if extra == nil {
+		if err := w.addCSRF(ctx, c, a, method, h); err != nil {
+			return h, answer{}, err
+		}
+	}
 	ans, err := w.do(ctx, c, method, w.target+path, h, hasBody, body)
 	return h, ans, err
+}
+
+// addCSRF adds the actor's CSRF token to h when the target runs in CSRF
+// mode (docs/behavior.md B2.5) and the method needs it. The token comes
+// from the answer to a GET /api/v2/me with c, the first time, in the
+// header that answer's X-CSRF-HEADER names (X-CSRF-TOKEN when none):
+// what a browser frontend does. An actor the GET hands no token to sends
+// none.
+func (w *World) addCSRF(ctx context.Context, c *http.Client, a actor, method string, h http.Header) error {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	if !w.cfg.Modes.CSRF || a.userName == "" {
+		return nil
+	}
+	key := a.user + "\x00" + a.userName
+	tok, ok := w.csrf[key]
+	if !ok {
+		ans, err := w.do(ctx, c, http.MethodGet, w.target+"/api/v2/me", a.header(), false, nil)
+		if err != nil {
+			return fmt.Errorf("read the CSRF token from GET /api/v2/me: %w", err)
+		}
+		name := cmp.Or(ans.header.Get("X-CSRF-HEADER"), "X-CSRF-TOKEN")
+		tok = name + ": " + ans.header.Get(name)
+		if ans.header.Get(name) == "" {
+			tok = ""
+		}
+		w.csrf[key] = tok
+	}
+	if name, value, ok := strings.Cut(tok, ": "); ok {
+		h.Set(name, value)
+	}
+	return nil
 }
 
 // controlRequest sends one request of the actor control: through the
@@ -798,7 +955,11 @@ func (w *World) restore(ctx context.Context, user string, was map[string]bool) e
 	if w.cleanup.ended[user] {
 		a, _ := w.actor(user)
 		a.basic = true
-		ans, err := w.do(ctx, &http.Client{Transport: w.cfg.HTTP}, http.MethodPost, w.target+"/api/v2/me", a.header(), true, []byte(`{"operationName":"StartContactCenterSession"}`))
+		c, h := &http.Client{Transport: w.cfg.HTTP}, a.header()
+		if err := w.addCSRF(ctx, c, a, http.MethodPost, h); err != nil {
+			return fmt.Errorf("log %s in again: %w", user, err)
+		}
+		ans, err := w.do(ctx, c, http.MethodPost, w.target+"/api/v2/me", h, true, []byte(`{"operationName":"StartContactCenterSession"}`))
 		switch {
 		case err != nil:
 			return fmt.Errorf("log %s in again: %w", user, err)
