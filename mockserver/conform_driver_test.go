@@ -60,8 +60,12 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 }
 
 // driverShareGoal is the share of all scenarios a target with only the
-// driver contract must run and pass (issue 13), in percent.
-const driverShareGoal = 95
+// driver contract must run and pass, in percent. Issue 13 set 95 for a
+// suite of 245 with 8 @mock scenarios; issue 18 added policy scenarios
+// (exact forms the driver scenarios no longer pin, B8.1), so 17 of 300
+// are @mock now and the driver side grew from 237 to 283: the share is
+// 94.3 %. Every driver scenario must still pass (wantDriverShare).
+const driverShareGoal = 94
 
 // wantDriverShare checks a run on a target with only the driver contract:
 // no scenario failed for want of gwsmock's own control API, nor in the
@@ -77,6 +81,9 @@ func wantDriverShare(t *testing.T, res conformance.Result) {
 			}
 		}
 		report("%s (%s):%s", f.Scenario, f.URI, f.Message)
+	}
+	if res.Failed > 0 {
+		t.Errorf("%d driver scenarios failed on the driver contract alone", res.Failed)
 	}
 	passed := res.Scenarios - res.Failed
 	// The scenarios of a server mode the target does not run in (CSRF,
@@ -149,8 +156,10 @@ func TestConformPooled(t *testing.T) {
 	for _, f := range res.Failures {
 		t.Logf("%s (%s):%s", f.Scenario, f.URI, f.Message)
 	}
-	if res.Scenarios != res.Total {
-		t.Errorf("%d of %d scenarios ran", res.Scenarios, res.Total)
+	// Every scenario runs but those of a server mode the pooled target
+	// does not declare (TestConformanceInModes runs them).
+	if res.Scenarios+res.ModeLeftOut != res.Total {
+		t.Errorf("%d of %d scenarios ran, %d left out for a server mode", res.Scenarios, res.Total, res.ModeLeftOut)
 	}
 }
 
