@@ -52,9 +52,9 @@ type Exchange struct {
 	Method, Path string
 	Status       int    // 0 for the request
 	Body         []byte // the request's or the answer's
-	// Shared reports that Body is a JSON document the API encoded for this
-	// answer alone (valid, compact) and never changes after: Observe may
-	// keep it without copying or checking it.
+	// Shared reports that Body is a JSON document the API encoded (valid,
+	// compact) that never changes after, though other answers may carry
+	// the same bytes: Observe may keep it without copying or checking it.
 	Shared bool
 }
 
@@ -63,6 +63,7 @@ type Exchange struct {
 type API struct {
 	cfg    Config
 	csrf   csrfTokens
+	kept   keptAnswers
 	router *mux.Router
 }
 

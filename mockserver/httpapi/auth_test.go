@@ -16,7 +16,7 @@ import (
 
 // newTestAPI is the API over the default fixture with a session table of
 // maxSessions.
-func newTestAPI(t *testing.T, maxSessions int) *API {
+func newTestAPI(t testing.TB, maxSessions int) *API {
 	t.Helper()
 	center, err := contactcenter.New(contactcenter.Config{}, fixtures.Default())
 	if err != nil {

@@ -53,10 +53,15 @@ type opError struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"statusCode":4,"statusMessage":"could not encode the response"}`)
+		writeEncodeFailure(w)
+		return
 	}
 	writeJSONBytes(w, status, b)
+}
+
+// writeEncodeFailure answers an answer that json.Marshal refused.
+func writeEncodeFailure(w http.ResponseWriter) {
+	writeJSONBytes(w, http.StatusInternalServerError, []byte(`{"statusCode":4,"statusMessage":"could not encode the response"}`))
 }
 
 func clip(s string) string {
