@@ -240,7 +240,7 @@ func appendInteractions(views []contactcenter.View, base string) (b []byte, ok b
 // writeJSONBytes answers b, a JSON document encoded for this answer alone
 // that nothing changes after (the journal keeps it rather than a copy).
 func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	if rec, ok := w.(*recorder); ok {
 		rec.writeShared(b)
