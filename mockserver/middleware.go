@@ -42,9 +42,14 @@ func originHosts(origins []string) []string {
 	return hosts
 }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request. When l would drop
+// the line, the request goes by without a wrapper or a clock reading.
 func logRequests(l *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !l.Enabled(r.Context(), slog.LevelInfo) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)

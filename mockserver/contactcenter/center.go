@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -99,10 +100,14 @@ type Center struct {
 	pubCond *sync.Cond
 	pubTurn uint64
 
-	// guards w, seq, nextTicket, offerGen, pending, version and refs: all
-	// domain state
-	mu         sync.Mutex
-	version    uint64 // counts the changes: successful transitions and Restores
+	// guards w, seq, nextTicket, offerGen, pending, refs, and the writes
+	// of version: all domain state
+	mu sync.Mutex
+	// version counts the changes: successful transitions and Restores.
+	// Written under mu, together with the change; read without it by
+	// Version, so that a reader that only asks whether anything changed
+	// (a cached answer) does not queue behind the writers.
+	version    atomic.Uint64
 	w          *world
 	seq        uint64         // Seq of the last event
 	nextTicket uint64         // ticket of the next batch of events
@@ -175,11 +180,10 @@ func (c *Center) Snapshot() Snapshot {
 }
 
 // Version counts the changes made so far (successful transitions and
-// Restores); it only grows.
+// Restores); it only grows. Every read method answers from the state of
+// one version: two reads that see the same Version see the same state.
 func (c *Center) Version() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.version
+	return c.version.Load()
 }
 
 // VersionedSnapshot returns Snapshot and the Version it reflects, taken
@@ -187,7 +191,7 @@ func (c *Center) Version() uint64 {
 func (c *Center) VersionedSnapshot() (Snapshot, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.w.snapshot(), c.version
+	return c.w.snapshot(), c.version.Load()
 }
 
 func (c *Center) changed() {
@@ -210,7 +214,7 @@ func (c *Center) Restore(s Snapshot) error {
 	c.w = w
 	c.trimCompleted()
 	c.armAll()
-	c.version++
+	c.version.Add(1)
 	c.mu.Unlock()
 	c.changed()
 	return nil
@@ -397,13 +401,21 @@ func (c *Center) EndContactCenterSession(userID string) (ref int64, err error) {
 // (Invited, InvitedConference, Owner or Member), as the user sees them, by
 // receivedDate, then id. Never nil.
 func (c *Center) MyInteractions(userID string) []View {
+	views, _ := c.VersionedMyInteractions(userID)
+	return views
+}
+
+// VersionedMyInteractions returns MyInteractions and the Version it
+// reflects, taken together: a caller may keep what it makes of the views
+// for as long as Version still returns that number.
+func (c *Center) VersionedMyInteractions(userID string) ([]View, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	its := make([]*interaction, 0, len(c.w.held[userID]))
 	for _, it := range c.w.held[userID] {
 		its = append(its, it)
 	}
-	return c.views(its, userID)
+	return c.views(its, userID), c.version.Load()
 }
 
 // Active returns every interaction that is not Completed (Queued, Invited,
@@ -463,7 +475,7 @@ func (c *Center) locked(caller string, fn func(w *world) error) ([]Event, uint64
 		c.pending = c.pending[:0]
 		return nil, 0, 0, err
 	}
-	c.version++
+	c.version.Add(1)
 	var ref int64
 	if caller != "" {
 		ref = c.refs[caller] + 1

@@ -110,3 +110,34 @@ func BenchmarkMyInteractions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVersion measures the question a kept answer asks on every
+// read (has anything changed?), by readers in parallel while a writer
+// changes the state.
+func BenchmarkVersion(b *testing.B) {
+	c := benchCenter(b, fixture())
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // a writer, so that the state lock is taken
+		defer close(done)
+		for ready := false; ; ready = !ready {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := errOf(c.SetReady(aliceID, Chat, ready)); err != nil {
+				panic(err)
+			}
+		}
+	}()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = c.Version()
+		}
+	})
+	b.StopTimer()
+	close(stop)
+	<-done
+}

@@ -83,3 +83,25 @@ func TestVersionedSnapshotIsConsistent(t *testing.T) {
 		t.Fatalf("versions %d -> %d; snapshots equal: %v", v, v2, reflect.DeepEqual(snap, snap2))
 	}
 }
+
+// TestVersionedMyInteractionsIsConsistent: the views returned with a
+// version are MyInteractions at that version, and a version a read sees
+// again means the same views (what a cached answer relies on).
+func TestVersionedMyInteractionsIsConsistent(t *testing.T) {
+	h := newHarness(t)
+	alice := userIDs["alice"]
+	l := h.offer(Email, "alice")
+	views, v := h.c.VersionedMyInteractions(alice)
+	if v != h.c.Version() || !reflect.DeepEqual(views, h.c.MyInteractions(alice)) {
+		t.Fatalf("version %d (Version %d); views %+v, MyInteractions %+v", v, h.c.Version(), views, h.c.MyInteractions(alice))
+	}
+	h.ok(h.c.Accept(alice, h.id(l)))
+	views2, v2 := h.c.VersionedMyInteractions(alice)
+	if v2 != v+1 || reflect.DeepEqual(views, views2) {
+		t.Fatalf("versions %d -> %d; views equal: %v", v, v2, reflect.DeepEqual(views, views2))
+	}
+	again, v3 := h.c.VersionedMyInteractions(alice)
+	if v3 != v2 || !reflect.DeepEqual(again, views2) {
+		t.Fatalf("an unchanged version %d -> %d gave other views", v2, v3)
+	}
+}

@@ -52,9 +52,9 @@ type Exchange struct {
 	Method, Path string
 	Status       int    // 0 for the request
 	Body         []byte // the request's or the answer's
-	// Shared reports that Body is a JSON document the API encoded for this
-	// answer alone (valid, compact) and never changes after: Observe may
-	// keep it without copying or checking it.
+	// Shared reports that Body is a JSON document the API encoded (valid,
+	// compact) that never changes after, though other answers may carry
+	// the same bytes: Observe may keep it without copying or checking it.
 	Shared bool
 }
 
@@ -63,8 +63,17 @@ type Exchange struct {
 type API struct {
 	cfg    Config
 	csrf   csrfTokens
+	kept   keptAnswers
 	router *mux.Router
+	// literal routes the paths without variables, path -> method ->
+	// handler: for those the router would pick that same handler (its
+	// templates match exactly one path, already clean), so ServeHTTP picks
+	// it without the router's regular expressions and request copies.
+	literal map[string]map[string]routeHandler
 }
+
+// routeHandler serves a request routed to it with its path variables.
+type routeHandler func(w http.ResponseWriter, r *http.Request, vars map[string]string)
 
 // kind says which error body an endpoint uses.
 type kind int
@@ -121,16 +130,24 @@ func New(cfg Config) *API {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &API{cfg: cfg}
+	a := &API{cfg: cfg, literal: map[string]map[string]routeHandler{}}
 	r := mux.NewRouter()
 	sub := r.PathPrefix(wire.APIPrefix).Subrouter()
 	for _, rt := range routes {
-		sub.Handle(rt.path, a.wrap(rt)).Methods(rt.method)
+		h := a.wrap(rt)
+		sub.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) { h(w, r, mux.Vars(r)) }).Methods(rt.method)
+		if !strings.Contains(rt.path, "{") {
+			p := wire.APIPrefix + rt.path
+			if a.literal[p] == nil {
+				a.literal[p] = map[string]routeHandler{}
+			}
+			a.literal[p][rt.method] = h
+		}
 	}
 	// gorilla/mux answers a wrong method on a subrouter's path as not
 	// found: both cases ask the router which methods the path takes.
 	unrouted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.observe(w, r, "", func(w http.ResponseWriter) {
+		a.observe(w, r, "", "", func(w http.ResponseWriter) {
 			allow := wire.AllowedMethods(r, a.routed)
 			if len(allow) == 0 {
 				writeStatusError(w, http.StatusNotFound, fmt.Sprintf("no such resource: %s", r.URL.Path))
@@ -153,7 +170,13 @@ func (a *API) routed(r *http.Request) bool {
 }
 
 // ServeHTTP answers one request.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := a.literal[r.URL.Path][r.Method]; h != nil {
+		h(w, r, nil)
+		return
+	}
+	a.router.ServeHTTP(w, r)
+}
 
 // maxRecorded is how much of an answer's body Observe is shown.
 const maxRecorded = 64 << 10
@@ -211,8 +234,9 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-// observe answers with serve and tells Observe of the answer.
-func (a *API) observe(w http.ResponseWriter, r *http.Request, user string, serve func(http.ResponseWriter)) {
+// observe answers with serve and tells Observe of the answer; uri is
+// r.URL.RequestURI() when the caller has it, else "".
+func (a *API) observe(w http.ResponseWriter, r *http.Request, user, uri string, serve func(http.ResponseWriter)) {
 	if a.cfg.Observe == nil {
 		serve(w)
 		return
@@ -220,10 +244,13 @@ func (a *API) observe(w http.ResponseWriter, r *http.Request, user string, serve
 	rec := &recorder{ResponseWriter: w}
 	serve(rec)
 	body, shared := rec.recorded()
-	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: r.URL.RequestURI(), Status: rec.status, Body: body, Shared: shared})
+	if uri == "" {
+		uri = r.URL.RequestURI()
+	}
+	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: uri, Status: rec.status, Body: body, Shared: shared})
 }
 
-func (a *API) wrap(rt route) http.Handler {
+func (a *API) wrap(rt route) routeHandler {
 	fail := writeStatusError
 	if rt.kind == operation {
 		fail = writeOpError
@@ -234,14 +261,18 @@ func (a *API) wrap(rt route) http.Handler {
 	if a.cfg.Validator != nil {
 		op, _ = a.cfg.Validator.Operation(rt.method, rt.path) // nil: validate through the spec's router
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request, vars map[string]string) {
 		u, fromCookie, ok := a.cfg.Auth.Identify(r)
 		if !ok {
 			a.unauthorized(w, r)
 			return
 		}
-		a.observe(w, r, u.UserName, func(w http.ResponseWriter) { a.serveAuthed(w, r, rt, op, fail, u, fromCookie) })
-	})
+		uri := "" // the journal's path, made once for the request and the answer
+		if a.cfg.Observe != nil {
+			uri = r.URL.RequestURI()
+		}
+		a.observe(w, r, u.UserName, uri, func(w http.ResponseWriter) { a.serveAuthed(w, r, uri, vars, rt, op, fail, u, fromCookie) })
+	}
 }
 
 // unauthorized answers a request Identify refused. The log says why; the
@@ -256,7 +287,7 @@ func (a *API) unauthorized(w http.ResponseWriter, r *http.Request) {
 		attrs = append(attrs, slog.String("hint", hint))
 	}
 	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request not authenticated", attrs...)
-	a.observe(w, r, "", func(w http.ResponseWriter) {
+	a.observe(w, r, "", "", func(w http.ResponseWriter) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="gwsmock"`)
 		writeStatusError(w, http.StatusUnauthorized, msg)
 	})
@@ -264,7 +295,7 @@ func (a *API) unauthorized(w http.ResponseWriter, r *http.Request) {
 
 // serveAuthed answers a request whose user is known: role, CSRF, body,
 // validation, then the handler.
-func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, op *specvalidate.Operation, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
+func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, uri string, vars map[string]string, rt route, op *specvalidate.Operation, fail func(http.ResponseWriter, int, string), u contactcenter.User, fromCookie bool) {
 	var reqBody []byte
 	// A client that sends Basic credentials along with its session cookie
 	// (a browser, a client with a cookie jar) keeps that session; one
@@ -272,8 +303,14 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, op *
 	// request would fill the session table and push out sessions in use.
 	minted := ""
 	if !fromCookie && !a.hasSession(r, u.ID) {
-		minted = a.cfg.Auth.Sessions.ForBasic(u.ID)
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: minted, Path: cookiePath, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		var setCookie []string
+		minted, setCookie = a.cfg.Auth.Sessions.forBasic(u.ID)
+		// What http.SetCookie adds, made once per session.
+		if h := w.Header(); h["Set-Cookie"] == nil {
+			h["Set-Cookie"] = setCookie
+		} else {
+			h.Add("Set-Cookie", setCookie[0])
+		}
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
 		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
@@ -306,14 +343,13 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, rt route, op *
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	if a.cfg.Observe != nil {
-		a.cfg.Observe(Exchange{User: u.UserName, Method: r.Method, Path: r.URL.RequestURI(), Body: reqBody})
+		a.cfg.Observe(Exchange{User: u.UserName, Method: r.Method, Path: uri, Body: reqBody})
 	}
 	// Before anything decodes it: nothing below recurses deeper than this.
 	if err := jsondepth.Check(reqBody, jsondepth.Body); err != nil {
 		fail(w, http.StatusBadRequest, "request body: "+err.Error())
 		return
 	}
-	vars := mux.Vars(r)
 	if a.cfg.Validator != nil {
 		var err error
 		if op != nil {

@@ -44,7 +44,12 @@ type Sessions struct {
 	basic   map[string]string        // user id -> the token ForBasic last handed out
 }
 
-type session struct{ token, userID string }
+type session struct {
+	token, userID string
+	// setCookie is the Set-Cookie header that hands the session out, made
+	// once: answers share it, so nothing may change it.
+	setCookie []string
+}
 
 // NewSessions returns a table that keeps at most max sessions (0:
 // DefaultMaxSessions), forgetting the least recently used first.
@@ -58,30 +63,39 @@ func NewSessions(max int) *Sessions {
 // ForBasic returns the session of userID that ForBasic handed out last,
 // marking it used, or starts one when that one is forgotten.
 func (s *Sessions) ForBasic(userID string) string {
+	tok, _ := s.forBasic(userID)
+	return tok
+}
+
+// forBasic is ForBasic, with the session's Set-Cookie header (shared:
+// never change it).
+func (s *Sessions) forBasic(userID string) (token string, setCookie []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tok, ok := s.basic[userID]; ok {
 		if e, ok := s.byToken[tok]; ok {
 			s.lru.MoveToFront(e)
-			return tok
+			return tok, e.Value.(*session).setCookie
 		}
 	}
-	tok := s.newLocked(userID)
-	s.basic[userID] = tok
-	return tok
+	ses := s.newLocked(userID)
+	s.basic[userID] = ses.token
+	return ses.token, ses.setCookie
 }
 
-func (s *Sessions) newLocked(userID string) string {
+func (s *Sessions) newLocked(userID string) *session {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on Linux
 	}
 	tok := hex.EncodeToString(b[:])
-	s.byToken[tok] = s.lru.PushFront(&session{token: tok, userID: userID})
+	c := &http.Cookie{Name: SessionCookie, Value: tok, Path: cookiePath, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	ses := &session{token: tok, userID: userID, setCookie: []string{c.String()}}
+	s.byToken[tok] = s.lru.PushFront(ses)
 	for s.lru.Len() > s.max {
 		s.removeLocked(s.lru.Back())
 	}
-	return tok
+	return ses
 }
 
 // Forget ends the session of token; an unknown token is ignored.
@@ -118,14 +132,29 @@ func (s *Sessions) User(token string) (string, bool) {
 type Authenticator struct {
 	Center   *contactcenter.Center
 	Sessions *Sessions
+
+	verified verifiedCredentials
 }
 
 // Identify returns the user a request speaks for: the Basic credentials when
 // present (wrong ones fail even with a valid cookie), else the session
-// cookie. fromCookie reports which.
+// cookie. fromCookie reports which. The user's slices are shared with
+// other answers of Identify: read them, never change them.
 func (a *Authenticator) Identify(r *http.Request) (u contactcenter.User, fromCookie bool, ok bool) {
+	header := r.Header.Get("Authorization")
+	if header != "" {
+		if u, ok := a.verified.get(header, a.Center.Version()); ok {
+			return u, false, true
+		}
+	}
 	if name, pass, has := r.BasicAuth(); has {
+		// The version first: the user may change after it, never before
+		// (a kept user is never newer than the version it is kept for).
+		version := a.Center.Version()
 		u, ok := a.Center.Authenticate(name, pass)
+		if ok {
+			a.verified.put(header, version, u)
+		}
 		return u, false, ok
 	}
 	if c, err := r.Cookie(SessionCookie); err == nil {
@@ -135,6 +164,50 @@ func (a *Authenticator) Identify(r *http.Request) (u contactcenter.User, fromCoo
 		}
 	}
 	return contactcenter.User{}, false, false
+}
+
+// maxVerified bounds the Authorization headers an Authenticator keeps;
+// it forgets them all when full.
+const maxVerified = 1024
+
+// verifiedCredentials keeps the Authorization headers Identify accepted,
+// each with its user as the contact center had it at one Version: users,
+// passwords and what a User holds (readiness too) change only with the
+// version, so while Center.Version still returns that number the same
+// header names the same user with the right password, and Identify
+// answers it without decoding it or comparing the password again. A
+// newer version empties the table. Only headers that passed the check
+// are kept, so a wrong password always reaches the constant-time compare.
+type verifiedCredentials struct {
+	mu sync.Mutex
+	// guards version, byHeader
+	version  uint64
+	byHeader map[string]contactcenter.User
+}
+
+// get returns the user of header verified at version.
+func (v *verifiedCredentials) get(header string, version uint64) (contactcenter.User, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.version != version {
+		return contactcenter.User{}, false
+	}
+	u, ok := v.byHeader[header]
+	return u, ok
+}
+
+// put keeps u, the user header was verified as at version, unless the
+// table holds a newer version.
+func (v *verifiedCredentials) put(header string, version uint64, u contactcenter.User) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch {
+	case version < v.version:
+		return
+	case version > v.version || v.byHeader == nil || len(v.byHeader) >= maxVerified:
+		v.version, v.byHeader = version, map[string]contactcenter.User{}
+	}
+	v.byHeader[header] = u
 }
 
 // Refusal says why Identify refuses r, for the log: the client is not told

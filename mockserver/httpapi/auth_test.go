@@ -3,9 +3,11 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,7 +18,7 @@ import (
 
 // newTestAPI is the API over the default fixture with a session table of
 // maxSessions.
-func newTestAPI(t *testing.T, maxSessions int) *API {
+func newTestAPI(t testing.TB, maxSessions int) *API {
 	t.Helper()
 	center, err := contactcenter.New(contactcenter.Config{}, fixtures.Default())
 	if err != nil {
@@ -144,4 +146,89 @@ func TestUnauthorizedSaysWhy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIdentifyKeepsOnlyWhatStillHolds: Identify keeps the credentials it
+// verified, and after each step answers exactly as a first check would:
+// a wrong password is refused after the right one was kept, a restore
+// that changes the password refuses the old one, a change of the user
+// (readiness) shows in the user returned, and the table stays bounded.
+func TestIdentifyKeepsOnlyWhatStillHolds(t *testing.T) {
+	center, err := contactcenter.New(contactcenter.Config{}, fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := &Authenticator{Center: center, Sessions: NewSessions(0)}
+	identify := func(user, pass string) (contactcenter.User, bool) {
+		t.Helper()
+		r := httptest.NewRequest("GET", "/api/v2/me", nil)
+		r.SetBasicAuth(user, pass)
+		u, fromCookie, ok := auth.Identify(r)
+		if fromCookie {
+			t.Fatal("Basic credentials identified as a cookie")
+		}
+		return u, ok
+	}
+	alice := testusers.Password("alice")
+	steps := []struct {
+		name string
+		do   func()
+		user string
+		pass string
+		ok   bool
+	}{
+		{"right password", func() {}, "alice", alice, true},
+		{"right password again (kept)", func() {}, "alice", alice, true},
+		{"wrong password after the right one", func() {}, "alice", "x", false},
+		{"another user's password", func() {}, "bob", alice, false},
+		{"the right one once more", func() {}, "alice", alice, true},
+		{"old password after a restore changed it", func() {
+			snap := center.Snapshot()
+			for i := range snap.Users {
+				if snap.Users[i].UserName == "alice" {
+					snap.Users[i].Password = "changed"
+				}
+			}
+			if err := center.Restore(snap); err != nil {
+				t.Fatal(err)
+			}
+		}, "alice", alice, false},
+		{"new password after the restore", func() {}, "alice", "changed", true},
+	}
+	for _, s := range steps {
+		s.do()
+		u, ok := identify(s.user, s.pass)
+		want, wantOK := center.Authenticate(s.user, s.pass)
+		if ok != s.ok || ok != wantOK || !reflect.DeepEqual(u, want) {
+			t.Fatalf("%s: Identify = %+v, %v; want %+v, %v", s.name, u, ok, want, s.ok)
+		}
+	}
+
+	// A change of the user shows at once.
+	if _, err := center.SetReady(userID(t, center, "alice"), contactcenter.Email, false); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := identify("alice", "changed")
+	want, _ := center.Authenticate("alice", "changed")
+	if !reflect.DeepEqual(u, want) {
+		t.Fatalf("after NotReady: Identify = %+v; want %+v", u, want)
+	}
+
+	// Bounded: never more than maxVerified headers.
+	v := center.Version()
+	for i := range 2 * maxVerified {
+		auth.verified.put(fmt.Sprintf("Basic %d", i), v, u)
+		if n := len(auth.verified.byHeader); n > maxVerified {
+			t.Fatalf("%d headers kept, want at most %d", n, maxVerified)
+		}
+	}
+}
+
+func userID(t *testing.T, c *contactcenter.Center, name string) string {
+	t.Helper()
+	u, ok := c.UserByName(name)
+	if !ok {
+		t.Fatalf("no user %s", name)
+	}
+	return u.ID
 }

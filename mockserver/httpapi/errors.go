@@ -36,6 +36,11 @@ func gwsCodeOf(status int) int {
 	return codeInternal
 }
 
+// jsonContentType is the Content-Type header of JSON answers, as
+// Header.Set would make it, made once: answers share it, so nothing may
+// change it.
+var jsonContentType = []string{"application/json"}
+
 type statusBody struct {
 	StatusCode    int    `json:"statusCode"`
 	StatusMessage string `json:"statusMessage"`
@@ -53,10 +58,15 @@ type opError struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"statusCode":4,"statusMessage":"could not encode the response"}`)
+		writeEncodeFailure(w)
+		return
 	}
 	writeJSONBytes(w, status, b)
+}
+
+// writeEncodeFailure answers an answer that json.Marshal refused.
+func writeEncodeFailure(w http.ResponseWriter) {
+	writeJSONBytes(w, http.StatusInternalServerError, []byte(`{"statusCode":4,"statusMessage":"could not encode the response"}`))
 }
 
 func clip(s string) string {
@@ -80,7 +90,7 @@ func writeOpError(w http.ResponseWriter, status int, msg string) {
 
 // writeOK answers a successful operation with its referenceId.
 func writeOK(w http.ResponseWriter, ref int64) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	b := make([]byte, 0, 64)
 	b = append(b, `{"status":"ok","statusCode":0,"referenceId":`...)

@@ -164,14 +164,23 @@ func answer(w http.ResponseWriter) func(ref int64, err error) {
 	}
 }
 
+// listFields returns the fields query parameter of a list request and
+// whether it is there, as r.URL.Query() tells them; the usual query,
+// fields=*, without parsing it.
+func listFields(r *request) (fields string, has bool) {
+	if r.URL.RawQuery == "fields=*" {
+		return "*", true
+	}
+	q := r.URL.Query()
+	return q.Get("fields"), q.Has("fields")
+}
+
 // writeList answers a list endpoint in its two shapes: uris, or with
 // fields=* the objects.
-func (a *API) writeList(w http.ResponseWriter, r *request, views []contactcenter.View) {
+func (a *API) writeList(w http.ResponseWriter, fields string, has bool, views []contactcenter.View) {
 	base := a.cfg.BaseURL
-	query := r.URL.Query()
-	fields := query.Get("fields")
 	switch {
-	case !query.Has("fields"):
+	case !has:
 		uris := make([]string, 0, len(views))
 		for _, v := range views {
 			uris = append(uris, wire.URI(base, v.ID))
@@ -181,21 +190,33 @@ func (a *API) writeList(w http.ResponseWriter, r *request, views []contactcenter
 			URIs       []string `json:"uris"`
 		}{codeOK, uris})
 	case fields == "*":
-		if b, ok := appendInteractions(views, base); ok {
-			writeJSONBytes(w, http.StatusOK, b)
-			return
-		}
-		out := make([]wire.Interaction, 0, len(views))
-		for _, v := range views {
-			out = append(out, wire.FromView(v, base))
-		}
-		writeJSON(w, http.StatusOK, struct {
-			StatusCode   int                `json:"statusCode"`
-			Interactions []wire.Interaction `json:"interactions"`
-		}{codeOK, out})
+		writeObjects(w, views, base)
 	default:
 		writeStatusError(w, http.StatusBadRequest, fmt.Sprintf("query parameter fields: %q is not supported; use fields=* or leave it out", fields))
 	}
+}
+
+// writeObjects answers the fields=* shape of a list, and returns the
+// bytes when they are the whole answer (status 200), else nil.
+func writeObjects(w http.ResponseWriter, views []contactcenter.View, base string) []byte {
+	if b, ok := appendInteractions(views, base); ok {
+		writeJSONBytes(w, http.StatusOK, b)
+		return b
+	}
+	out := make([]wire.Interaction, 0, len(views))
+	for _, v := range views {
+		out = append(out, wire.FromView(v, base))
+	}
+	b, err := json.Marshal(struct {
+		StatusCode   int                `json:"statusCode"`
+		Interactions []wire.Interaction `json:"interactions"`
+	}{codeOK, out})
+	if err != nil {
+		writeEncodeFailure(w)
+		return nil
+	}
+	writeJSONBytes(w, http.StatusOK, b)
+	return b
 }
 
 // appendInteractions encodes the fields=* answer as writeJSON would, with
@@ -219,7 +240,7 @@ func appendInteractions(views []contactcenter.View, base string) (b []byte, ok b
 // writeJSONBytes answers b, a JSON document encoded for this answer alone
 // that nothing changes after (the journal keeps it rather than a copy).
 func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	if rec, ok := w.(*recorder); ok {
 		rec.writeShared(b)
@@ -228,12 +249,30 @@ func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
 	_, _ = w.Write(b)
 }
 
+// getMyInteractions answers the user's interactions. The fields=* answer,
+// the one clients poll, is kept per user for the contact center's version
+// it shows (keptAnswers): while nothing changes, it is neither copied out
+// of the contact center nor encoded again.
 func (a *API) getMyInteractions(w http.ResponseWriter, r *request) {
-	a.writeList(w, r, a.cfg.Center.MyInteractions(r.user.ID))
+	fields, has := listFields(r)
+	if !has || fields != "*" {
+		a.writeList(w, fields, has, a.cfg.Center.MyInteractions(r.user.ID))
+		return
+	}
+	uid := r.user.ID
+	if b, ok := a.kept.get(uid, a.cfg.Center.Version()); ok {
+		writeJSONBytes(w, http.StatusOK, b)
+		return
+	}
+	views, version := a.cfg.Center.VersionedMyInteractions(uid)
+	if b := writeObjects(w, views, a.cfg.BaseURL); b != nil {
+		a.kept.put(uid, version, b)
+	}
 }
 
 func (a *API) getInteractions(w http.ResponseWriter, r *request) {
-	a.writeList(w, r, a.cfg.Center.Active(r.user.ID))
+	fields, has := listFields(r)
+	a.writeList(w, fields, has, a.cfg.Center.Active(r.user.ID))
 }
 
 func (a *API) getInteraction(w http.ResponseWriter, r *request) {
