@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -326,5 +327,46 @@ func TestHijackedReplyThatFailsToWriteKeepsItsMessages(t *testing.T) {
 	got := deliveries(roundTrip(t, s, "alice", `[{"channel":"/meta/connect","clientId":"`+id+`","id":"5","advice":{"timeout":0}}]`))
 	if strings.Join(got, " ") != `{"n":1}` {
 		t.Errorf("next connect carries %v, want the message whose reply failed", got)
+	}
+}
+
+// BenchmarkHeldPollAnswer times one held long poll from the request to its
+// answer, released by a delivery, on one keep-alive connection: with the
+// connection hijacked while held (served through a Listener) and on
+// net/http's goroutine as before.
+func BenchmarkHeldPollAnswer(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		listener bool
+	}{
+		{"hijacked", true},
+		{"net/http", false},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := testServer()
+			s.Timeout = time.Hour
+			var addr string
+			if tc.listener {
+				addr = serveListener(b, s, nil)
+			} else {
+				ts := httptest.NewServer(s)
+				b.Cleanup(ts.Close)
+				b.Cleanup(func() { s.Close() })
+				addr = ts.Listener.Addr().String()
+			}
+			rc := dialRaw(b, addr)
+			_ = rc.c.SetDeadline(time.Time{})
+			id := rc.open()
+			data := json.RawMessage(`{"messageTypeName":"EventInteractionUpdated","interaction":{"id":"00009a8T8Y130123","state":"Processing"}}`)
+			req := rc.request(connectReq(id, "4"))
+			for b.Loop() {
+				rc.send(req)
+				for !heldConnect(s, id) {
+					runtime.Gosched()
+				}
+				s.Deliver("alice", "/a", data)
+				rc.read()
+			}
+		})
 	}
 }
