@@ -11,6 +11,7 @@ package bayeux
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -115,9 +116,10 @@ func (l *Listener) give(c net.Conn) {
 type heldConn struct {
 	conn   net.Conn
 	ln     *Listener
-	header http.Header // set by handlers in front of this one (CORS)
-	close  bool        // the request asked for Connection: close
-	prefix []byte      // bytes of later requests already read from conn
+	header http.Header   // set by handlers in front of this one (CORS)
+	close  bool          // the request asked for Connection: close
+	idle   time.Duration // the http.Server's IdleTimeout (else ReadTimeout); 0: none
+	prefix []byte        // bytes of later requests already read from conn
 }
 
 // aLongTimeAgo is a read deadline that wakes a parked read at once.
@@ -151,6 +153,9 @@ func (s *Server) hijack(w http.ResponseWriter, r *http.Request, ss *session, p *
 		return false
 	}
 	hc := &heldConn{conn: conn, ln: l, header: h, close: r.Close}
+	if hs, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok {
+		hc.idle = cmp.Or(hs.IdleTimeout, hs.ReadTimeout)
+	}
 	if n := brw.Reader.Buffered(); n > 0 {
 		b, _ := brw.Reader.Peek(n)
 		hc.prefix = bytes.Clone(b)
@@ -193,6 +198,13 @@ func (s *Server) holdConn(ss *session, p *poll, hc *heldConn) {
 		}
 		<-p.done
 	}
+	if s.closed.Load() {
+		// As net/http answers while shutting down: the connection ends
+		// with this answer. Handed back, it would wait as a new
+		// connection, which http.Server.Shutdown does not count idle
+		// for its first 5 seconds.
+		hc.close = true
+	}
 	_ = hc.conn.SetWriteDeadline(time.Now().Add(holdSlack))
 	if _, err := hc.conn.Write(hc.response(joinArray(s.connectReply(p)))); err != nil {
 		// The reply did not leave: its messages go back to the queue.
@@ -200,16 +212,44 @@ func (s *Server) holdConn(ss *session, p *poll, hc *heldConn) {
 		hc.conn.Close()
 		return
 	}
-	if hc.close {
+	_ = hc.conn.SetDeadline(time.Time{})
+	if hc.close || (len(hc.prefix) == 0 && !s.awaitNext(hc)) {
 		hc.conn.Close()
 		return
 	}
-	_ = hc.conn.SetDeadline(time.Time{})
-	var c net.Conn = hc.conn
-	if len(hc.prefix) > 0 {
-		c = &prefixConn{Conn: hc.conn, prefix: hc.prefix}
+	hc.ln.give(&prefixConn{Conn: hc.conn, prefix: hc.prefix})
+}
+
+// awaitNext waits, as net/http does between two requests of a keep-alive
+// connection, for the first byte of the client's next request, which it
+// keeps in hc.prefix. It reports false when the connection must end
+// instead: the client closed it, it stayed idle for the http.Server's
+// IdleTimeout, or the Server closed. The connection goes back to net/http
+// only with a request under way: net/http takes a connection it accepts
+// for new, and new connections neither wait for IdleTimeout (but
+// ReadHeaderTimeout) nor count as idle when http.Server.Shutdown starts.
+func (s *Server) awaitNext(hc *heldConn) bool {
+	if hc.idle > 0 { // before Close can see hc: its wake-up must come after
+		_ = hc.conn.SetReadDeadline(time.Now().Add(hc.idle))
 	}
-	hc.ln.give(c)
+	s.mu.Lock()
+	if s.closed.Load() {
+		s.mu.Unlock()
+		return false
+	}
+	s.idle[hc] = struct{}{}
+	s.mu.Unlock()
+	var b [1]byte
+	n, _ := hc.conn.Read(b[:])
+	s.mu.Lock()
+	delete(s.idle, hc)
+	s.mu.Unlock()
+	if n == 0 {
+		return false
+	}
+	_ = hc.conn.SetReadDeadline(time.Time{})
+	hc.prefix = append(hc.prefix, b[0])
+	return true
 }
 
 // setReplyHeaders sets the headers of every long-polling answer.

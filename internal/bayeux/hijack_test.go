@@ -286,9 +286,53 @@ func TestCloseAnswersHijackedPolls(t *testing.T) {
 	}
 	s.Close()
 	for _, rc := range clients {
-		if _, msgs := rc.read(); connectReply(t, msgs).Successful == nil || !*connectReply(t, msgs).Successful {
+		res, msgs := rc.read()
+		if connectReply(t, msgs).Successful == nil || !*connectReply(t, msgs).Successful {
 			t.Errorf("held connect answered %+v at Close", msgs)
 		}
+		// The connection ends with the answer, as net/http's do while it
+		// shuts down: handed back, it would hold up http.Server.Shutdown.
+		if !res.Close {
+			t.Error("answer at Close does not close the connection")
+		}
+		if _, err := rc.br.ReadByte(); err != io.EOF {
+			t.Errorf("after the answer at Close: read %v, want EOF", err)
+		}
+	}
+}
+
+// TestCloseEndsAnsweredConnectionsWaitingForTheirNextRequest: between an
+// answer and the client's next request the connection waits off net/http
+// (which would count it as new, not idle, when it shuts down); Close
+// ends those connections rather than wait for the client.
+func TestCloseEndsAnsweredConnectionsWaitingForTheirNextRequest(t *testing.T) {
+	s := testServer()
+	rc := dialRaw(t, serveListener(t, s, nil))
+	id := rc.open()
+	rc.send(rc.request(connectReq(id, "4")))
+	wait.For(t, "the connect held off net/http", func() bool { return hijacked(s, id) })
+	s.Deliver("alice", "/a", json.RawMessage(`{"n":1}`))
+	rc.read()
+	wait.For(t, "the connection waiting for its next request", func() bool {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return len(s.idle) == 1
+	})
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		s.Close()
+	}()
+	wait.For(t, "Close to return", func() bool {
+		select {
+		case <-closed:
+			return true
+		default:
+			return false
+		}
+	})
+	if _, err := rc.br.ReadByte(); err != io.EOF {
+		t.Errorf("after Close: read %v, want EOF", err)
 	}
 }
 
