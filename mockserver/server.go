@@ -212,11 +212,15 @@ func (s *Server) Open() error {
 			return err
 		}
 	}
-	s.ln = ln
+	// Held CometD long polls leave net/http while they wait and come back
+	// through this listener (bayeux.Listener).
+	bl := bayeux.NewListener(ln)
+	s.ln = bl
 	// A held CometD connect sets its own deadlines (hold + 10 s), so these
 	// bound everything else: a slow sender, a slow reader.
 	s.srv = &http.Server{
 		Handler:           s.handler,
+		ConnContext:       bl.ConnContext,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -226,7 +230,7 @@ func (s *Server) Open() error {
 	s.serveWG.Add(1)
 	go func() {
 		defer s.serveWG.Done()
-		_ = s.srv.Serve(ln)
+		_ = s.srv.Serve(bl)
 	}()
 	return nil
 }

@@ -46,6 +46,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, batched: len(msgs) > 1, ident: &identity{}}
 	out, p, ss := s.process(rq, msgs)
 	if p != nil {
+		if s.hijack(w, r, ss, p) {
+			return // answered on the connection when released (hijack.go)
+		}
 		// The hold may outlast the http.Server's ReadTimeout (whose
 		// background read would cancel the request's context) and
 		// WriteTimeout: give this response its own deadlines. Not
@@ -69,9 +72,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json;charset=UTF-8")
-	h.Set("Cache-Control", "no-cache, no-store")
+	setReplyHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(joinArray(out))
 	if err == nil {

@@ -178,13 +178,14 @@ type Server struct {
 	initOnce sync.Once
 	closed   atomic.Bool
 
-	mu          sync.RWMutex // guards sessions, byPrincipal, conns, stopSweep, and session.pidx
+	mu          sync.RWMutex // guards sessions, byPrincipal, conns, idle, stopSweep, and session.pidx
 	sessions    map[string]*session
 	byPrincipal map[string][]*session
 	conns       map[*wsConn]struct{}
-	stopSweep   chan struct{} // nil until the sweeper runs
+	idle        map[*heldConn]struct{} // answered hijacked connections waiting for their next request
+	stopSweep   chan struct{}          // nil until the sweeper runs
 
-	wg sync.WaitGroup // the sweeper and the WebSocket handlers
+	wg sync.WaitGroup // the sweeper, the WebSocket handlers and the hijacked connections
 
 	pendingWS atomic.Int64 // WebSockets waiting for their handshake, or reserved for an upgrade
 }
@@ -194,6 +195,7 @@ func (s *Server) init() {
 		s.sessions = make(map[string]*session)
 		s.byPrincipal = make(map[string][]*session)
 		s.conns = make(map[*wsConn]struct{})
+		s.idle = make(map[*heldConn]struct{})
 	})
 }
 
@@ -328,6 +330,9 @@ func (s *Server) Close() error {
 	}
 	stop := s.stopSweep
 	s.stopSweep = nil
+	for hc := range s.idle {
+		hc.wake() // awaitNext ends, the connection closes
+	}
 	s.mu.Unlock()
 
 	if stop != nil {

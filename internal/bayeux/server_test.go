@@ -368,10 +368,5 @@ func BenchmarkDeliverToHeldConnects(b *testing.B) {
 }
 
 func heldConnect(s *Server, clientID string) bool {
-	s.mu.RLock()
-	ss := s.sessions[clientID]
-	s.mu.RUnlock()
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	return ss.held != nil
+	return inSession(s, clientID, func(ss *session) bool { return ss.held != nil })
 }

@@ -9,7 +9,8 @@ import (
 
 // session is one Bayeux client session. An idle session is this struct, its
 // subscriptions and its queue: no goroutine waits for it unless a connect is
-// held, and then only the goroutine of that request.
+// held, and then only the goroutine of that request, or the small one of
+// its hijacked connection (hijack.go).
 type session struct {
 	id        string
 	principal string
@@ -60,6 +61,7 @@ type poll struct {
 	done     chan struct{} // closed on release; nil for a connect answered at once
 	timer    *time.Timer   // the hold
 	wc       *wsConn       // the socket to answer on; nil for long polling
+	hc       *heldConn     // the hijacked connection to answer on; guarded by session.mu
 
 	// set by release
 	why     reason
@@ -97,6 +99,9 @@ func (ss *session) release(p *poll, why reason, now time.Time) bool {
 		close(p.done)
 		if p.wc != nil {
 			p.wc.ready(p)
+		}
+		if p.hc != nil {
+			p.hc.wake()
 		}
 	}
 	return true

@@ -1,10 +1,13 @@
 package bayeux
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -15,6 +18,43 @@ import (
 
 // wsWriteTimeout bounds one frame write to a slow client.
 const wsWriteTimeout = 10 * time.Second
+
+// Buffers of a WebSocket connection. The socket keeps them for its whole
+// life, idle or not, and net/http's are 4 KiB each (the memory rows of
+// BENCHMARKS.md). Bayeux frames from clients are a few hundred bytes; a
+// larger frame is read or written past the buffer, straight on the
+// connection, in more system calls.
+const (
+	wsReadBuffer  = 512
+	wsWriteBuffer = 1024
+)
+
+// smallBuffers is the ResponseWriter websocket.Accept hijacks: the
+// connection it hands over reads and writes through buffers of
+// wsReadBuffer and wsWriteBuffer bytes instead of net/http's, which are
+// dropped.
+type smallBuffers struct{ http.ResponseWriter }
+
+// Hijack implements http.Hijacker.
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(c, wsReadBuffer)
+	// Bytes the client sent right after the upgrade may be in net/http's
+	// buffer: they go into the new one, where websocket.Accept looks for
+	// them (it replaces the reader's source).
+	if n := brw.Reader.Buffered(); n > 0 {
+		b, _ := brw.Reader.Peek(n)
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(b), c), max(wsReadBuffer, n))
+		if _, err := br.Peek(n); err != nil {
+			c.Close()
+			return nil, nil, err
+		}
+	}
+	return c, bufio.NewReadWriter(br, bufio.NewWriterSize(c, wsWriteBuffer)), nil
+}
 
 // wsConn is one WebSocket connection. Its handler goroutine reads frames and
 // writes the replies it can give at once. Connect replies released later and
@@ -50,7 +90,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("too many WebSocket connections waiting for their Bayeux handshake (max %d); try again later", s.maxPendingWebSockets()), http.StatusServiceUnavailable)
 		return
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	conn, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		OriginPatterns:     s.OriginPatterns,
 		InsecureSkipVerify: len(s.OriginPatterns) == 0,
 	})
@@ -80,7 +120,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 // readWebSocket reads and answers the frames of wc until it closes. r is
 // the upgrade request, whose credentials handshakes use.
 func (s *Server) readWebSocket(wc *wsConn, r *http.Request) {
-	conn, ctx, cancel := wc.conn, wc.ctx, wc.cancel
+	conn, cancel := wc.conn, wc.cancel
 	defer wc.handshaken() // gives back the reservation if still held
 	defer cancel()
 	defer s.wg.Done()
@@ -88,33 +128,58 @@ func (s *Server) readWebSocket(wc *wsConn, r *http.Request) {
 
 	ident := &identity{}
 	for {
-		_, data, err := conn.Read(ctx)
+		// Without a context: one that can end would make every read
+		// register a callback that stays while the socket idles. What
+		// ends the socket closes it, which ends the read.
+		_, data, err := conn.Read(context.Background())
 		if err != nil {
 			break
 		}
 		if isEmptyArray(data) {
 			continue // Faye's WebSocket ping
 		}
-		msgs, err := DecodeMessages(data)
-		if err != nil {
-			conn.Close(websocket.StatusInvalidFramePayloadData, "not Bayeux JSON")
+		// Handling a frame takes a deep stack (decoding, Authenticate,
+		// the replies' encoding and write): it runs on a goroutine of its
+		// own, waited for, whose stack goes when it ends, and the idle
+		// socket keeps only this goroutine's shallow one (the memory
+		// rows of BENCHMARKS.md).
+		if !onFreshStack(func() bool { return s.handleFrame(wc, r, ident, data) }) {
 			break
-		}
-		rq := &request{r: r, wc: wc, batched: len(msgs) > 1, ident: ident}
-		out, _, _ := s.process(rq, msgs)
-		if len(out) > 0 {
-			if err := wc.write(out); err != nil {
-				// Connects answered in this frame give their messages back.
-				for _, a := range rq.answered {
-					s.abandon(a.ss, a.p)
-				}
-				break
-			}
 		}
 	}
 	cancel()
 	wc.detach(s.now())
 	conn.CloseNow()
+}
+
+// handleFrame processes one frame of Bayeux messages and writes the
+// replies it can give at once. It reports false when the socket must end.
+func (s *Server) handleFrame(wc *wsConn, r *http.Request, ident *identity, data []byte) bool {
+	msgs, err := DecodeMessages(data)
+	if err != nil {
+		wc.conn.Close(websocket.StatusInvalidFramePayloadData, "not Bayeux JSON")
+		return false
+	}
+	rq := &request{r: r, wc: wc, batched: len(msgs) > 1, ident: ident}
+	out, _, _ := s.process(rq, msgs)
+	if len(out) == 0 {
+		return true
+	}
+	if err := wc.write(out); err != nil {
+		// Connects answered in this frame give their messages back.
+		for _, a := range rq.answered {
+			s.abandon(a.ss, a.p)
+		}
+		return false
+	}
+	return true
+}
+
+// onFreshStack runs f on a new goroutine and returns its result.
+func onFreshStack(f func() bool) bool {
+	done := make(chan bool, 1)
+	go func() { done <- f() }()
+	return <-done
 }
 
 // reservePending counts one more socket waiting for its handshake, unless
@@ -273,6 +338,7 @@ func (wc *wsConn) flush(polls []*poll, ss *session) {
 // puts back what it could not send.
 func (wc *wsConn) fail(ss *session, msgs []json.RawMessage, seq uint64) {
 	wc.cancel()
+	wc.conn.CloseNow() // ends the reader
 	if ss == nil {
 		return
 	}
