@@ -1,7 +1,9 @@
 package mockserver
 
 import (
+	"bufio"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -53,15 +55,31 @@ func logRequests(l *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		outcome := slog.Int("status", sw.status)
+		if sw.hijacked {
+			// A held long poll or a WebSocket: the answer is written on
+			// the connection later, outside this handler.
+			outcome = slog.Bool("hijacked", true)
+		}
 		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+			outcome, slog.Duration("took", time.Since(start)))
 	})
 }
 
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	hijacked bool
+}
+
+// Hijack hands the connection over and remembers it did, for the log line.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil && w.status == 0 {
+		w.hijacked = true
+	}
+	return c, rw, err
 }
 
 func (w *statusWriter) WriteHeader(code int) {

@@ -45,3 +45,30 @@ func TestLogRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestLogRequestsSaysHijacked: a request whose connection a handler takes
+// over (a held long poll) is logged as hijacked, not with status 0.
+func TestLogRequestsSaysHijacked(t *testing.T) {
+	var log bytes.Buffer
+	l := slog.New(slog.NewTextHandler(&log, nil))
+	h := logRequests(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
+		_ = c.Close()
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v2/notifications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	srv.Close() // the handler has returned, and logged
+	if line := log.String(); !strings.Contains(line, "hijacked=true") || strings.Contains(line, "status=0") {
+		t.Errorf("log line %q: want hijacked=true and no status=0", line)
+	}
+}
