@@ -110,6 +110,8 @@ MUTANTS_JSON ?= $(MUTANTS_OUT)/summary.json
 MUTANTS_WORKERS ?= 1
 # A mutant's time limit is this times the coverage run's.
 MUTANTS_TIMEOUT_COEFFICIENT ?= 10
+# The mutants gremlins does not make (cmd/gwsmock-mutants statements).
+MUTANT_STATEMENT_KINDS ?= EVENT_DROPPED,EVENTS_REORDERED,BRANCH_REMOVED,CONSTANT_CHANGED
 # MUTANTS_FLAGS=--dry-run counts the mutants without running them.
 MUTANTS_FLAGS ?=
 MUTANT_OPERATORS := --invert-assignments --invert-bitwise --invert-bwassign --invert-logical \
@@ -131,5 +133,11 @@ mutants:
 			--workers $(MUTANTS_WORKERS) --timeout-coefficient $(MUTANTS_TIMEOUT_COEFFICIENT) \
 			--output $(abspath $(MUTANTS_OUT))/$$(basename $$p).json $(CURDIR)/$$p; \
 	done
+	@set -e; for p in $(MUTANT_PKGS); do \
+		echo "== statement mutants of $$p"; \
+		$(GO) run ./cmd/gwsmock-mutants statements $(if $(filter --dry-run,$(MUTANTS_FLAGS)),--dry-run) \
+			--kinds $(MUTANT_STATEMENT_KINDS) --coverpkg $(subst $(space),$(comma),$(addprefix ./,$(MUTANT_PKGS))) \
+			--out $(MUTANTS_OUT)/statements-$$(basename $$p).json $$p; \
+	done
 	$(GO) run ./cmd/gwsmock-mutants report --json $(MUTANTS_JSON) \
-		$(foreach p,$(MUTANT_PKGS),$(p)=$(MUTANTS_OUT)/$(notdir $(p)).json)
+		$(foreach p,$(MUTANT_PKGS),$(p)=$(MUTANTS_OUT)/$(notdir $(p)).json $(p)=$(MUTANTS_OUT)/statements-$(notdir $(p)).json)

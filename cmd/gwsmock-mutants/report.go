@@ -16,15 +16,21 @@ import (
 // gremlinsReport is the part of gremlins' JSON output (its --output) that
 // the summary reads.
 type gremlinsReport struct {
-	Files []struct {
-		Name      string `json:"file_name"` // relative to the directory gremlins ran on
-		Mutations []struct {
-			Type   string `json:"type"`
-			Status string `json:"status"`
-			Line   int    `json:"line"`
-			Column int    `json:"column"`
-		} `json:"mutations"`
-	} `json:"files"`
+	Files []gremlinsFile `json:"files"`
+}
+
+// gremlinsFile is one file of a gremlinsReport.
+type gremlinsFile struct {
+	Name      string             `json:"file_name"` // relative to the directory gremlins ran on
+	Mutations []gremlinsMutation `json:"mutations"`
+}
+
+// gremlinsMutation is one mutant of a gremlinsFile.
+type gremlinsMutation struct {
+	Type   string `json:"type"`
+	Status string `json:"status"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
 }
 
 // The statuses gremlins gives a mutant.
@@ -145,6 +151,7 @@ func writeSummary(w io.Writer, s Summary) {
 		}
 	}
 	fmt.Fprintf(w, "kill rate          %.1f %% (killed/(killed+lived))\n", s.KillRate)
+	writeByType(w, s.Mutants)
 	var survivors []Mutant
 	for _, m := range s.Mutants {
 		if m.Status == lived {
@@ -158,6 +165,26 @@ func writeSummary(w io.Writer, s Summary) {
 	lines := sourceLines{}
 	for _, m := range survivors {
 		fmt.Fprintf(w, "  %s:%d:%d  %s  %s\n", m.File, m.Line, m.Column, m.Type, lines.get(m.File, m.Line))
+	}
+}
+
+// writeByType prints, for each kind of mutant, how many the tests killed,
+// spared or never reached.
+func writeByType(w io.Writer, ms []Mutant) {
+	byType := map[string]map[string]int{}
+	var types []string
+	for _, m := range ms {
+		if byType[m.Type] == nil {
+			byType[m.Type] = map[string]int{}
+			types = append(types, m.Type)
+		}
+		byType[m.Type][m.Status]++
+	}
+	slices.Sort(types)
+	fmt.Fprintf(w, "\n%-26s %7s %7s %9s %11s %10s\n", "by kind", "killed", "lived", "timed out", "not covered", "not viable")
+	for _, t := range types {
+		c := byType[t]
+		fmt.Fprintf(w, "%-26s %7d %7d %9d %11d %10d\n", t, c[killed], c[lived], c[timedOut], c[notCovered], c[notViable])
 	}
 }
 

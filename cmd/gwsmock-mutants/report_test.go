@@ -9,6 +9,8 @@ import (
 	"testing"
 )
 
+// TestReport: the figures of a gremlins report, the survivor with its
+// source line, and the JSON of every mutant, sorted by place.
 func TestReport(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -40,6 +42,7 @@ func TestReport(t *testing.T) {
 		"lived              1\n",
 		"timed out          1\n",
 		"kill rate          75.0 %",
+		"CONDITIONALS_BOUNDARY            0       1         0           0          0\n",
 		"survivors (1):\n  pkg/a/a.go:4:11  CONDITIONALS_BOUNDARY  return x > 0\n",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -62,6 +65,8 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestReportRefusesBadArguments: a mistake in the arguments is an error
+// that names it.
 func TestReportRefusesBadArguments(t *testing.T) {
 	tests := []struct {
 		name    string
