@@ -7,6 +7,8 @@ BIN := bin/gwsmock
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 INTEROP := interop
+comma := ,
+space := $(eval) $(eval)
 REDOCLY := $(INTEROP)/node_modules/.bin/redocly
 
 .PHONY: all run build test gotest vet lint interop deps godeps npmdeps node chromium firefox clean
@@ -97,3 +99,45 @@ SOAK_TIMEOUT ?= 30m
 .PHONY: soak
 soak:
 	SOAK_DURATION=$(SOAK_DURATION) SOAK_AGENTS=$(SOAK_AGENTS) $(GO) test -race -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./mockserver/
+
+## mutants: mutation testing of contactcenter, push and httpapi, judged by the conformance suite alone (gremlins; hours; not part of test): prints the kill rate and the survivors
+GREMLINS := bin/gremlins
+GREMLINS_VERSION := v0.6.0
+MUTANT_PKGS := mockserver/push mockserver/httpapi mockserver/contactcenter
+MUTANTS_OUT ?= bin/mutants
+MUTANTS_JSON ?= $(MUTANTS_OUT)/summary.json
+# One worker: each mutant builds and runs the whole suite, and the machine is shared.
+MUTANTS_WORKERS ?= 1
+# A mutant's time limit is this times the coverage run's.
+MUTANTS_TIMEOUT_COEFFICIENT ?= 10
+# The mutants gremlins does not make (cmd/gwsmock-mutants statements).
+MUTANT_STATEMENT_KINDS ?= EVENT_DROPPED,EVENTS_REORDERED,BRANCH_REMOVED,CONSTANT_CHANGED
+# MUTANTS_FLAGS=--dry-run counts the mutants without running them.
+MUTANTS_FLAGS ?=
+MUTANT_OPERATORS := --invert-assignments --invert-bitwise --invert-bwassign --invert-logical \
+	--invert-loopctrl --remove-self-assignments
+# Only TestMutantSuite (build tag mutants) runs, so only the suite judges; no
+# vet, which could fail a mutant before the suite sees it; -trimpath keeps the
+# build cache valid in gremlins' copies of the module.
+MUTANTS_GOFLAGS := -run=^TestMutantSuite$$ -vet=off -trimpath
+.PHONY: mutants
+mutants:
+	@$(GO) version -m $(GREMLINS) 2>/dev/null | grep -q 'go-gremlins/gremlins\s*$(GREMLINS_VERSION)' || \
+		GOBIN=$(abspath bin) $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	@mkdir -p $(MUTANTS_OUT)
+	GOFLAGS='$(MUTANTS_GOFLAGS)' $(GO) test -tags mutants -count=1 $(addprefix ./,$(MUTANT_PKGS))
+	@set -e; for p in $(MUTANT_PKGS); do \
+		echo "== gremlins on $$p"; \
+		GOFLAGS='$(MUTANTS_GOFLAGS)' $(GREMLINS) unleash $(MUTANTS_FLAGS) $(MUTANT_OPERATORS) \
+			--tags mutants --coverpkg $(subst $(space),$(comma),$(addprefix ./,$(MUTANT_PKGS))) \
+			--workers $(MUTANTS_WORKERS) --timeout-coefficient $(MUTANTS_TIMEOUT_COEFFICIENT) \
+			--output $(abspath $(MUTANTS_OUT))/$$(basename $$p).json $(CURDIR)/$$p; \
+	done
+	@set -e; for p in $(MUTANT_PKGS); do \
+		echo "== statement mutants of $$p"; \
+		$(GO) run ./cmd/gwsmock-mutants statements $(if $(filter --dry-run,$(MUTANTS_FLAGS)),--dry-run) \
+			--kinds $(MUTANT_STATEMENT_KINDS) --coverpkg $(subst $(space),$(comma),$(addprefix ./,$(MUTANT_PKGS))) \
+			--out $(MUTANTS_OUT)/statements-$$(basename $$p).json $$p; \
+	done
+	$(GO) run ./cmd/gwsmock-mutants report --json $(MUTANTS_JSON) \
+		$(foreach p,$(MUTANT_PKGS),$(p)=$(MUTANTS_OUT)/$(notdir $(p)).json $(p)=$(MUTANTS_OUT)/statements-$(notdir $(p)).json)

@@ -1,0 +1,68 @@
+// Command gwsmock-mutants sums up the mutation testing of `make mutants`:
+// it reads the JSON reports gremlins wrote, one per mutated package, and
+// prints how many mutants there were, how many the conformance suite
+// killed, the kill rate and every survivor with its source line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "gwsmock-mutants:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: gwsmock-mutants report [--json FILE] DIR=REPORT...
+       gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
+                                  [--timeout D] DIR
+
+report reads the JSON REPORT gremlins wrote for the package in DIR (the
+directory it was run on, relative to the module root) and prints the
+figures of all of them together: mutants generated, not covered, killed,
+lived, timed out, not viable, the kill rate killed/(killed+lived), and the
+survivors. --json writes the mutants of every report to FILE, with their
+paths from the module root.
+
+statements makes the mutants gremlins does not, in the package in DIR
+(run from the module root): a statement that emits an event or hands on a
+notification deleted (EVENT_DROPPED), two of them in a row swapped
+(EVENTS_REORDERED), an if's body or else emptied (BRANCH_REMOVED), an
+integer literal plus one or true and false swapped (CONSTANT_CHANGED).
+It runs the tests once with coverage, then, for each mutant they reach,
+go test -overlay (the tree is never modified) with the build tags T and
+-run RE, and writes the outcome in gremlins' JSON format to FILE.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return errors.New("no command")
+		}
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "report":
+		return report(args[1:], stdout, stderr)
+	case "statements":
+		return statements(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
