@@ -51,7 +51,8 @@ func TestLogRequests(t *testing.T) {
 func TestLogRequestsSaysHijacked(t *testing.T) {
 	var log bytes.Buffer
 	l := slog.New(slog.NewTextHandler(&log, nil))
-	h := logRequests(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	logged := make(chan struct{})
+	inner := logRequests(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			t.Errorf("hijack: %v", err)
@@ -60,6 +61,12 @@ func TestLogRequestsSaysHijacked(t *testing.T) {
 		_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
 		_ = c.Close()
 	}))
+	// net/http does not wait for a hijacked connection's handler: the
+	// test waits for the log line itself.
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(logged)
+		inner.ServeHTTP(w, r)
+	})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/api/v2/notifications")
@@ -67,7 +74,7 @@ func TestLogRequestsSaysHijacked(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
-	srv.Close() // the handler has returned, and logged
+	<-logged
 	if line := log.String(); !strings.Contains(line, "hijacked=true") || strings.Contains(line, "status=0") {
 		t.Errorf("log line %q: want hijacked=true and no status=0", line)
 	}
