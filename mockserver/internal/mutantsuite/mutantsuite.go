@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/conformance"
+	"github.com/gwsmock/gwsmock/conformance/steps"
 	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/mockserver"
 )
@@ -47,7 +48,10 @@ func Run(t testing.TB) {
 	if err != nil {
 		t.Fatalf("conformance/pooled-target.json: %v", err)
 	}
-	srv := &mockserver.Server{Addr: "127.0.0.1:0", Fixture: &fx}
+	// A short maxInterval, declared in the target file, keeps the session
+	// sweep's scenario (@slow) to a second.
+	srv := &mockserver.Server{Addr: "127.0.0.1:0", Fixture: &fx, CometDMaxInterval: 300 * time.Millisecond}
+	m.Modes.MaxInterval = steps.Duration(300 * time.Millisecond)
 	if err := srv.Open(); err != nil {
 		t.Fatalf("open the mock: %v", err)
 	}
@@ -76,8 +80,10 @@ func Run(t testing.TB) {
 	if res.Status != conformance.StatusPassed {
 		t.Fatalf("status %d: %d of %d scenarios failed", res.Status, res.Failed, res.Scenarios)
 	}
-	if res.Scenarios != res.Total {
-		t.Fatalf("%d of %d scenarios ran", res.Scenarios, res.Total)
+	// Every scenario runs but those of the CSRF and invitation-timeout
+	// modes, which need a mock started in them.
+	if res.Scenarios+res.ModeLeftOut != res.Total {
+		t.Fatalf("%d of %d scenarios ran, %d left out for a mode", res.Scenarios, res.Total, res.ModeLeftOut)
 	}
 	t.Logf("the %d scenarios passed in %v", res.Scenarios, time.Since(start).Round(time.Millisecond))
 }
