@@ -1,0 +1,82 @@
+@mock @journal
+Feature: The control API's journal and event stream
+  gwsmock keeps a journal of the /api/v2 requests, their answers and the
+  CometD notifications (docs/control-api.md C3.7), read with GET
+  /control/v1/journal?since=N&user=NAME, and follows it live on GET
+  /control/v1/events (spec/control.yaml). These scenarios hold gwsmock to
+  its own control API, beyond the driver contract: they are @mock.
+
+  @B6.4
+  Scenario: The journal records a request, its answer and the notification it caused
+    Given alice is Ready on email
+    And alice is listening
+    And an email is routed to alice
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      {"operationName": "Accept"}
+      """
+    Then the response status is 200
+    And alice is notified that it is Processing
+    When control sends GET /control/v1/journal?since={{mark}}&user={{alice.userName}}
+    Then the response status is 200
+    And the response matches:
+      """
+      {"entries": [
+        {"kind": "request", "user": "{{alice.userName}}", "method": "POST", "path": "/api/v2/me/interactions/{{it}}",
+         "data": {"operationName": "Accept"}, "status": "{{absent}}", "channel": "{{absent}}"},
+        {"kind": "notification", "user": "{{alice.userName}}", "channel": "/v2/me/interactions",
+         "data": {"messageTypeName": "InteractionStateMessage", "notificationType": "StatusChange", "id": "{{it}}", "state": "Processing"}},
+        {"kind": "response", "user": "{{alice.userName}}", "method": "POST", "path": "/api/v2/me/interactions/{{it}}", "status": 200,
+         "data": {"status": "ok", "statusCode": 0, "referenceId": "{{number}}"}}
+      ]}
+      """
+
+  @B6.4
+  Scenario: The journal records a refused request with its status and error body
+    Given alice is Ready on email
+    And alice is listening
+    And an email is routed to alice
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And bob tries to accept it
+    Then the response status is 403
+    When control sends GET /control/v1/journal?since={{mark}}&user={{bob.userName}}
+    Then the response matches:
+      """
+      {"entries": [
+        {"kind": "request", "user": "{{bob.userName}}", "method": "POST", "path": "/api/v2/me/interactions/{{it}}", "data": {"operationName": "Accept"}},
+        {"kind": "response", "user": "{{bob.userName}}", "method": "POST", "path": "/api/v2/me/interactions/{{it}}", "status": 403,
+         "data": {"status": "error", "statusCode": "{{number}}", "statusMessage": "{{string}}"}}
+      ]}
+      """
+
+  @B6.4
+  Scenario: A notification received under an alias is recorded once, under its /v2 name
+    Given alice is Ready on email
+    And alice is listening on /me/interactions
+    And an interaction arrives with:
+      """
+      {"channel": "email", "agent": "{{alice.userName}}"}
+      """
+    And alice receives on /me/interactions:
+      """
+      {"messageTypeName": "InteractionStateMessage", "notificationType": "StatusChange", "id": "{{it}}", "state": "Invited"}
+      """
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And alice accepts it
+    Then alice receives on /me/interactions:
+      """
+      {"messageTypeName": "InteractionStateMessage", "notificationType": "StatusChange", "id": "{{it}}", "state": "Processing"}
+      """
+    When control sends GET /control/v1/journal?since={{mark}}&user={{alice.userName}}
+    Then the response matches:
+      """
+      {"entries": [
+        {"kind": "request"},
+        {"kind": "notification", "channel": "/v2/me/interactions", "data": {"id": "{{it}}", "state": "Processing"}},
+        {"kind": "response", "status": 200}
+      ]}
+      """
