@@ -95,6 +95,52 @@ Feature: Authentication and roles
     When carol by cookie sends GET /api/v2/me
     Then the response status is 401
 
+  @B2.1
+  Scenario: A request carrying Basic credentials and the same user's session cookie keeps that session
+    Given alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as first
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    When alice's cookies are set back to first
+    And alice by cookie sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+
+  @mock @B2.1
+  Scenario: gwsmock sets no cookie on an answer to a request that carries its user's session
+    Given alice sends GET /api/v2/me
+    And the response header Set-Cookie matches "^JSESSIONID=[^;]+;"
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response has no header Set-Cookie
+
+  @mock @B2.1
+  Scenario: gwsmock gives Basic credentials that come with another user's cookie their own session
+    Given bob sends GET /api/v2/me
+    And bob's cookies are saved as bobs
+    When alice's cookies are set back to bobs
+    And alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+    And the response header Set-Cookie matches "^JSESSIONID=[^;]+;"
+    When alice by cookie sends GET /api/v2/me
+    Then the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+    When bob by cookie sends GET /api/v2/me
+    Then the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{bob.userName}}"}}
+      """
+
   @B2.3 @B4.29
   Scenario Outline: The admin role may not read the agent resources (<path>)
     When admin sends GET <path>
