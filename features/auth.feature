@@ -18,6 +18,25 @@ Feature: Authentication and roles
       {"statusCode": 20, "statusMessage": "{{string}}"}
       """
 
+  @mock @B2.2
+  Scenario Outline: A page on another host name that sends no credentials is told that browsers keep cookies per host name (<case>)
+    When <who> sends GET /api/v2/me with headers:
+      """
+      <header>
+      """
+    Then the response status is 401
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{regex:<message>}}"}
+      """
+
+    Examples:
+      | case                         | who                  | header                                    | message                                     |
+      | another host, no credentials | anonymous            | Origin: http://frontend.example.test:5173 | ^no session cookie: .*cookies per host name |
+      | no Origin                    | anonymous            | Accept: application/json                  | ^authentication required                    |
+      | an opaque origin ("null")    | anonymous            | Origin: null                              | ^authentication required                    |
+      | another host, wrong password | alice:wrong-password | Origin: http://frontend.example.test:5173 | ^authentication required                    |
+
   @B2.2
   Scenario Outline: Wrong credentials are refused on <method> <path>
     When <who> sends <method> <path>
