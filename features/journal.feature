@@ -80,3 +80,40 @@ Feature: The control API's journal and event stream
         {"kind": "response", "status": 200}
       ]}
       """
+
+  Scenario: The event stream announces each change of state, and each journal entry
+    Given control follows the event stream
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v0}}"}
+      """
+    When control sends POST /control/v1/reset
+    Then the response status is 200
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v1}}"}
+      """
+    And the variable v1 is greater than v0
+    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email", "queue": "{{queues.email-inbound}}"}
+      """
+    Then the response status is 201
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v2}}"}
+      """
+    And the variable v2 is greater than v1
+    Given alice is Ready on email
+    And alice is listening
+    And an email is routed to alice
+    Then the event stream sends a message event matching:
+      """
+      {"seq": "{{number}}", "kind": "notification", "user": "{{alice.userName}}", "channel": "/v2/me/interactions",
+       "data": {"messageTypeName": "InteractionStateMessage", "id": "{{it}}", "state": "Invited"}}
+      """
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v3}}"}
+      """
+    And the variable v3 is greater than v2
