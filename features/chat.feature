@@ -701,6 +701,23 @@ Feature: Chat conversations
     Then alice receives the chat message "Hello?" from "Customer"
     And no one else is notified
 
+  @mock @B7.1
+  Scenario: A customer whose nickname was changed to "" is named "Customer" too
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice receives the chat history with 3 events
+    When alice changes its channel data with:
+      """
+      {"chat_object": {"nickname": ""}}
+      """
+    Then alice is notified that its channel data is now:
+      """
+      {"chat_object": {"nickname": ""}}
+      """
+    When the customer writes "Hello?"
+    Then alice receives the chat message "Hello?" from "Customer"
+    And no one else is notified
+
   @mock @B7.2
   Scenario: A full transcript (1,000 events) refuses messages and typing, but joins and leaves do not fail
     When the customer writes 997 messages
