@@ -19,6 +19,19 @@ Feature: Authentication and roles
       """
 
   @B2.2
+  Scenario: A page on another host name that sends no credentials is told that browsers keep cookies per host name
+    When anonymous sends GET /api/v2/me with headers:
+      """
+      Origin: http://frontend.example.test:5173
+      """
+    Then the response status is 401
+    And the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{regex:(?i)cookie.*host|host.*cookie}}"}
+      """
+
+  @B2.2
   Scenario Outline: Wrong credentials are refused on <method> <path>
     When <who> sends <method> <path>
     Then the response status is 401
@@ -94,6 +107,49 @@ Feature: Authentication and roles
   Scenario: Without a cookie yet, a cookie-only request is refused
     When carol by cookie sends GET /api/v2/me
     Then the response status is 401
+
+  @B2.1
+  Scenario: A request carrying Basic credentials and the same user's session cookie keeps that session
+    Given alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as first
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    When alice's cookies are set back to first
+    And alice by cookie sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+
+  @mock @B2.1
+  Scenario: gwsmock sets no cookie for a request that carries its user's session, and gives Basic credentials with another user's cookie their own
+    Given alice sends GET /api/v2/me
+    And the response header Set-Cookie matches "^JSESSIONID=[^;]+;"
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response has no header Set-Cookie
+    When bob sends GET /api/v2/me
+    And bob's cookies are saved as bobs
+    When alice's cookies are set back to bobs
+    And alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+    And the response header Set-Cookie matches "^JSESSIONID=[^;]+;"
+    When alice by cookie sends GET /api/v2/me
+    Then the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+    When bob by cookie sends GET /api/v2/me
+    Then the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{bob.userName}}"}}
+      """
 
   @B2.3 @B4.29
   Scenario Outline: The admin role may not read the agent resources (<path>)

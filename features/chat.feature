@@ -679,7 +679,7 @@ Feature: Chat conversations
     And no one else is notified
 
   @mock @B7.1
-  Scenario: gwsmock's participantIds are 16 characters [0-9A-F], and a customer without a nickname is "Customer"
+  Scenario: gwsmock's participantIds are 16 characters [0-9A-F], and a customer without a nickname (none or "") is "Customer"
     Given alice accepts it
     And alice is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, SendMessage, SendNotification and RequestChatHistory
     And alice receives on /v2/me/interactions:
@@ -699,6 +699,16 @@ Feature: Chat conversations
       """
     When the customer writes "Hello?"
     Then alice receives the chat message "Hello?" from "Customer"
+    When alice changes its channel data with:
+      """
+      {"chat_object": {"nickname": ""}}
+      """
+    Then alice is notified that its channel data is now:
+      """
+      {"chat_object": {"nickname": ""}}
+      """
+    When the customer writes "Still there?"
+    Then alice receives the chat message "Still there?" from "Customer"
     And no one else is notified
 
   @mock @B7.2

@@ -72,6 +72,26 @@ Feature: Browser frontends and server modes: CORS, CSRF and the invitation timeo
       """
     Then the response status is 200
 
+  @mock @csrf @journal
+  Scenario: In CSRF mode the journal records a refusal for a missing token with its status and text
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And alice sends POST /api/v2/me with headers:
+      """
+      Content-Type: application/json
+
+      {"operationName": "StartContactCenterSession"}
+      """
+    Then the response status is 403
+    When control sends GET /control/v1/journal?since={{mark}}&user={{alice.userName}}
+    Then the response matches:
+      """
+      {"entries": [
+        {"kind": "request", "method": "POST", "path": "/api/v2/me", "status": "{{absent}}"},
+        {"kind": "response", "method": "POST", "path": "/api/v2/me", "status": 403, "data": "Missing or invalid Csrf token"}
+      ]}
+      """
+
   @mock @invite-timeout @B5.6 @B5.4
   Scenario: With an invitation timeout an offer nobody answers is revoked and offered to another agent
     Given alice and bob are Ready on email

@@ -171,6 +171,7 @@ Feature: Properties and channel data
       | the email's interactionId    | {"email_object": {"interactionId": "0000000000000000"}}            |
       | another channel's object     | {"chat_object": {"nickname": "Jane"}}                              |
       | two channel objects          | {"email_object": {"subject": "x"}, "chat_object": {"nickname": "y"}} |
+      | a channel object and another member | {"email_object": {"subject": "x"}, "fax_object": {}}         |
       | an empty patch               | {"email_object": {}}                                               |
       | a wrongly typed field        | {"email_object": {"subject": 42}}                                  |
       | not a channel object at all  | {"subject": "x"}                                                   |

@@ -124,6 +124,26 @@ Feature: The agent's session
     Then the response status is 200
     And no one else is notified
 
+  @mock @B2.4
+  Scenario: Ending the session with Basic credentials and a stale cookie also ends the session gwsmock keeps for them
+    Given alice sends GET /api/v2/me
+    And the response status is 200
+    And alice's cookies are saved as session
+    And the variable stale is "JSESSIONID=0000000000000000"
+    And alice's cookies are set back to stale
+    When alice sends POST /api/v2/me with:
+      """
+      {"operationName": "EndContactCenterSession"}
+      """
+    Then the response status is 200
+    And the response header Set-Cookie matches "^JSESSIONID=;"
+    And the response header Set-Cookie matches "Max-Age=0"
+    When alice's cookies are set back to session
+    And alice by cookie sends GET /api/v2/me
+    Then the response status is 401
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+
   @B2.4 @B4.27 @B6.2
   Scenario: After the session ends, its cookie opens no CometD session either
     Given alice is Ready on email and chat

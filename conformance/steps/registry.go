@@ -131,7 +131,7 @@ func compile(defs []*Def) []*Def {
 
 // Library is the step vocabulary: the generic steps, then the domain steps.
 var Library = func() []*Def {
-	g := compile(genericDefs())
+	g := compile(append(genericDefs(), controlDefs()...))
 	d := compile(append(domainDefs(), mediaDefs()...))
 	return append(g, d...)
 }()

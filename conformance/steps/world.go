@@ -305,6 +305,8 @@ type World struct {
 	lastAction time.Time
 
 	mock bool // the scenario is tagged @mock: the whole control API, no cleanup
+	// events is the control API's event stream a step follows (control.go).
+	events *eventStream
 	// cleanup is what the scenario changed that End puts back.
 	cleanup cleanup
 }
@@ -794,6 +796,7 @@ func (w *World) End(failed bool) error {
 		wg.Go(l.close)
 	}
 	wg.Wait()
+	w.closeEvents()
 	for _, u := range w.listeningUsers() {
 		l := w.listeners[u]
 		l.mu.Lock()

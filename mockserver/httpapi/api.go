@@ -250,6 +250,15 @@ func (a *API) observe(w http.ResponseWriter, r *http.Request, user, uri string, 
 	a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: uri, Status: rec.status, Body: body, Shared: shared})
 }
 
+// observeRequest tells Observe of a request, with its body when it was
+// read (nil for one refused before that), ahead of the answer: the journal
+// holds no answer without its request.
+func (a *API) observeRequest(r *http.Request, user, uri string, body []byte) {
+	if a.cfg.Observe != nil {
+		a.cfg.Observe(Exchange{User: user, Method: r.Method, Path: uri, Body: body})
+	}
+}
+
 func (a *API) wrap(rt route) routeHandler {
 	fail := writeStatusError
 	if rt.kind == operation {
@@ -313,6 +322,7 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, uri string, va
 		}
 	}
 	if len(rt.roles) > 0 && !hasAnyRole(u, rt.roles) {
+		a.observeRequest(r, u.UserName, uri, nil)
 		fail(w, http.StatusForbidden, fmt.Sprintf("user %s lacks the role this needs (%s)", u.UserName, joinRoles(rt.roles)))
 		return
 	}
@@ -322,6 +332,7 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, uri string, va
 			w.Header().Set("X-CSRF-HEADER", "X-CSRF-TOKEN")
 			w.Header().Set("X-CSRF-TOKEN", tok)
 		} else if r.Header.Get("X-CSRF-TOKEN") != tok {
+			a.observeRequest(r, u.UserName, uri, nil)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusForbidden)
 			_, _ = io.WriteString(w, "Missing or invalid Csrf token")
@@ -331,6 +342,7 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, uri string, va
 	if r.Body != nil && r.Method != http.MethodGet {
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
 		if err != nil {
+			a.observeRequest(r, u.UserName, uri, nil)
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBodyBytes))
@@ -342,9 +354,7 @@ func (a *API) serveAuthed(w http.ResponseWriter, r *http.Request, uri string, va
 		reqBody = b
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	if a.cfg.Observe != nil {
-		a.cfg.Observe(Exchange{User: u.UserName, Method: r.Method, Path: uri, Body: reqBody})
-	}
+	a.observeRequest(r, u.UserName, uri, reqBody)
 	// Before anything decodes it: nothing below recurses deeper than this.
 	if err := jsondepth.Check(reqBody, jsondepth.Body); err != nil {
 		fail(w, http.StatusBadRequest, "request body: "+err.Error())
