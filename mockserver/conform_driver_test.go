@@ -61,11 +61,13 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 
 // driverShareGoal is the share of all scenarios a target with only the
 // driver contract must run and pass, in percent. Issue 13 set 95 for a
-// suite of 245 with 8 @mock scenarios; issue 18 added policy scenarios
-// (exact forms the driver scenarios no longer pin, B8.1), so 17 of 300
-// are @mock now and the driver side grew from 237 to 283: the share is
-// 94.3 %. Every driver scenario must still pass (wantDriverShare).
-const driverShareGoal = 94
+// suite of 245 with 8 @mock scenarios. Issue 18 added scenarios of
+// gwsmock's policy and of its own control API (the journal, the event
+// stream: nothing a vendor's system has), each a check added, none taken
+// from the driver side, which grew from 237 to 286 scenarios: 22 of 308
+// are @mock, a share of 92.9 %. Every driver scenario must still pass
+// (wantDriverShare).
+const driverShareGoal = 92
 
 // wantDriverShare checks a run on a target with only the driver contract:
 // no scenario failed for want of gwsmock's own control API, nor in the
