@@ -34,9 +34,9 @@ func controlDefs() []*Def {
 		},
 		{
 			Pattern: `^the event stream sends an? (?P<type>[\w-]+) event matching:$`,
-			Doc: `Takes the stream's events in order, waiting up to the notification timeout, until one of this type (state, ` +
-				`gap, or message: a journal entry) whose data matches the docstring; the events of other types or data it ` +
-				`passes on the way are dropped. Captures bind variables.`,
+			Doc: `Takes the stream's events of this type in order (events of other types stay for their own steps), waiting up to the notification timeout, until one of this type (state, ` +
+				`gap, or message: a journal entry) whose data matches the docstring; the events of this type it passes on the ` +
+				`way are dropped. Captures bind variables.`,
 			Example:    `Then the event stream sends a state event matching:`,
 			ExampleDoc: `{"version": "{{capture:v1}}"}`,
 			DocString:  true,
@@ -153,8 +153,10 @@ func (s *eventStream) signal() {
 	}
 }
 
-// await takes events until one of type typ whose data matches doc, for at
-// most timeout.
+// await takes the events of type typ in order until one whose data matches
+// doc, for at most timeout. Events of other types stay for the steps that
+// await them: the stream's order between a state change and a journal
+// entry is not promised.
 func (s *eventStream) await(ctx context.Context, w *World, typ, doc string, timeout time.Duration) error {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
@@ -163,24 +165,23 @@ func (s *eventStream) await(ctx context.Context, w *World, typ, doc string, time
 	s.mu.Unlock()
 	for {
 		s.mu.Lock()
-		var (
-			e   sseEvent
-			has bool
-		)
-		if len(s.events) > 0 {
-			e, has = s.events[0], true
-			s.events = s.events[1:]
+		matched := false
+		kept := s.events[:0]
+		for _, e := range s.events {
+			switch {
+			case matched || e.typ != typ:
+				kept = append(kept, e)
+			case w.match("the "+typ+" event", doc, []byte(e.data)) == nil:
+				matched = true
+			default:
+				s.seen = append(s.seen, fmt.Sprintf("event: %s, data: %s", e.typ, clip(e.data, 300)))
+			}
 		}
+		s.events = kept
 		stopped := s.err
 		s.mu.Unlock()
-		if has {
-			if e.typ == typ && w.match("the "+typ+" event", doc, []byte(e.data)) == nil {
-				return nil
-			}
-			s.mu.Lock()
-			s.seen = append(s.seen, fmt.Sprintf("event: %s, data: %s", e.typ, clip(e.data, 300)))
-			s.mu.Unlock()
-			continue
+		if matched {
+			return nil
 		}
 		if stopped != nil {
 			return fmt.Errorf("the event stream ended (%v) without a %s event matching the document; it sent:\n%s", stopped, typ, s.describeSeen())
@@ -188,11 +189,28 @@ func (s *eventStream) await(ctx context.Context, w *World, typ, doc string, time
 		select {
 		case <-s.wake:
 		case <-timer.C:
-			return fmt.Errorf("no %s event matching the document within %v; the stream sent meanwhile:\n%s", typ, timeout, s.describeSeen())
+			return fmt.Errorf("no %s event matching the document within %v; the %s events it sent meanwhile:\n%s\nevents of other types waiting for their steps:\n%s", typ, timeout, typ, s.describeSeen(), s.describeWaiting())
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
+}
+
+// describeWaiting lists the events no step has taken yet.
+func (s *eventStream) describeWaiting() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.events) == 0 {
+		return "  none"
+	}
+	var b strings.Builder
+	for i, e := range s.events {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "event: %s, data: %s", e.typ, clip(e.data, 300))
+	}
+	return indent(b.String(), "  ")
 }
 
 func (s *eventStream) describeSeen() string {

@@ -64,6 +64,7 @@ func TestEventStreamSteps(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	w := NewWorld(&Config{ControlToken: "tok", NotifyTimeout: 200 * time.Millisecond})
+	defer w.closeEvents() // before srv.Close, which waits for the stream
 	w.target = srv.URL
 	w.vars.SetString("mark", "4")
 
@@ -89,9 +90,15 @@ func TestEventStreamSteps(t *testing.T) {
 		t.Fatalf("await with nothing coming: %v", err)
 	}
 	next <- "event: state\ndata: {\"version\":7}\n\n"
-	err = w.events.await(ctx, w, "message", `{}`, 100*time.Millisecond)
-	if err == nil || !strings.Contains(err.Error(), `"version":7`) {
+	// The journal entry (a "message" event) passed by the state awaits
+	// above is still there for a message step; one that matches nothing
+	// says what waits.
+	err = w.events.await(ctx, w, "message", `{"kind": "response"}`, 100*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), `"version":7`) || !strings.Contains(err.Error(), `{"kind":"request"}`) {
 		t.Fatalf("a failed await does not say what the stream sent: %v", err)
+	}
+	if err := w.events.await(ctx, w, "state", `{"version": 7}`, time.Second); err != nil {
+		t.Fatalf("a state event was taken by a message step: %v", err)
 	}
 	w.closeEvents()
 	if w.events != nil {
