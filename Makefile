@@ -60,8 +60,10 @@ vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './$(INTEROP)/*')); \
 		if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
+# -timeout: mockserver runs the whole suite a dozen ways under -race, past go
+# test's default 10 minutes on a busy 2-core machine.
 gotest:
-	$(GO) test -race -shuffle=on -count=1 ./...
+	$(GO) test -race -shuffle=on -count=1 -timeout 25m ./...
 
 ## lint: the spec, with an independent OpenAPI linter
 lint: npmdeps
