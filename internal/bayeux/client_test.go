@@ -88,6 +88,12 @@ func TestClient(t *testing.T) {
 				}
 				wantCode(t, c.Subscribe(ctx, "/private/x"), 403)
 				wantCode(t, c.Publish(ctx, "/v2/me/interactions", json.RawMessage(`{}`)), 403)
+				if err := c.Unsubscribe(ctx, "/v2/me/*"); err != nil {
+					t.Fatal(err)
+				}
+				if err := c.Subscribe(ctx, "/v2/me/interactions"); err != nil {
+					t.Fatal(err)
+				}
 				if err := c.Publish(ctx, "/service/echo", json.RawMessage(`{"x":1}`)); err != nil {
 					t.Fatal(err)
 				}
@@ -111,6 +117,22 @@ func TestClient(t *testing.T) {
 				}
 				if got := s.Sessions(); got != 0 {
 					t.Errorf("Sessions() after Disconnect = %d, want 0", got)
+				}
+				// A session the server forgot: 402 with handshake advice.
+				gone := &Client{URL: url, Transport: transport, Header: http.Header{"X-User": {"alice"}}}
+				t.Cleanup(func() { gone.Close() })
+				if err := gone.Handshake(ctx); err != nil {
+					t.Fatal(err)
+				}
+				s.Close()
+				<-gone.Done()
+				// This package's server breaks none of the rules the client
+				// checks (docs/bayeux.md), on either transport, with or
+				// without ack.
+				for _, x := range []*Client{denied, c, gone} {
+					if vs := x.Violations(); len(vs) > 0 {
+						t.Errorf("the server was reported: %v", vs)
+					}
 				}
 			})
 		}

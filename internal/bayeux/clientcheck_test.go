@@ -582,58 +582,6 @@ func TestClientEndsOnSuccessfulNone(t *testing.T) {
 	}
 }
 
-// TestServerBreaksNoRuleTheClientChecks runs the client against this
-// package's server, on both transports, with and without ack: nothing is
-// reported.
-func TestServerBreaksNoRuleTheClientChecks(t *testing.T) {
-	for _, transport := range []string{LongPolling, WebSocket} {
-		for _, ack := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s ack=%v", transport, ack), func(t *testing.T) {
-				s := testServer()
-				url := serve(t, s)
-				ctx := testContext(t)
-				denied := newClient(t, url, "", transport, ack)
-				wantCode(t, denied.Handshake(ctx), 403)
-				c := newClient(t, url, "alice", transport, ack)
-				if err := c.Handshake(ctx); err != nil {
-					t.Fatal(err)
-				}
-				if err := c.Subscribe(ctx, "/v2/me/*"); err != nil {
-					t.Fatal(err)
-				}
-				wantCode(t, c.Subscribe(ctx, "/private/x"), 403)
-				wantCode(t, c.Publish(ctx, "/v2/me/interactions", json.RawMessage(`{}`)), 403)
-				if err := c.Unsubscribe(ctx, "/v2/me/*"); err != nil {
-					t.Fatal(err)
-				}
-				if err := c.Subscribe(ctx, "/v2/me/interactions"); err != nil {
-					t.Fatal(err)
-				}
-				for i := 1; i <= 5; i++ {
-					s.Deliver("alice", "/v2/me/interactions", json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)))
-				}
-				receiveN(t, ctx, c, 5)
-				if err := c.Disconnect(ctx); err != nil {
-					t.Fatal(err)
-				}
-				// A session the server forgot: 402 with handshake advice.
-				gone := &Client{URL: url, Transport: transport, Header: http.Header{"X-User": {"alice"}}}
-				t.Cleanup(func() { gone.Close() })
-				if err := gone.Handshake(ctx); err != nil {
-					t.Fatal(err)
-				}
-				s.Close()
-				<-gone.Done()
-				for _, x := range []*Client{denied, c, gone} {
-					if vs := x.Violations(); len(vs) > 0 {
-						t.Errorf("the server was reported: %v", vs)
-					}
-				}
-			})
-		}
-	}
-}
-
 // TestViolationsAreBounded: a server that breaks a rule on every exchange
 // costs a bounded record; the rest are counted.
 func TestViolationsAreBounded(t *testing.T) {
