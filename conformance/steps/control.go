@@ -57,6 +57,11 @@ type sseEvent struct {
 	typ, id, data string
 }
 
+// String is the event as a report lists it.
+func (e sseEvent) String() string {
+	return fmt.Sprintf("event: %s, data: %s", e.typ, clip(e.data, 300))
+}
+
 // eventStream reads an SSE stream in the background for one scenario.
 type eventStream struct {
 	cancel context.CancelFunc
@@ -174,7 +179,7 @@ func (s *eventStream) await(ctx context.Context, w *World, typ, doc string, time
 			case w.match("the "+typ+" event", doc, []byte(e.data)) == nil:
 				matched = true
 			default:
-				s.seen = append(s.seen, fmt.Sprintf("event: %s, data: %s", e.typ, clip(e.data, 300)))
+				s.seen = append(s.seen, e.String())
 			}
 		}
 		s.events = kept
@@ -203,14 +208,11 @@ func (s *eventStream) describeWaiting() string {
 	if len(s.events) == 0 {
 		return "  none"
 	}
-	var b strings.Builder
+	lines := make([]string, len(s.events))
 	for i, e := range s.events {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		fmt.Fprintf(&b, "event: %s, data: %s", e.typ, clip(e.data, 300))
+		lines[i] = e.String()
 	}
-	return indent(b.String(), "  ")
+	return indent(strings.Join(lines, "\n"), "  ")
 }
 
 func (s *eventStream) describeSeen() string {
