@@ -183,7 +183,8 @@ class Locator {
 
   // #act runs fn on the element, again on the element found anew when the
   // page replaced it meanwhile (the console re-renders its tables live), as
-  // Playwright's actions do.
+  // Playwright's actions do. A node the page removed between the lookup and
+  // the click has no box, and Puppeteer then says it is "not clickable".
   async #act(fn) {
     const deadline = Date.now() + this.owner.timeout;
     for (;;) {
@@ -191,7 +192,7 @@ class Locator {
       try {
         return await fn(el);
       } catch (err) {
-        if (!/detached|not connected|no such node|stale/i.test(err.message) || Date.now() > deadline) throw err;
+        if (!/detached|not connected|no such node|stale|not clickable/i.test(err.message) || Date.now() > deadline) throw err;
       } finally {
         await el.dispose().catch(() => {});
       }
