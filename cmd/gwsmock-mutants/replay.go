@@ -232,9 +232,10 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	limits := map[string]time.Duration{} // by package
 	verdicts := map[string]int{}
 	lost := 0
+	// Interrupted, replay still writes the verdicts it has.
 	for _, i := range picked {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			break
 		}
 		m := s.Mutants[i]
 		src, err := os.ReadFile(m.File)
@@ -256,13 +257,16 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		limit, ok := limits[pkg]
 		if !ok {
 			if limit, err = timeLimit(ctx, *timeout, *tags, *run, pkg); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
 				return err
 			}
 			limits[pkg] = limit
 		}
 		st := runMutant(ctx, sm, tmp, *tags, *run, limit, pkg)
 		if ctx.Err() != nil {
-			return ctx.Err()
+			break
 		}
 		fmt.Fprintf(stdout, "%12s %s at %s:%d:%d\n", st, m.Type, m.File, m.Line, m.Column)
 		s.Mutants[i].Status = st
@@ -270,10 +274,14 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if !*dry {
 		s = summarize(s.Mutants)
+		judged := verdicts[killed] + verdicts[lived] + verdicts[timedOut] + verdicts[notViable]
 		fmt.Fprintf(stdout, "\nreplayed %d survivors: %d now killed, %d still lived, %d timed out, %d not viable",
-			len(picked)-lost, verdicts[killed], verdicts[lived], verdicts[timedOut], verdicts[notViable])
+			judged, verdicts[killed], verdicts[lived], verdicts[timedOut], verdicts[notViable])
 		if lost > 0 {
 			fmt.Fprintf(stdout, ", %d not found", lost)
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintf(stdout, ", interrupted before the other %d", len(picked)-lost-judged)
 		}
 		fmt.Fprintf(stdout, "\nkill rate now     %.1f %% (killed/(killed+lived), all %d mutants)\n", s.KillRate, len(s.Mutants))
 		if *jsonOut != "" {
@@ -281,6 +289,9 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				return err
 			}
 		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	if lost > 0 {
 		return fmt.Errorf("replay: %d survivors could not be made again (NOT FOUND above; did the source change since the run?)", lost)
