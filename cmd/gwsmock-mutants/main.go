@@ -29,7 +29,7 @@ func main() {
 	}
 }
 
-const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] DIR=REPORT...
+const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [DIR=REPORT...]
        gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
                                   [--timeout D] DIR
        gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] SUMMARY
