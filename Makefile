@@ -143,3 +143,10 @@ mutants:
 	done
 	$(GO) run ./cmd/gwsmock-mutants report --json $(MUTANTS_JSON) \
 		$(foreach p,$(MUTANT_PKGS),$(p)=$(MUTANTS_OUT)/$(notdir $(p)).json $(p)=$(MUTANTS_OUT)/statements-$(notdir $(p)).json)
+
+## mutants-replay: judges again only the survivors of MUTANTS_JSON (the summary make mutants wrote) with the suite as it is now, and updates it; MUTANTS_ONLY=REGEXP picks some by "path:line:col KIND"; MUTANTS_FLAGS=--dry-run prints the mutated lines only
+MUTANTS_ONLY ?=
+.PHONY: mutants-replay
+mutants-replay:
+	$(GO) run ./cmd/gwsmock-mutants replay $(filter --dry-run,$(MUTANTS_FLAGS)) $(if $(MUTANTS_ONLY),--only '$(MUTANTS_ONLY)') \
+		--json $(MUTANTS_JSON) $(MUTANTS_JSON)

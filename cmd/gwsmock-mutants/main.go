@@ -1,7 +1,8 @@
 // Command gwsmock-mutants sums up the mutation testing of `make mutants`:
 // it reads the JSON reports gremlins wrote, one per mutated package, and
 // prints how many mutants there were, how many the conformance suite
-// killed, the kill rate and every survivor with its source line.
+// killed, the kill rate and every survivor with its source line; it also
+// makes the statement mutants gremlins does not, and replays survivors.
 package main
 
 import (
@@ -28,16 +29,18 @@ func main() {
 	}
 }
 
-const usage = `usage: gwsmock-mutants report [--json FILE] DIR=REPORT...
+const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [DIR=REPORT...]
        gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
                                   [--timeout D] DIR
+       gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] SUMMARY
 
 report reads the JSON REPORT gremlins wrote for the package in DIR (the
 directory it was run on, relative to the module root) and prints the
 figures of all of them together: mutants generated, not covered, killed,
 lived, timed out, not viable, the kill rate killed/(killed+lived), and the
 survivors. --json writes the mutants of every report to FILE, with their
-paths from the module root.
+paths from the module root: the SUMMARY. --summary reads such a FILE
+(also one replay wrote) as one more report.
 
 statements makes the mutants gremlins does not, in the package in DIR
 (run from the module root): a statement that emits an event or hands on a
@@ -47,6 +50,19 @@ integer literal plus one or true and false swapped (CONSTANT_CHANGED).
 It runs the tests once with coverage, then, for each mutant they reach,
 go test -overlay (the tree is never modified) with the build tags T and
 -run RE, and writes the outcome in gremlins' JSON format to FILE.
+
+replay judges again, with the tests as they are now, the survivors
+(LIVED) of a SUMMARY that report --json wrote, those whose
+"path:line:col KIND" matches --only RE if given (run from the module root,
+on the source the run mutated). It makes each mutant again (gremlins'
+token table, or the statements generator) and judges it as statements
+does, after one run of its package's tests without a mutant (they must
+pass; ten times its time is the limit unless --timeout D), then prints
+each verdict, how many survivors are now killed and the new kill rate.
+--json writes SUMMARY with the new verdicts, counts and kill rate to OUT
+(OUT may be SUMMARY: the next replay then judges only what still lives;
+report --summary OUT prints the whole report). --dry-run prints each
+survivor's changed lines, original (-) and mutated (+), and runs nothing.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -62,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return report(args[1:], stdout, stderr)
 	case "statements":
 		return statements(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return replay(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])

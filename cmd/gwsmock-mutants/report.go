@@ -65,14 +65,22 @@ func report(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	jsonOut := fs.String("json", "", "write the mutants of every report to this `file`")
+	summary := fs.String("summary", "", "also read the mutants of this `file`, which report --json or replay --json wrote")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 && *summary == "" {
 		fs.Usage()
 		return errors.New("report: no DIR=REPORT")
 	}
 	var all []Mutant
+	if *summary != "" {
+		s, err := readSummary(*summary)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		all = s.Mutants
+	}
 	for _, arg := range fs.Args() {
 		ms, err := readReport(arg)
 		if err != nil {
@@ -92,15 +100,31 @@ func report(args []string, stdout, stderr io.Writer) error {
 	s := summarize(all)
 	writeSummary(stdout, s)
 	if *jsonOut != "" {
-		b, err := json.MarshalIndent(s, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
+		return writeSummaryFile(*jsonOut, s)
 	}
 	return nil
+}
+
+// writeSummaryFile writes the summary as JSON, what readSummary reads.
+func writeSummaryFile(file string, s Summary) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, append(b, '\n'), 0o644)
+}
+
+// readSummary reads what report --json wrote.
+func readSummary(file string) (Summary, error) {
+	var s Summary
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("%s: %w", file, err)
+	}
+	return s, nil
 }
 
 // readReport reads one DIR=REPORT argument.

@@ -65,6 +65,34 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestReportSummary: report --summary reads the mutants of a summary (as
+// replay writes it) like those of a report, and works out the figures
+// afresh.
+func TestReportSummary(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	s := Summary{Counts: map[string]int{lived: 2}, Mutants: []Mutant{
+		{File: "p/a.go", Line: 3, Column: 1, Type: "INVERT_LOOPCTRL", Status: killed},
+		{File: "p/a.go", Line: 4, Column: 2, Type: "CONDITIONALS_NEGATION", Status: lived},
+	}}
+	if err := writeSummaryFile("sum.json", s); err != nil {
+		t.Fatal(err)
+	}
+	gremlins := `{"files":[{"file_name":"b.go","mutations":[{"type":"INVERT_LOGICAL","status":"KILLED","line":1,"column":1}]}]}`
+	if err := os.WriteFile("b.json", []byte(gremlins), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(t.Context(), []string{"report", "--summary", "sum.json", "q=b.json"}, &out, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"mutants generated  3\n", "killed             2\n", "lived              1\n", "kill rate          66.7 %", "p/a.go:4:2  CONDITIONALS_NEGATION"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 // TestReportRefusesBadArguments: a mistake in the arguments is an error
 // that names it.
 func TestReportRefusesBadArguments(t *testing.T) {

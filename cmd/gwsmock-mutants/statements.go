@@ -292,7 +292,8 @@ func statements(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // runMutant builds the package with the mutant laid over its file (go
-// test -overlay: the tree is never touched) and runs the tests: NOT VIABLE
+// test -overlay: the tree is never touched) and runs the tests as make
+// mutants has gremlins run them (-trimpath, -vet=off): NOT VIABLE
 // if it does not compile, KILLED if they fail, TIMED OUT past timeout,
 // LIVED if they pass.
 func runMutant(ctx context.Context, m stmtMutant, tmp, tags, run string, timeout time.Duration, pkg string) string {
@@ -310,10 +311,10 @@ func runMutant(ctx context.Context, m stmtMutant, tmp, tags, run string, timeout
 	if os.WriteFile(mf, mutated, 0o644) != nil || os.WriteFile(ov, b, 0o644) != nil {
 		return notViable
 	}
-	if goCmd(ctx, 0, "build", "-overlay", ov, pkg) != nil {
+	if goCmd(ctx, 0, "build", "-overlay", ov, "-trimpath", pkg) != nil {
 		return notViable
 	}
-	err = goCmd(ctx, timeout, "test", "-overlay", ov, "-tags", tags, "-count=1", "-vet=off", "-failfast", "-run", run, "-timeout", (timeout + time.Minute).String(), pkg)
+	err = goCmd(ctx, timeout, "test", "-overlay", ov, "-tags", tags, "-count=1", "-vet=off", "-trimpath", "-failfast", "-run", run, "-timeout", (timeout + time.Minute).String(), pkg)
 	var dl *deadlineError
 	switch {
 	case err == nil:
