@@ -29,7 +29,7 @@ func main() {
 	}
 }
 
-const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [DIR=REPORT...]
+const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [--tags T] [DIR=REPORT...]
        gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
                                   [--timeout D] DIR
        gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] SUMMARY
@@ -40,7 +40,12 @@ figures of all of them together: mutants generated, not covered, killed,
 lived, timed out, not viable, the kill rate killed/(killed+lived), and the
 survivors. --json writes the mutants of every report to FILE, with their
 paths from the module root: the SUMMARY. --summary reads such a FILE
-(also one replay wrote) as one more report.
+(also one replay wrote) as one more report. gremlins counts a mutant
+that does not compile as killed: report (run from the module root) makes
+each gremlins mutant counted killed again, type-checks its package (the
+files build tags T pick, not the tests) and counts those with an error
+as not viable, one line each; one whose place no longer holds its
+operator (NOT FOUND: the source changed) stays killed.
 
 statements makes the mutants gremlins does not, in the package in DIR
 (run from the module root): a statement that emits an event or hands on a

@@ -66,6 +66,7 @@ func report(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	jsonOut := fs.String("json", "", "write the mutants of every report to this `file`")
 	summary := fs.String("summary", "", "also read the mutants of this `file`, which report --json or replay --json wrote")
+	tags := fs.String("tags", "mutants", "build `tags` of the run, which pick the files of the killed mutants' packages")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,6 +98,7 @@ func report(args []string, stdout, stderr io.Writer) error {
 		}
 		return a.Column - b.Column
 	})
+	markUnbuildable(all, *tags, stdout)
 	s := summarize(all)
 	writeSummary(stdout, s)
 	if *jsonOut != "" {
