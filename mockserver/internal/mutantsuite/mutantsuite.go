@@ -51,18 +51,21 @@ type ServerMode struct {
 	Set func(srv *mockserver.Server, m *steps.Modes)
 }
 
-// ServerModes are the modes whose scenarios a run in the default modes
-// leaves out: CSRF mode (B2.5) and an invitation timeout (B5.6).
-var ServerModes = []ServerMode{
-	{"CSRF", "@csrf", func(srv *mockserver.Server, m *steps.Modes) {
+// The server modes: CSRF mode (B2.5) and an invitation timeout (B5.6).
+var (
+	CSRF = ServerMode{"CSRF", "@csrf", func(srv *mockserver.Server, m *steps.Modes) {
 		srv.CSRF = true
 		m.CSRF = true
-	}},
-	{"invitation timeout", "@invite-timeout", func(srv *mockserver.Server, m *steps.Modes) {
+	}}
+	InviteTimeout = ServerMode{"invitation timeout", "@invite-timeout", func(srv *mockserver.Server, m *steps.Modes) {
 		srv.InviteTimeout = 1500 * time.Millisecond
 		m.InviteTimeout = steps.Duration(srv.InviteTimeout)
-	}},
-}
+	}}
+)
+
+// ServerModes are the modes whose scenarios a run in the default modes
+// leaves out.
+var ServerModes = []ServerMode{CSRF, InviteTimeout}
 
 // Run runs every scenario of the embedded suite, the @mock ones included,
 // against in-process mocks serving fixtures/pooled.json, mapped by
