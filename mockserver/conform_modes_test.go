@@ -78,7 +78,7 @@ func TestModeScenariosLeftOutWithANote(t *testing.T) {
 	}
 	for _, want := range []string{
 		"@csrf needs the target in a mode the target file does not declare (2 scenarios)",
-		"@invite-timeout needs the target in a mode the target file does not declare (1 scenarios)",
+		"@invite-timeout needs the target in a mode the target file does not declare (1 scenario)",
 		`@csrf: "modes": {"csrf": true}`,
 	} {
 		if !strings.Contains(log.String(), want) {
