@@ -60,7 +60,7 @@ func TestDriver(t *testing.T) {
 				return conformance.Options{Targets: []string{target}, Driver: driver + "/"}
 			},
 			wantLog:  []string{"POST /control/v1/interactions/0000000000000001/stop"},
-			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenarios, left out by --driver)",
+			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenario, left out by --driver)",
 		},
 		{
 			name: "--driver-cmd with the example driver",
@@ -68,7 +68,7 @@ func TestDriver(t *testing.T) {
 				return conformance.Options{Targets: []string{driver}, DriverCmd: "sh " + exampleDriver(t)}
 			},
 			wantLog:  []string{"POST /control/v1/interactions/0000000000000001/stop"},
-			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenarios, left out by --driver-cmd)",
+			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenario, left out by --driver-cmd)",
 		},
 		{
 			name: "a driver command that fails",
@@ -97,7 +97,7 @@ func TestDriver(t *testing.T) {
 				return conformance.Options{Targets: []string{target}, DriverOnly: true}
 			},
 			wantLog:  []string{"POST /control/v1/interactions/0000000000000001/stop"},
-			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenarios, left out by --driver-only); this run is not the whole suite",
+			wantNote: "left out 1 of 2 scenarios: @mock needs gwsmock's own control API (1 scenario, left out by --driver-only); this run is not the whole suite",
 		},
 	}
 	for _, tt := range tests {

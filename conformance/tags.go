@@ -159,12 +159,12 @@ func (e tagExpr) leftOut(files []featureFile, n int) string {
 	}
 	var why []string
 	if mocks > 0 {
-		why = append(why, fmt.Sprintf("@mock needs gwsmock's own control API (%d scenarios, left out by %s)", mocks, e.withoutMock))
+		why = append(why, fmt.Sprintf("@mock needs gwsmock's own control API (%s, left out by %s)", nScenarios(mocks), e.withoutMock))
 	}
 	var off []string
 	for _, t := range e.offModes {
 		if modes[t] > 0 {
-			why = append(why, fmt.Sprintf("%s needs the target in a mode the target file does not declare (%d scenarios)", t, modes[t]))
+			why = append(why, fmt.Sprintf("%s needs the target in a mode the target file does not declare (%s)", t, nScenarios(modes[t])))
 			off = append(off, t)
 		}
 	}
@@ -179,6 +179,14 @@ func (e tagExpr) leftOut(files []featureFile, n int) string {
 		why = append(why, modeHint(off))
 	}
 	return fmt.Sprintf("left out %d of %d scenarios: %s; this run is not the whole suite", total-n, total, strings.Join(why, "; "))
+}
+
+// nScenarios says "1 scenario" or "n scenarios".
+func nScenarios(n int) string {
+	if n == 1 {
+		return "1 scenario"
+	}
+	return fmt.Sprintf("%d scenarios", n)
 }
 
 // modeLeftOut counts the scenarios of files that the tag expression

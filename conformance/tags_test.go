@@ -167,8 +167,8 @@ func TestModeNotes(t *testing.T) {
 	note := e.leftOut(files, n)
 	for _, want := range []string{
 		"left out 2 of 3 scenarios",
-		"@mock needs gwsmock's own control API (1 scenarios, left out by --driver-only)",
-		"@csrf needs the target in a mode the target file does not declare (1 scenarios)",
+		"@mock needs gwsmock's own control API (1 scenario, left out by --driver-only)",
+		"@csrf needs the target in a mode the target file does not declare (1 scenario)",
 		`@csrf: "modes": {"csrf": true}`,
 	} {
 		if !strings.Contains(note, want) {

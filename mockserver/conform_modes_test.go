@@ -10,39 +10,40 @@ import (
 	"github.com/gwsmock/gwsmock/conformance"
 	"github.com/gwsmock/gwsmock/conformance/steps"
 	"github.com/gwsmock/gwsmock/mockserver"
+	"github.com/gwsmock/gwsmock/mockserver/internal/mutantsuite"
 )
 
 // TestConformanceInModes runs the scenarios that need the server started
 // in a mode of its own (docs/verifying-an-implementation.md, "Server
 // modes") against a mock started in that mode, with a target file that
-// says so: CSRF mode (with ordinary scenarios beside, which then carry the
-// token), an invitation timeout, and a short maxInterval for the session
-// sweep (@slow). Each must run at least want scenarios and pass.
+// says so: the modes of make mutants' judge (mutantsuite.ServerModes: CSRF
+// mode, with ordinary scenarios beside, which then carry the token; an
+// invitation timeout), and a short maxInterval for the session sweep
+// (@slow). Each must run at least want scenarios and pass.
 func TestConformanceInModes(t *testing.T) {
+	shortMaxInterval := mutantsuite.ServerMode{Name: "short maxInterval", Tag: "@slow", Set: func(srv *mockserver.Server, m *steps.Modes) {
+		srv.CometDMaxInterval = 300 * time.Millisecond
+		m.MaxInterval = steps.Duration(srv.CometDMaxInterval)
+	}}
 	tests := []struct {
-		name  string
-		srv   func() *mockserver.Server
-		modes steps.Modes
-		tags  string
-		want  int
+		mode mutantsuite.ServerMode
+		tags string
+		want int
 	}{
-		{"CSRF", func() *mockserver.Server { return &mockserver.Server{CSRF: true} }, steps.Modes{CSRF: true}, "@modes or @accept-reject", 10},
-		{"invitation timeout", func() *mockserver.Server { return &mockserver.Server{InviteTimeout: 1500 * time.Millisecond} },
-			steps.Modes{InviteTimeout: steps.Duration(1500 * time.Millisecond)}, "@invite-timeout", 1},
-		{"short maxInterval", func() *mockserver.Server { return &mockserver.Server{CometDMaxInterval: 300 * time.Millisecond} },
-			steps.Modes{MaxInterval: steps.Duration(300 * time.Millisecond)}, "@slow", 1},
+		{mutantsuite.CSRF, "@modes or @accept-reject", 10},
+		{mutantsuite.InviteTimeout, mutantsuite.InviteTimeout.Tag, 1},
+		{shortMaxInterval, shortMaxInterval.Tag, 1},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.mode.Name, func(t *testing.T) {
 			t.Parallel()
-			srv := tt.srv()
-			srv.Addr = "127.0.0.1:0"
+			srv := &mockserver.Server{Addr: "127.0.0.1:0"}
+			m := conformance.DefaultMapping()
+			tt.mode.Set(srv, &m.Modes)
 			if err := srv.Open(); err != nil {
 				t.Fatalf("open mock: %v", err)
 			}
 			t.Cleanup(func() { _ = srv.Close() })
-			m := conformance.DefaultMapping()
-			m.Modes = tt.modes
 			var out, log bytes.Buffer
 			ctx, cancel := context.WithTimeout(context.Background(), 2*safetyNet)
 			defer cancel()
@@ -77,7 +78,7 @@ func TestModeScenariosLeftOutWithANote(t *testing.T) {
 	}
 	for _, want := range []string{
 		"@csrf needs the target in a mode the target file does not declare (2 scenarios)",
-		"@invite-timeout needs the target in a mode the target file does not declare (1 scenarios)",
+		"@invite-timeout needs the target in a mode the target file does not declare (1 scenario)",
 		`@csrf: "modes": {"csrf": true}`,
 	} {
 		if !strings.Contains(log.String(), want) {
