@@ -299,33 +299,57 @@ func fromGodogTags(s string) (string, error) {
 // same scenarios as match among these tag sets, one per scenario, so
 // that godog runs exactly the scenarios the expression selects. godog's
 // syntax is a conjunction of disjunctions: for every tag set that match
-// refuses, one clause rules out exactly that set (one of its tags is
-// absent, or a tag it lacks is present). It returns "" when match selects
-// every set. When it selects none the filter is meaningless: the caller
-// runs nothing then.
+// refuses, one clause rules out exactly that set. The clause holds only
+// the literals needed to keep every selected set: for each selected set
+// not yet kept, a tag it has and the refused one lacks, or a tag the
+// refused one has and it lacks (negated). Every literal is false on the
+// refused set, so the clause rules it out. Short clauses matter: godog
+// evaluates the whole filter for each scenario, and a clause naming every
+// tag of the suite made a run of a few tagged scenarios cost seconds. It
+// returns "" when match selects every set. When it selects none the
+// filter is meaningless: the caller runs nothing then.
 func godogFilter(sets [][]string, match func([]string) bool) string {
-	var all []string
-	for _, set := range sets {
-		all = append(all, set...)
-	}
-	slices.Sort(all)
-	all = slices.Compact(all)
+	var selected, refused [][]string
 	seen := map[string]bool{}
-	var clauses []string
 	for _, set := range sets {
 		set = slices.Compact(slices.Sorted(slices.Values(set)))
 		key := strings.Join(set, " ")
-		if seen[key] || match(set) {
+		if seen[key] {
 			continue
 		}
 		seen[key] = true
+		if match(set) {
+			selected = append(selected, set)
+		} else {
+			refused = append(refused, set)
+		}
+	}
+	var clauses []string
+	for _, r := range refused {
 		var alts []string
-		for _, tag := range all {
-			if slices.Contains(set, tag) {
-				alts = append(alts, "~"+tag)
-			} else {
-				alts = append(alts, tag)
+		kept := func(set []string) bool {
+			for _, a := range alts {
+				if tag, neg := strings.CutPrefix(a, "~"); slices.Contains(set, tag) != neg {
+					return true
+				}
 			}
+			return false
+		}
+		for _, set := range selected {
+			if kept(set) {
+				continue
+			}
+			// set differs from r (match is a function of the set), so
+			// one of these finds a literal.
+			if i := slices.IndexFunc(set, func(t string) bool { return !slices.Contains(r, t) }); i >= 0 {
+				alts = append(alts, set[i])
+			} else if i := slices.IndexFunc(r, func(t string) bool { return !slices.Contains(set, t) }); i >= 0 {
+				alts = append(alts, "~"+r[i])
+			}
+		}
+		if len(alts) == 0 {
+			// Nothing is selected: a tag no scenario has.
+			alts = []string{"@gwsmock-none"}
 		}
 		clauses = append(clauses, strings.Join(alts, ","))
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gwsmock/gwsmock/conformance/steps"
+	"github.com/gwsmock/gwsmock/features"
 )
 
 func TestParseTags(t *testing.T) {
@@ -92,21 +93,44 @@ func godogMatch(filter string, tags []string) bool {
 	return true
 }
 
+// TestGodogFilterSelectsWhatTheExpressionSelects: on a few tag sets, and
+// on those of the embedded suite, the filter godog gets selects exactly
+// the scenarios the expression selects.
 func TestGodogFilterSelectsWhatTheExpressionSelects(t *testing.T) {
-	sets := [][]string{{}, {"@a"}, {"@b"}, {"@a", "@b"}, {"@a", "@c"}, {"@b", "@c", "@control"}, {"@control"}, {"@a", "@b"}}
-	for _, expr := range []string{"", "@a", "not @a", "@a and @b", "@a or @c", "not (@a or @b)", "@c and not @control", "not @x"} {
-		t.Run(expr, func(t *testing.T) {
-			e, err := parseTags(expr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			filter := godogFilter(sets, e.match)
-			for _, set := range sets {
-				if got, want := godogMatch(filter, set), e.match(set); got != want {
-					t.Errorf("godog filter %q selects %v: %t, the expression: %t", filter, set, got, want)
+	files, err := loadFeatures(features.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite [][]string
+	for _, f := range files {
+		for _, p := range f.pickles {
+			suite = append(suite, pickleTags(p))
+		}
+	}
+	tests := []struct {
+		name  string
+		sets  [][]string
+		exprs []string
+	}{
+		{"a few sets", [][]string{{}, {"@a"}, {"@b"}, {"@a", "@b"}, {"@a", "@c"}, {"@b", "@c", "@control"}, {"@control"}, {"@a", "@b"}},
+			[]string{"", "@a", "not @a", "@a and @b", "@a or @c", "not (@a or @b)", "@c and not @control", "not @x"}},
+		{"the suite", suite, []string{"@auth", "@csrf or @auth", "not @mock", "@chat and not @slow", "@B4.11", "not (@mock or @slow)"}},
+	}
+	for _, tt := range tests {
+		for _, expr := range tt.exprs {
+			t.Run(tt.name+"/"+expr, func(t *testing.T) {
+				e, err := parseTags(expr)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				filter := godogFilter(tt.sets, e.match)
+				for _, set := range tt.sets {
+					if got, want := godogMatch(filter, set), e.match(set); got != want {
+						t.Errorf("godog filter %q selects %v: %t, the expression: %t", filter, set, got, want)
+					}
+				}
+			})
+		}
 	}
 }
 
