@@ -93,15 +93,17 @@ Feature: The control API's journal and event stream
 
   @B2.2
   Scenario: The journal records the answers of requests refused before routing under their paths
+    Given control sends GET /control/v1/journal
+    And the response field last is saved as mark
     When anonymous sends GET /api/v2/me
     Then the response status is 401
     When alice sends OPTIONS /api/v2/me
     Then the response status is 405
-    When control sends GET /control/v1/journal
+    When control sends GET /control/v1/journal?since={{mark}}
     Then the response status is 200
     And the response matches:
       """
-      {"entries": ["{{contains}}",
+      {"entries": [
         {"kind": "response", "method": "GET", "path": "/api/v2/me", "status": 401, "data": {"statusCode": 20}},
         {"kind": "response", "method": "OPTIONS", "path": "/api/v2/me", "status": 405, "data": {"statusCode": 1}}
       ]}
