@@ -141,7 +141,8 @@ func appendNonNil[T any](list []*T, x *T) []*T {
 }
 
 // initialVars are the variables every scenario starts with (see
-// steps.Config.Vars), a user's id included since the run learns it.
+// steps.Config.Vars), a user's id included since the run learns it, and
+// target.host, which each scenario learns from its target.
 func initialVars(m *Mapping) jsonmatch.Vars {
 	users := maps.Clone(m.Users)
 	for name, u := range users {
@@ -150,7 +151,9 @@ func initialVars(m *Mapping) jsonmatch.Vars {
 			users[name] = u
 		}
 	}
-	return (&steps.Config{Users: users, Queues: m.Queues, Workbins: m.Workbins}).Vars()
+	v := (&steps.Config{Users: users, Queues: m.Queues, Workbins: m.Workbins}).Vars()
+	v.SetString("target.host", "learned") // bound by World.Begin from the target's URL
+	return v
 }
 
 // checker follows the variables of one scenario, step by step.

@@ -130,6 +130,16 @@ Feature: Accept and Reject
     And no one else is notified
     And alice no longer has it among her interactions
 
+  @B4.2
+  Scenario: The control API's stop ends an interaction still offered: the invited agent is told Revoked
+    Given an email is routed to alice
+    When control sends POST /control/v1/interactions/{{it}}/stop
+    Then the response status is 200
+    And alice is notified that it is Revoked
+    And alice's notification carries no referenceId
+    And no one else is notified
+    And alice no longer has it among her interactions
+
   Scenario: A body that is not JSON is refused with 400
     Given an email is routed to alice
     When alice sends POST /api/v2/me/interactions/{{it}} with:

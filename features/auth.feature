@@ -31,6 +31,36 @@ Feature: Authentication and roles
       {"statusCode": 20, "statusMessage": "{{regex:(?i)cookie.*host|host.*cookie}}"}
       """
 
+  @mock @B2.2
+  Scenario: A page on the server's own host name that sends no credentials is told nothing about cookies per host name
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+    And the response field statusMessage is saved as plain
+    When anonymous sends GET /api/v2/me with headers:
+      """
+      Origin: http://{{target.host}}:3000
+      """
+    Then the response status is 401
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{plain}}"}
+      """
+
+  @B2.2
+  Scenario: A request without credentials whose Origin does not parse is refused like any other
+    When anonymous sends GET /api/v2/me with headers:
+      """
+      Origin: http://[::1
+      """
+    Then the response status is 401
+    And the response header WWW-Authenticate matches "^Basic realm=\"[^\"]*\"$"
+    And the response matches:
+      """
+      {"statusCode": 20, "statusMessage": "{{string}}"}
+      """
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+
   @B2.2
   Scenario Outline: Wrong credentials are refused on <method> <path>
     When <who> sends <method> <path>
@@ -80,6 +110,43 @@ Feature: Authentication and roles
         }
       }
       """
+
+  @mock @B4.22
+  Scenario: gwsmock ignores the body of a GET, however deeply nested, and answers the read
+    When alice sends GET /api/v2/me with:
+      """
+      {"ignored": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}
+      """
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}"}}
+      """
+
+  @mock @B2.2
+  Scenario: After the control API replaces the state, a user's old password is refused and her new one accepted
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "queues": [], "workbins": [],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "firstName": "Alice", "lastName": "Archer", "roles": ["agent"]}]}
+      """
+    Then the response status is 200
+    When alice sends GET /api/v2/me
+    Then the response status is 401
+    When alice:changed-456 sends GET /api/v2/me
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"userName": "{{alice.userName}}"}}
+      """
+    When control sends POST /control/v1/reset
+    Then the response status is 200
+    When alice:changed-456 sends GET /api/v2/me
+    Then the response status is 401
+    When alice sends GET /api/v2/me
+    Then the response status is 200
 
   @B2.1
   Scenario: The session cookie authenticates later requests without credentials

@@ -68,6 +68,19 @@ Feature: Conference
     And no one else is notified
     And carol no longer has it among her interactions
 
+  @B4.2
+  Scenario: The control API's stop tells the owner Completed and the conference invitee Revoked
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    When control sends POST /control/v1/interactions/{{it}}/stop
+    Then the response status is 200
+    And carol is notified that it is Revoked
+    And alice is notified that it is Completed
+    And no one else is notified
+    And carol no longer has it among her interactions
+    And alice no longer has it among her interactions
+
   @B4.2 @B4.13
   Scenario: A member leaves, and the owner is told
     Given alice invites carol to a conference on it

@@ -96,6 +96,25 @@ Feature: Email replies
     And no one else is notified
 
   @B7.12 @B7.13
+  Scenario: Reply to an inbound email that names no recipient still creates the outbound email
+    Given an interaction arrives with:
+      """
+      {"channel": "email", "agent": "{{alice.userName}}", "email_object": {"subject": "s", "from": "a@example.com"}}
+      """
+    And alice is notified that it is Invited
+    And alice accepts it
+    And alice is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
+    When alice replies to it
+    Then alice sees the reply as Composing with capability set UpdateProperties, CancelReply and Send
+    When alice sends GET /api/v2/interactions/{{reply}}
+    Then the response matches:
+      """
+      {"interaction": {"parentId": "{{it}}", "email_object": {"to": "a@example.com", "subject": "{{regex:^Re: ?s$}}"}}}
+      """
+    And alice sees it as Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
+    And no one else is notified
+
+  @B7.12 @B7.13
   Scenario: Forward creates an outbound email to the given address
     When alice forwards it to "claims@example.com"
     Then no one else is notified

@@ -90,3 +90,53 @@ Feature: The control API's journal and event stream
       {"version": "{{capture:v3}}"}
       """
     And the variable v3 is greater than v2
+
+  @B2.2
+  Scenario: The journal records the answers of requests refused before routing under their paths
+    Given control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    When anonymous sends GET /api/v2/me
+    Then the response status is 401
+    When alice sends OPTIONS /api/v2/me
+    Then the response status is 405
+    When control sends GET /control/v1/journal?since={{mark}}
+    Then the response status is 200
+    And the response matches:
+      """
+      {"entries": [
+        {"kind": "response", "method": "GET", "path": "/api/v2/me", "status": 401, "data": {"statusCode": 20}},
+        {"kind": "response", "method": "OPTIONS", "path": "/api/v2/me", "status": 405, "data": {"statusCode": 1}}
+      ]}
+      """
+
+  Scenario: The event stream announces a reset, which no journal entry records
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And control follows the event stream from {{mark}}
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v0}}"}
+      """
+    When control sends POST /control/v1/reset
+    Then the response status is 200
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v1}}"}
+      """
+    And the variable v1 is greater than v0
+
+  Scenario: The event stream announces an interaction waiting in a queue nobody serves, which no journal entry records
+    Given alice, bob, carol and dave are NotReady on email
+    When control sends GET /control/v1/journal
+    And the response field last is saved as mark
+    And control follows the event stream from {{mark}}
+    And the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v0}}"}
+      """
+    When an email arrives in queue email-inbound
+    Then the event stream sends a state event matching:
+      """
+      {"version": "{{capture:v1}}"}
+      """
+    And the variable v1 is greater than v0

@@ -33,6 +33,41 @@ Feature: Browser frontends and server modes: CORS, CSRF and the invitation timeo
     And the response header Access-Control-Expose-Headers matches "(?i)\bX-CSRF-TOKEN\b"
     And the response header Access-Control-Expose-Headers matches "(?i)\bX-CSRF-HEADER\b"
 
+  @B2.2 @B2.6
+  Scenario: Only an OPTIONS request carrying Access-Control-Request-Method is a preflight
+    When alice sends OPTIONS /api/v2/me with headers:
+      """
+      Origin: {{origin}}
+      """
+    Then the response status is 405
+    And the response header Allow matches "(?i)\bGET\b"
+    And the response matches:
+      """
+      {"statusCode": 1, "statusMessage": "{{string}}"}
+      """
+    When alice sends GET /api/v2/me with headers:
+      """
+      Origin: {{origin}}
+      Access-Control-Request-Method: GET
+      """
+    Then the response status is 200
+    And the response header Access-Control-Allow-Origin matches "^{{origin}}$"
+    And the response matches:
+      """
+      {"statusCode": 0, "user": {"id": "{{alice.id}}", "userName": "{{alice.userName}}"}}
+      """
+
+  @mock @B2.6
+  Scenario: gwsmock's preflight answer allows the request headers the browser asks for
+    When alice sends OPTIONS /api/v2/me with headers:
+      """
+      Origin: {{origin}}
+      Access-Control-Request-Method: GET
+      Access-Control-Request-Headers: x-requested-with
+      """
+    Then the response header Access-Control-Allow-Origin matches "^{{origin}}$"
+    And the response header Access-Control-Allow-Headers matches "(?i)\bx-requested-with\b"
+
   @mock @B2.6
   Scenario: An origin outside gwsmock's default origins gets no CORS headers
     When alice sends GET /api/v2/me with headers:

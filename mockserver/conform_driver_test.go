@@ -65,9 +65,12 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 // gwsmock's policy and of its own control API (the journal, the event
 // stream: nothing a vendor's system has), each a check added, none taken
 // from the driver side, which grew from 237 to 286 scenarios: 22 of 308
-// are @mock, a share of 92.9 %. Every driver scenario must still pass
-// (wantDriverShare).
-const driverShareGoal = 92
+// are @mock, a share of 92.9 %. The scenarios for the survivors of
+// mutation testing (issue 18 again) added 5 driver and 7 @mock ones (the
+// journal, the event stream, PUT /state, gwsmock's texts and CORS
+// policy): 29 of 320 are @mock, a share of 90.9 %. Every driver scenario
+// must still pass (wantDriverShare).
+const driverShareGoal = 90
 
 // wantDriverShare checks a run on a target with only the driver contract:
 // no scenario failed for want of gwsmock's own control API, nor in the

@@ -103,6 +103,27 @@ func TestHeaderPatternQuotesVariables(t *testing.T) {
 	}
 }
 
+// TestTargetHost: target.host is the target URL's host name, without its
+// port, an IPv6 address in brackets so that it stands in an Origin.
+func TestTargetHost(t *testing.T) {
+	tests := []struct {
+		name, target, want string
+	}{
+		{"IPv4 and a port", "http://127.0.0.1:8090", "127.0.0.1"},
+		{"a name without a port", "https://gws.example.com", "gws.example.com"},
+		{"a base path", "http://localhost:8090/gws", "localhost"},
+		{"IPv6", "http://[::1]:8090", "[::1]"},
+		{"not a URL", "http://[::1", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := targetHost(tt.target); got != tt.want {
+				t.Errorf("targetHost(%q) = %q, want %q", tt.target, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestCSRFModeSendsTheToken: in CSRF mode a POST carries the token the
 // header a GET answer names holds; outside it, and on a GET, nothing is
 // added; a step's own headers are sent as they are.

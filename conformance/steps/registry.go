@@ -336,7 +336,9 @@ element unless their first element is "{{contains}}". Placeholders:
 
 Variables every scenario starts with: alice.userName, alice.password,
 alice.id (and the same for every user), queues.email-inbound (the target's
-name of the queue), workbins.alice-workbin and workbins.alice-workbin.id.
+name of the queue), workbins.alice-workbin and workbins.alice-workbin.id,
+origin (a browser origin the target allows) and target.host (the host name
+of the target's URL, without its port).
 Domain steps that create an interaction bind it (its id) and it.uri; the
 operation steps ("alice accepts it") bind alice.referenceId to the
 referenceId of the answer, which "alice's notification carries the

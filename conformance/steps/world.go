@@ -344,12 +344,27 @@ func (w *World) Begin(ctx context.Context, target string, s Scenario) error {
 	if s.Config != nil {
 		w.cfg, w.vars = s.Config, s.Config.Vars()
 	}
+	w.vars.SetString("target.host", targetHost(w.target))
 	w.mock = s.Mock
 	w.cleanup = cleanup{}
 	if s.Mock {
 		return nil
 	}
 	return w.snapshot(ctx, s.Users)
+}
+
+// targetHost is the host name of the target's base URL as a URL writes it
+// (an IPv6 address in brackets), without its port: the variable
+// target.host, for an Origin on the target's own host name.
+func targetHost(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return ""
+	}
+	if h := u.Hostname(); strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return u.Hostname()
 }
 
 // transportOf is the Bayeux transport the user listens over: the one a
