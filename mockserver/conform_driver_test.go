@@ -101,7 +101,7 @@ func wantDriverShare(t *testing.T, res conformance.Result) {
 }
 
 // TestConformDriverOnly: a vendor with only the driver contract gets at
-// least 95 % of the suite: the whole embedded suite against a gwsmock
+// least driverShareGoal of the suite: the whole embedded suite against a gwsmock
 // behind a proxy that knows nothing of /control/v1 beyond the driver
 // contract, the driver being the target's own /control/v1.
 func TestConformDriverOnly(t *testing.T) {
