@@ -114,6 +114,9 @@ MUTANTS_WORKERS ?= 1
 MUTANTS_TIMEOUT_COEFFICIENT ?= 10
 # The mutants gremlins does not make (cmd/gwsmock-mutants statements).
 MUTANT_STATEMENT_KINDS ?= EVENT_DROPPED,EVENTS_REORDERED,BRANCH_REMOVED,CONSTANT_CHANGED
+# The share of a kind's statement mutants judged, KIND=F,... (empty: all of them);
+# e.g. BRANCH_REMOVED=0.2,CONSTANT_CHANGED=0.2 when hours are not to be had.
+MUTANT_STATEMENT_SAMPLE ?=
 # MUTANTS_FLAGS=--dry-run counts the mutants without running them.
 MUTANTS_FLAGS ?=
 MUTANT_OPERATORS := --invert-assignments --invert-bitwise --invert-bwassign --invert-logical \
@@ -138,7 +141,8 @@ mutants:
 	@set -e; for p in $(MUTANT_PKGS); do \
 		echo "== statement mutants of $$p"; \
 		$(GO) run ./cmd/gwsmock-mutants statements $(if $(filter --dry-run,$(MUTANTS_FLAGS)),--dry-run) \
-			--kinds $(MUTANT_STATEMENT_KINDS) --coverpkg $(subst $(space),$(comma),$(addprefix ./,$(MUTANT_PKGS))) \
+			--kinds $(MUTANT_STATEMENT_KINDS) --workers $(MUTANTS_WORKERS) \
+			$(if $(MUTANT_STATEMENT_SAMPLE),--sample $(MUTANT_STATEMENT_SAMPLE)) --coverpkg $(subst $(space),$(comma),$(addprefix ./,$(MUTANT_PKGS))) \
 			--out $(MUTANTS_OUT)/statements-$$(basename $$p).json $$p; \
 	done
 	$(GO) run ./cmd/gwsmock-mutants report --json $(MUTANTS_JSON) \

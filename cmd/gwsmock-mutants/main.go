@@ -31,7 +31,7 @@ func main() {
 
 const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [--tags T] [DIR=REPORT...]
        gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
-                                  [--timeout D] DIR
+                                  [--timeout D] [--workers N] [--sample KIND=F,...] [--seed S] DIR
        gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] SUMMARY
 
 report reads the JSON REPORT gremlins wrote for the package in DIR (the
@@ -54,7 +54,10 @@ notification deleted (EVENT_DROPPED), two of them in a row swapped
 integer literal plus one or true and false swapped (CONSTANT_CHANGED).
 It runs the tests once with coverage, then, for each mutant they reach,
 go test -overlay (the tree is never modified) with the build tags T and
--run RE, and writes the outcome in gremlins' JSON format to FILE.
+-run RE, N at once, and writes the outcome in gremlins' JSON format to
+FILE. --sample judges only the share F of a kind's mutants, picked by a
+hash of their place and the seed S (the same seed, the same mutants); the
+others are SKIPPED, outside the kill rate.
 
 replay judges again, with the tests as they are now, the survivors
 (LIVED) of a SUMMARY that report --json wrote, those whose

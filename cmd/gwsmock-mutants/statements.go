@@ -11,6 +11,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"hash/fnv"
 	"io"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -202,8 +204,18 @@ func statements(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	coverpkg := fs.String("coverpkg", "", "the packages whose coverage tells which mutants the tests reach")
 	timeout := fs.Duration("timeout", 0, "the time limit of one mutant's test run (0: ten times the coverage run's)")
 	kinds := fs.String("kinds", strings.Join(allKinds, ","), "the comma-separated `kinds` of mutants to make")
+	workers := fs.Int("workers", 1, "mutants judged at once")
+	sampleFlag := fs.String("sample", "", "judge only this share of the mutants of a kind, `KIND=F,...` (0 < F <= 1); the others are SKIPPED")
+	seed := fs.Uint64("seed", 1, "the seed of --sample: the same seed picks the same mutants")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	sample, err := parseSample(*sampleFlag)
+	if err != nil {
+		return err
+	}
+	if *workers < 1 {
+		return fmt.Errorf("statements: --workers %d: at least 1", *workers)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -238,8 +250,11 @@ func statements(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	status := make([]string, len(ms))
-	for i := range status {
+	for i, m := range ms {
 		status[i] = runnable
+		if !sample.keeps(m, *seed) {
+			status[i] = skipped
+		}
 	}
 	if !*dry {
 		tmp, err := os.MkdirTemp("", "gwsmock-mutants-")
@@ -268,16 +283,20 @@ func statements(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		for i, m := range ms {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if !cov.covers(m.file, m.line, m.col) {
+		judge := func(i int, tmp string) {
+			m := ms[i]
+			switch {
+			case status[i] == skipped:
+			case !cov.covers(m.file, m.line, m.col):
 				status[i] = notCovered
-			} else {
+			default:
 				status[i] = runMutant(ctx, m, tmp, *tags, *run, *timeout, "./"+dir)
 			}
-			fmt.Fprintf(stdout, "%12s %s at %s:%d:%d\n", status[i], m.kind, m.file, m.line, m.col)
+		}
+		if err := judgeAll(ctx, len(ms), *workers, tmp, judge, func(i int) {
+			fmt.Fprintf(stdout, "%12s %s at %s:%d:%d\n", status[i], ms[i].kind, ms[i].file, ms[i].line, ms[i].col)
+		}); err != nil {
+			return err
 		}
 	}
 	if *dry {
@@ -383,4 +402,74 @@ func writeGremlinsReport(path, dir string, ms []stmtMutant, status []string) err
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// judgeAll calls judge for each of the n mutants, workers at a time, each
+// worker with a directory of its own under tmp for its overlay, and done
+// for each in the order they end (one at a time). It stops handing out
+// mutants when ctx ends.
+func judgeAll(ctx context.Context, n, workers int, tmp string, judge func(i int, dir string), done func(i int)) error {
+	next := make(chan int)
+	var mu sync.Mutex // serializes done
+	var wg sync.WaitGroup
+	for w := range workers {
+		dir := filepath.Join(tmp, strconv.Itoa(w))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		wg.Go(func() {
+			for i := range next {
+				judge(i, dir)
+				mu.Lock()
+				done(i)
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// sampleShares is the share of each kind's mutants that --sample keeps;
+// a kind it does not name is kept whole.
+type sampleShares map[string]float64
+
+// parseSample reads --sample: KIND=F,... with 0 < F <= 1.
+func parseSample(v string) (sampleShares, error) {
+	shares := sampleShares{}
+	if v == "" {
+		return shares, nil
+	}
+	for _, part := range strings.Split(v, ",") {
+		kind, f, ok := strings.Cut(part, "=")
+		share, err := strconv.ParseFloat(f, 64)
+		if !ok || err != nil || share <= 0 || share > 1 {
+			return nil, fmt.Errorf("statements: --sample %q: want KIND=F with 0 < F <= 1, as BRANCH_REMOVED=0.25", part)
+		}
+		if !slices.Contains(allKinds, kind) {
+			return nil, fmt.Errorf("statements: --sample %q: no kind %s (the kinds: %s)", part, kind, strings.Join(allKinds, ", "))
+		}
+		shares[kind] = share
+	}
+	return shares, nil
+}
+
+// keeps says whether the sample judges m: a hash of the mutant's place,
+// kind and the seed, so that a mutant is picked or not whatever the other
+// mutants are, and the same seed picks it again.
+func (s sampleShares) keeps(m stmtMutant, seed uint64) bool {
+	share, ok := s[m.kind]
+	if !ok {
+		return true
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d %s:%d:%d %s", seed, m.file, m.line, m.col, m.kind)
+	return float64(h.Sum64()%1_000_000) < share*1_000_000
 }
