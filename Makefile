@@ -152,5 +152,5 @@ mutants:
 MUTANTS_ONLY ?=
 .PHONY: mutants-replay
 mutants-replay:
-	$(GO) run ./cmd/gwsmock-mutants replay $(filter --dry-run,$(MUTANTS_FLAGS)) $(if $(MUTANTS_ONLY),--only '$(MUTANTS_ONLY)') \
+	$(GO) run ./cmd/gwsmock-mutants replay --workers $(MUTANTS_WORKERS) $(filter --dry-run,$(MUTANTS_FLAGS)) $(if $(MUTANTS_ONLY),--only '$(MUTANTS_ONLY)') \
 		--json $(MUTANTS_JSON) $(MUTANTS_JSON)

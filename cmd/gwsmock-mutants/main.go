@@ -32,7 +32,7 @@ func main() {
 const usage = `usage: gwsmock-mutants report [--json FILE] [--summary FILE] [--tags T] [DIR=REPORT...]
        gwsmock-mutants statements [--dry-run] [--out FILE] [--coverpkg P] [--kinds K,...] [--tags T] [--run RE]
                                   [--timeout D] [--workers N] [--sample KIND=F,...] [--seed S] DIR
-       gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] SUMMARY
+       gwsmock-mutants replay [--dry-run] [--only RE] [--json OUT] [--tags T] [--run RE] [--timeout D] [--workers N] SUMMARY
 
 report reads the JSON REPORT gremlins wrote for the package in DIR (the
 directory it was run on, relative to the module root) and prints the

@@ -191,8 +191,12 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	tags := fs.String("tags", "mutants", "build `tags` of the test run")
 	run := fs.String("run", "^TestMutantSuite$", "the `regexp` of the tests that judge")
 	timeout := fs.Duration("timeout", 0, "the time limit of one mutant's test run (0: ten times the run without a mutant)")
+	workers := fs.Int("workers", 1, "mutants judged at once")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *workers < 1 {
+		return fmt.Errorf("replay: --workers %d: at least 1", *workers)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -232,7 +236,16 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	limits := map[string]time.Duration{} // by package
 	verdicts := map[string]int{}
 	lost := 0
-	// Interrupted, replay still writes the verdicts it has.
+	// Each survivor made again, and each package's time limit, first;
+	// then the judging, workers at a time. Interrupted, replay still
+	// writes the verdicts it has.
+	type job struct {
+		i     int // in s.Mutants
+		sm    stmtMutant
+		pkg   string
+		limit time.Duration
+	}
+	var jobs []job
 	for _, i := range picked {
 		if ctx.Err() != nil {
 			break
@@ -264,14 +277,21 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 			limits[pkg] = limit
 		}
-		st := runMutant(ctx, sm, tmp, *tags, *run, limit, pkg)
-		if ctx.Err() != nil {
-			break
-		}
-		fmt.Fprintf(stdout, "%12s %s at %s:%d:%d\n", st, m.Type, m.File, m.Line, m.Column)
-		s.Mutants[i].Status = st
-		verdicts[st]++
+		jobs = append(jobs, job{i, sm, pkg, limit})
 	}
+	status := make([]string, len(jobs))
+	judge := func(j int, dir string) {
+		status[j] = runMutant(ctx, jobs[j].sm, dir, *tags, *run, jobs[j].limit, jobs[j].pkg)
+	}
+	_ = judgeAll(ctx, len(jobs), *workers, tmp, judge, func(j int) {
+		if ctx.Err() != nil {
+			return // cut short: no verdict
+		}
+		m := s.Mutants[jobs[j].i]
+		fmt.Fprintf(stdout, "%12s %s at %s:%d:%d\n", status[j], m.Type, m.File, m.Line, m.Column)
+		s.Mutants[jobs[j].i].Status = status[j]
+		verdicts[status[j]]++
+	})
 	if !*dry {
 		s = summarize(s.Mutants)
 		judged := verdicts[killed] + verdicts[lived] + verdicts[timedOut] + verdicts[notViable]
