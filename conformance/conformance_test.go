@@ -437,7 +437,7 @@ func TestUndefinedStepFails(t *testing.T) {
 				}
 			}
 			wants := map[string][]string{
-				"pretty":   {"When anonymous sends GETT /api/v2/me  [undefined]", `did you mean "ACTOR sends METHOD PATH"`, "Then the response status is 401  [skipped]", "1 scenarios (1 undefined)"},
+				"pretty":   {"When anonymous sends GETT /api/v2/me  [undefined]", `did you mean "ACTOR sends METHOD PATH"`, "Then the response status is 401  [skipped]", "1 scenario (1 undefined)"},
 				"progress": {"U-", "[undefined]  # typo.feature:3", `did you mean "ACTOR sends METHOD PATH"`},
 			}[format]
 			for _, want := range wants {
@@ -572,7 +572,7 @@ func TestSessionStepsAgainstThinFakes(t *testing.T) {
 		wantStatus int
 		want       []string // in the output
 	}{
-		{"a conforming target", "", conformance.StatusPassed, []string{"1 scenarios (1 passed)"}},
+		{"a conforming target", "", conformance.StatusPassed, []string{"1 scenario (1 passed)"}},
 		{"a repeated referenceId", "same-ref", conformance.StatusFailed, []string{"expected alice.referenceId (1) to be greater than first (1)"}},
 		{
 			"a refusal with two texts", "two-texts", conformance.StatusFailed,

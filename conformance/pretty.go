@@ -170,6 +170,9 @@ func totals(all []*scenarioOutcome, elapsed time.Duration, seed int64) string {
 				parts = append(parts, fmt.Sprintf("%d %s", by[s], s))
 			}
 		}
+		if n == 1 {
+			what = strings.TrimSuffix(what, "s")
+		}
 		return fmt.Sprintf("%d %s (%s)\n", n, what, strings.Join(parts, ", "))
 	}
 	s := count(len(all), "scenarios", scenarios) + count(nSteps, "steps", steps) + elapsed.Round(time.Millisecond).String() + "\n"

@@ -124,7 +124,7 @@ Flags:
 		return exitCode(res.Status)
 	}
 	if res.Status != conformance.StatusPassed {
-		fmt.Fprintf(stderr, "conform: %d of %d scenarios did not pass\n", res.Failed, res.Scenarios)
+		fmt.Fprintf(stderr, "conform: %d of %s did not pass\n", res.Failed, count(res.Scenarios, "scenario"))
 		return exitCode(res.Status)
 	}
 	return nil
@@ -138,11 +138,19 @@ func dryRunConform(suite iofs.FS, mapping *conformance.Mapping, stdout, stderr i
 		fmt.Fprintln(stdout, p)
 	}
 	if len(res.Problems) > 0 {
-		fmt.Fprintf(stderr, "conform: %d problems in %d feature files (%d scenarios)\n", len(res.Problems), res.Files, res.Scenarios)
+		fmt.Fprintf(stderr, "conform: %s in %s (%s)\n", count(len(res.Problems), "problem"), count(res.Files, "feature file"), count(res.Scenarios, "scenario"))
 		return exitCode(1)
 	}
-	fmt.Fprintf(stdout, "%d feature files, %d scenarios: no problem\n", res.Files, res.Scenarios)
+	fmt.Fprintf(stdout, "%s, %s: no problem\n", count(res.Files, "feature file"), count(res.Scenarios, "scenario"))
 	return nil
+}
+
+// count says "1 scenario" or "2 scenarios".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // featureSuite gathers the feature files of --features: nil (the

@@ -170,7 +170,7 @@ func TestConformFeaturesFromDisk(t *testing.T) {
 	}))
 	defer unauthorized.Close()
 	status, stdout, stderr := runCLI(t, "conform", "--target", unauthorized.URL, "--features", dir, "--format", "progress")
-	if status != 0 || !strings.Contains(stdout, "1 scenarios (1 passed)") {
+	if status != 0 || !strings.Contains(stdout, "1 scenario (1 passed)") {
 		t.Errorf("exit status %d\nstdout:\n%s\nstderr:\n%s", status, stdout, stderr)
 	}
 }
@@ -226,7 +226,7 @@ func TestConformDryRun(t *testing.T) {
 		stderr string
 	}{
 		{"the embedded suite", nil, 0, []string{fmt.Sprintf("%d feature files, %d scenarios: no problem", embedded.Files, embedded.Scenarios)}, ""},
-		{"one file", []string{"--features", single}, 0, []string{"1 feature files, 1 scenarios: no problem"}, ""},
+		{"one file", []string{"--features", single}, 0, []string{"1 feature file, 1 scenario: no problem"}, ""},
 		{"two files", []string{"--features", single, "--features", other}, 0, []string{"2 feature files, 2 scenarios: no problem"}, ""},
 		{"added to the embedded suite", []string{"--features", "+" + other}, 0, []string{fmt.Sprintf("%d feature files, %d scenarios: no problem", embedded.Files+1, embedded.Scenarios+1)}, ""},
 		{"a file named like one of the embedded suite", []string{"--features", "+" + single, "--features", "+" + writeFile(t, "auth.feature", good)}, 2, nil, "are both named auth.feature in the suite: rename one"},
@@ -238,7 +238,7 @@ func TestConformDryRun(t *testing.T) {
 			},
 			"conform: 2 problems in 2 feature files (2 scenarios)",
 		},
-		{"not Gherkin", []string{"--features", broken}, 1, []string{broken + `:6: the file ends too early: expected a docstring (""")`}, "1 problems"},
+		{"not Gherkin", []string{"--features", broken}, 1, []string{broken + `:6: the file ends too early: expected a docstring (""")`}, "1 problem"},
 		{"no such path", []string{"--features", "/nonexistent"}, 2, nil, "conform: --features: /nonexistent: no such file or directory"},
 		{"not a feature file", []string{"--features", writeFile(t, "notes.txt", good)}, 2, nil, "notes.txt: not a .feature file nor a directory"},
 		{"a directory without feature files", []string{"--features", t.TempDir()}, 2, nil, ": no .feature file in this directory"},
