@@ -69,7 +69,7 @@ Feature: Browser frontends and server modes: CORS, CSRF and the invitation timeo
     And the response header Access-Control-Allow-Headers matches "(?i)\bx-requested-with\b"
 
   @mock @B2.6
-  Scenario: An origin outside gwsmock's default origins gets no CORS headers
+  Scenario: A request without an Origin, or from an origin outside gwsmock's default origins, gets no CORS headers
     When alice sends GET /api/v2/me with headers:
       """
       Origin: http://frontend.example.com
@@ -77,6 +77,21 @@ Feature: Browser frontends and server modes: CORS, CSRF and the invitation timeo
     Then the response status is 200
     And the response has no header Access-Control-Allow-Origin
     And the response has no header Access-Control-Allow-Credentials
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    And the response has no header Access-Control-Allow-Origin
+    And the response has no header Access-Control-Allow-Credentials
+    And the response has no header Access-Control-Expose-Headers
+
+  @mock @B2.6
+  Scenario: gwsmock's default origin http://localhost:* also allows http://localhost without a port
+    When alice sends GET /api/v2/me with headers:
+      """
+      Origin: http://localhost
+      """
+    Then the response status is 200
+    And the response header Access-Control-Allow-Origin matches "^http://localhost$"
+    And the response header Access-Control-Allow-Credentials matches "^true$"
 
   @csrf @B2.5
   Scenario: In CSRF mode a GET hands out the token, and a POST without it is refused

@@ -283,6 +283,18 @@ Feature: The agent's session
       | a channel that does not exist | {"operationName": "StartContactCenterSession", "channels": ["email", "fax"]} | fax            |
       | a channel alice does not use  | {"operationName": "StartContactCenterSession", "channels": ["workitem"]}    | workitem       |
 
+  @mock @B4.15 @B4.17 @B4.26
+  Scenario: gwsmock refuses a session operation whose body has data after the JSON object
+    Given alice is Ready on email and chat
+    And alice is listening
+    When alice sends POST /api/v2/me with:
+      """
+      {"operationName": "NotReady"} {"operationName": "NotReady"}
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    And alice's readiness is email Ready and chat Ready
+
   @B4.17 @B4.26
   Scenario: A refused session operation takes effect nowhere
     Given alice is listening
