@@ -345,6 +345,28 @@ func genericDefs() []*Def {
 			},
 		},
 		{
+			Pattern: `^the variable (?P<variable>\S+) is a JSON object of (?P<n>\d+) bytes$`,
+			Doc: `Binds the variable to a JSON object that takes exactly N bytes as compact JSON (as {{variable}} expands it), ` +
+				`made of every kind of JSON value so that a size limit that miscounts one kind shows: members null, true, false, an ` +
+				`integer, a fraction, an object of several members (an empty one among them), an array of several elements (one of ` +
+				`each kind, an empty array and object among them), and a padding string of x's that takes the rest. No member is ` +
+				`named "z". N must leave room for them all (at least ` + strconv.Itoa(minSizedObject) + `) and be at most ` +
+				strconv.Itoa(maxSizedObject) + `.`,
+			Example: `Given the variable big is a JSON object of 1048576 bytes`,
+			run: func(ctx context.Context, w *World, a []string, _ string) error {
+				n, err := strconv.Atoi(a[1])
+				if err != nil {
+					return fmt.Errorf("%s bytes: %w", a[1], err)
+				}
+				b, err := sizedObject(n)
+				if err != nil {
+					return err
+				}
+				w.vars[a[0]] = b
+				return nil
+			},
+		},
+		{
 			Pattern: `^the variable (?P<variable>\S+) is greater than (?P<other>\S+)$`,
 			Doc:     `Both variables hold numbers (or strings of digits), and the first is the greater.`,
 			Example: `Then the variable alice.referenceId is greater than first`,
