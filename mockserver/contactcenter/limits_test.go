@@ -12,6 +12,10 @@ func TestJSONSizeMatchesEncoding(t *testing.T) {
 		`{}`,
 		`{"a":1,"b":"two","c":[true,false,null],"d":{"e":[]}}`,
 		`{"n":-12.5,"s":"","list":["x","y"]}`,
+		// Regression: numbers were counted as fmt.Sprint writes them,
+		// 1048576 as 1.048576e+06, so a value of exactly the limit was
+		// refused.
+		`{"mega":-1048576,"tiny":0.000001,"tinier":1e-7,"huge":1e+21,"short":123456789012345680000}`,
 	}
 	for _, in := range tests {
 		var v map[string]any

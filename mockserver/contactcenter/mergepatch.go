@@ -1,6 +1,6 @@
 package contactcenter
 
-import "fmt"
+import "encoding/json"
 
 // MergePatch applies patch to target as a JSON Merge Patch (RFC 7386) and
 // returns the result: a key whose patch value is nil is deleted, an object
@@ -70,9 +70,9 @@ func (c *Center) checkSize(what string, v map[string]any) error {
 }
 
 // jsonSize estimates how many bytes v takes as compact JSON, counting
-// strings without escapes and numbers at their shortest. It stops counting
-// once the total exceeds limit (limit <= 0: no limit), so that a huge value
-// costs no more than the limit to judge.
+// strings without escapes and numbers as encoding/json writes them. It
+// stops counting once the total exceeds limit (limit <= 0: no limit), so
+// that a huge value costs no more than the limit to judge.
 func jsonSize(v any, limit int) int {
 	n := 0
 	var walk func(v any)
@@ -91,7 +91,7 @@ func jsonSize(v any, limit int) int {
 		case string:
 			n += len(v) + 2
 		case float64, int, int64:
-			n += len(fmt.Sprint(v))
+			n += encodedSize(v)
 		case map[string]any:
 			n += 2 + max(len(v)-1, 0)
 			for k, x := range v {
@@ -109,9 +109,22 @@ func jsonSize(v any, limit int) int {
 				n += len(x) + 2
 			}
 		default:
-			n += len(fmt.Sprint(v))
+			n += encodedSize(v)
 		}
 	}
 	walk(v)
 	return n
+}
+
+// encodedSize is the length of v as encoding/json writes it; for a number,
+// the shortest decimal that reads back as v, in exponent form only below
+// 1e-6 or from 1e21 on (fmt.Sprint writes 1048576.0 as 1.048576e+06, five
+// bytes more). It is 0 for what encoding/json cannot write (NaN, an
+// infinity), which no JSON decodes to.
+func encodedSize(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
 }
