@@ -94,3 +94,13 @@ func TestValuesStayBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestNegativeMaxValueBytesMeansNoBound: a negative MaxValueBytes takes
+// the bound away, so a userData past DefaultMaxValueBytes is created.
+func TestNegativeMaxValueBytesMeansNoBound(t *testing.T) {
+	h := newHarness(t, maxValueBytes(-1))
+	big := map[string]any{"k": strings.Repeat("x", DefaultMaxValueBytes)}
+	if _, err := h.c.Create(NewInteraction{Channel: Email, UserData: big}); err != nil {
+		t.Fatalf("Create with %d bytes of userData and no bound: %v", jsonSize(big, 0), err)
+	}
+}
