@@ -70,8 +70,10 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 // journal, the event stream, PUT /state, gwsmock's texts and CORS
 // policy): 29 of 320 are @mock, a share of 90.9 %; the survivors of the
 // statement mutants two more (CORS policy, a body with data after its
-// JSON): 31 of 322, 90.4 %. Every driver scenario must still pass
-// (wantDriverShare).
+// JSON): 31 of 322, 90.4 %; the value size (one scenario through every
+// door, features/value_size.feature) one more: 32 of 323, 90.1 %, which
+// leaves room for no further @mock scenario without a driver one. Every
+// driver scenario must still pass (wantDriverShare).
 const driverShareGoal = 90
 
 // wantDriverShare checks a run on a target with only the driver contract:
