@@ -88,6 +88,21 @@ Feature: Chat conversations
       {"interaction": {"chat_object": {"transcript": [{"index": 1}, {"index": 2}, {"index": 3, "type": "ParticipantJoined", "from": {"nickname": "Ally", "type": "Agent"}}, {"index": 4, "type": "Text", "text": "Let me check.", "from": {"nickname": "Ally", "type": "Agent"}}]}}}
       """
 
+  @B7.3 @B7.8
+  Scenario Outline: A nickname of 64 characters, the longest allowed, is taken (<case>)
+    When alice accepts it as "<nickname>"
+    Then alice is notified that it is Processing
+    And alice receives on /v2/me/interactions:
+      """
+      {"messageTypeName": "MessageLogUpdated", "id": "{{it}}", "messages": [{"index": 1}, {"index": 2}, {"index": 3, "type": "ParticipantJoined", "from": {"nickname": "<nickname>", "type": "Agent"}}]}
+      """
+    And no one else is notified
+
+    Examples:
+      | case                    | nickname |
+      | ASCII                   | NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN |
+      | two bytes per character | éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé |
+
   @B7.3 @B4.15 @B4.17
   Scenario Outline: A nickname out of bounds is refused (<case>)
     When alice tries to accept it as "<nickname>"

@@ -301,6 +301,36 @@ Feature: Conference
     And no one else is notified
 
   @B4.13
+  Scenario: The owner may not remove an agent who is only invited to the conference
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    And alice invites dave to a conference on it
+    And dave is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner, carol as Member and dave as InvitedConference
+    And carol is notified that the participants are now alice as Owner, carol as Member and dave as InvitedConference
+    When alice tries to remove dave from the conference
+    Then the request is refused with status 409
+    And no one else is notified
+    And dave sees it as InvitedConference
+
+  @B4.13
+  Scenario: The owner may not remove an agent who takes no part in the interaction
+    Given alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    When alice tries to remove bob from the conference
+    Then the request is refused with status 409
+    And no one else is notified
+    And carol sees it as Processing with capabilities UpdateProperties and EndConference
+
+  @B4.13
   Scenario: Leaving when no conference is on is refused with 409
     When alice tries to leave the conference
     Then the request is refused with status 409

@@ -96,6 +96,16 @@ Feature: Email replies
     And no one else is notified
 
   @B7.12 @B7.13
+  Scenario: ReplyAll to an email without copies gives the reply none
+    When alice replies to all
+    Then no one else is notified
+    When alice sends GET /api/v2/interactions/{{reply}}
+    Then the response matches:
+      """
+      {"interaction": {"interactionSubType": "OutboundReply", "parentId": "{{it}}", "email_object": {"to": "jane.doe@example.com", "cc": "{{absent}}"}}}
+      """
+
+  @B7.12 @B7.13
   Scenario: Reply to an inbound email that names no recipient still creates the outbound email
     Given an interaction arrives with:
       """
@@ -214,6 +224,23 @@ Feature: Email replies
     And alice receives on /v2/me/interactions:
       """
       {"notificationType": "ChannelDataUpdated", "id": "{{reply}}", "email_object": {"to": []}}
+      """
+    When alice tries to send the reply
+    Then the request is refused with status 400, naming "to"
+    And no one else is notified
+    And alice sees the reply as Composing with capability set UpdateProperties, CancelReply and Send
+
+  @B7.15 @B4.17
+  Scenario: A reply whose only recipient is an empty address is not sent
+    Given alice replies to it
+    And alice sends PUT /api/v2/interactions/{{reply}} with:
+      """
+      {"email_object": {"to": [""]}}
+      """
+    And alice's request succeeds
+    And alice receives on /v2/me/interactions:
+      """
+      {"notificationType": "ChannelDataUpdated", "id": "{{reply}}", "email_object": {"to": [""]}}
       """
     When alice tries to send the reply
     Then the request is refused with status 400, naming "to"

@@ -174,6 +174,7 @@ Feature: Properties and channel data
       | a channel object and another member | {"email_object": {"subject": "x"}, "fax_object": {}}         |
       | an empty patch               | {"email_object": {}}                                               |
       | a wrongly typed field        | {"email_object": {"subject": 42}}                                  |
+      | cc as one address, not a list | {"email_object": {"cc": "ops@example.com"}}                      |
       | not a channel object at all  | {"subject": "x"}                                                   |
       | a body that is not JSON      | {"email_object":                                                   |
 

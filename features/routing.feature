@@ -39,6 +39,46 @@ Feature: Routing
     Then bob is notified that it is Invited
     And no one else is notified
 
+  @mock @B5.1 @B5.7
+  Scenario: A Ready user without the agent role is passed over, and a tie goes to the smaller userName whatever the order of the users
+    # the users are listed bob first, and the supervisor's userName is the smallest
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [], "interactions": [],
+       "queues": [{"id": "97470f43-d112-508a-8771-da0bd936a322", "name": "{{queues.email-inbound}}", "channel": "email"}],
+       "users": [
+         {"id": "00000000000000000000000000000001", "userName": "0-supervisor", "password": "super123", "roles": ["supervisor"], "channels": ["email"], "queues": ["{{queues.email-inbound}}"]},
+         {"id": "{{bob.id}}", "userName": "{{bob.userName}}", "password": "{{bob.password}}", "roles": ["agent"], "channels": ["email"], "queues": ["{{queues.email-inbound}}"]},
+         {"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "{{alice.password}}", "roles": ["agent"], "channels": ["email"], "queues": ["{{queues.email-inbound}}"]}
+       ]}
+      """
+    Then the response status is 200
+    Given alice and bob are listening
+    When an email arrives in queue email-inbound
+    Then alice is notified that it is Invited
+    And no one else is notified
+
+  @mock @B1.4 @B1.5
+  Scenario: Queue and workbin ids are UUIDs in either letter case; a state whose queue id is not one is refused whole
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "users": [], "interactions": [],
+       "queues": [{"id": "ABCDEF01-2345-6789-ABCD-EF0123456789", "name": "{{queues.email-inbound}}", "channel": "email"}],
+       "workbins": [{"id": "FEDCBA98-7654-3210-FEDC-BA9876543210", "name": "{{workbins.team-workbin}}", "type": "Shared", "members": []}]}
+      """
+    Then the response status is 200
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "users": [], "interactions": [], "workbins": [],
+       "queues": [{"id": "abcdef01-2345-6789-abcd-ef012345678z", "name": "{{queues.email-inbound}}", "channel": "email"}]}
+      """
+    Then the response status is 400
+    When control sends GET /control/v1/state
+    Then the response matches:
+      """
+      {"queues": [{"id": "ABCDEF01-2345-6789-ABCD-EF0123456789"}], "workbins": [{"id": "FEDCBA98-7654-3210-FEDC-BA9876543210"}]}
+      """
+
   @B1.3 @B5.1
   Scenario: An agent who is NotReady on the channel is passed over
     Given alice and bob are Ready on email
