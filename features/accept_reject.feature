@@ -130,6 +130,15 @@ Feature: Accept and Reject
     And no one else is notified
     And alice no longer has it among her interactions
 
+  Scenario: The control API cannot revoke an interaction whose offer was accepted
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    When control sends POST /control/v1/interactions/{{it}}/revoke
+    Then the response status is 409
+    And no one else is notified
+    And alice sees it as Processing
+
   @B4.2
   Scenario: The control API's stop ends an interaction still offered: the invited agent is told Revoked
     Given an email is routed to alice

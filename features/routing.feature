@@ -142,3 +142,107 @@ Feature: Routing
     Then the request is refused with status 409
     And no one else is notified
     And carol sees it as Processing
+
+  Scenario: The control API refuses a new interaction for an agent it does not know, and offers it to nobody
+    Given alice, bob, carol and dave are Ready on email
+    And alice, bob, carol and dave are listening
+    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email", "agent": "no-such-agent", "email_object": {"subject": "For nobody", "from": "joe@example.com", "to": "support@example.com", "body": "Hi"}}
+      """
+    Then the response status is 400
+    And nobody receives a notification
+
+  Scenario: The control API answers 404 for routing or revoking an interaction that does not exist
+    When control sends POST /control/v1/interactions/0000000000000000/route
+    Then the response status is 404
+    When control sends POST /control/v1/interactions/0000000000000000/revoke
+    Then the response status is 404
+
+  @mock @B1.2 @B1.5
+  Scenario: A state document that does not hold together is refused whole, and a channel left without a queue takes no new interaction
+    # alice serves an email queue but handles only chat
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [],
+       "queues": [{"id": "97470f43-d112-508a-8771-da0bd936a322", "name": "q-email", "channel": "email"}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"], "channels": ["chat"], "queues": ["q-email"]}]}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:q-email}}"}
+      """
+    # one queue listed twice
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [],
+       "queues": [{"id": "97470f43-d112-508a-8771-da0bd936a322", "name": "q-email", "channel": "email"}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"], "channels": ["email"], "queues": ["q-email", "q-email"]}]}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:q-email}}"}
+      """
+    # an Agent workbin has an owner, not members
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "queues": [],
+       "workbins": [{"id": "342ee51f-b7c9-5ee0-a816-d695a40f3fb4", "name": "w-alice", "type": "Agent", "ownerId": "{{alice.id}}", "members": ["{{alice.id}}"]}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"]}]}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:w-alice}}"}
+      """
+    # an agent of a chat with the customer's participantId
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [],
+       "queues": [{"id": "98b16ded-18de-523a-a7af-0da49ccd56c4", "name": "q-chat", "channel": "chat"}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"], "channels": ["chat"]}],
+       "interactions": [{"id": "00000000000000C1", "channel": "chat", "state": "Queued", "queue": "q-chat",
+                         "chat": {"customerParticipantId": "00000000000000AA", "agents": [{"userId": "{{alice.id}}", "participantId": "00000000000000AA"}]}}]}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:00000000000000AA}}"}
+      """
+    # two agents of a chat with one participantId
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [],
+       "queues": [{"id": "98b16ded-18de-523a-a7af-0da49ccd56c4", "name": "q-chat", "channel": "chat"}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"], "channels": ["chat"]},
+                 {"id": "{{bob.id}}", "userName": "{{bob.userName}}", "password": "changed-789", "roles": ["agent"], "channels": ["chat"]}],
+       "interactions": [{"id": "00000000000000C1", "channel": "chat", "state": "Queued", "queue": "q-chat",
+                         "chat": {"customerParticipantId": "00000000000000AA", "agents": [{"userId": "{{alice.id}}", "participantId": "00000000000000BB"}, {"userId": "{{bob.id}}", "participantId": "00000000000000BB"}]}}]}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:00000000000000BB}}"}
+      """
+    # nothing of them was taken: alice's password is still hers
+    When alice sends GET /api/v2/me
+    Then the response status is 200
+    # a document that holds together, with a chat queue and no email queue
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1, "workbins": [],
+       "queues": [{"id": "98b16ded-18de-523a-a7af-0da49ccd56c4", "name": "q-chat", "channel": "chat"}],
+       "users": [{"id": "{{alice.id}}", "userName": "{{alice.userName}}", "password": "changed-456", "roles": ["agent"], "channels": ["email", "chat"], "queues": ["q-chat"]}]}
+      """
+    Then the response status is 200
+    When control sends POST /control/v1/interactions with:
+      """
+      {"channel": "email"}
+      """
+    Then the response status is 400
+    And the response matches:
+      """
+      {"error": "{{regex:(?i)queue}}"}
+      """

@@ -185,6 +185,40 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     When control sends POST /control/v1/interactions/{{it}}/stop
     Then the response status is 200
     And no one else is notified
+    # Received at the same instant, interactions come by id; one received
+    # later comes after them, whatever its id. The ids are listed in
+    # neither order.
+    When control sends PUT /control/v1/state with:
+      """
+      {"version": 1,
+       "queues": [{"id": "97470f43-d112-508a-8771-da0bd936a322", "name": "{{queues.email-inbound}}", "channel": "email"}],
+       "users": [{"id": "{{dave.id}}", "userName": "{{dave.userName}}", "password": "{{dave.password}}", "roles": ["agent"], "channels": ["email"], "queues": ["{{queues.email-inbound}}"]}],
+       "workbins": [{"id": "{{workbins.team-workbin.id}}", "name": "{{workbins.team-workbin}}", "type": "Shared", "members": ["{{dave.id}}"]}],
+       "interactions": [
+         {"id": "000000000000000B", "channel": "email", "state": "InWorkbin", "queue": "{{queues.email-inbound}}", "workbin": "{{workbins.team-workbin.id}}", "receivedDate": "2026-11-23T10:00:00Z"},
+         {"id": "000000000000000C", "channel": "email", "state": "InWorkbin", "queue": "{{queues.email-inbound}}", "workbin": "{{workbins.team-workbin.id}}", "receivedDate": "2026-11-23T10:00:00Z"},
+         {"id": "000000000000000A", "channel": "email", "state": "InWorkbin", "queue": "{{queues.email-inbound}}", "workbin": "{{workbins.team-workbin.id}}", "receivedDate": "2026-11-23T10:00:01Z"},
+         {"id": "000000000000000D", "channel": "email", "state": "InWorkbin", "queue": "{{queues.email-inbound}}", "workbin": "{{workbins.team-workbin.id}}", "receivedDate": "2026-11-23T10:00:00Z"}]}
+      """
+    Then the response status is 200
+    When dave asks for the content of workbin team-workbin
+    Then dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "000000000000000B", "state": "InWorkbin"}
+      """
+    And dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "000000000000000C", "state": "InWorkbin"}
+      """
+    And dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "000000000000000D", "state": "InWorkbin"}
+      """
+    And dave receives on /v2/me/interactions:
+      """
+      {"notificationType": "WorkbinContent", "id": "000000000000000A", "state": "InWorkbin"}
+      """
+    And no one else is notified
 
   @B4.10
   Scenario: An empty workbin sends no message
@@ -282,6 +316,18 @@ Feature: StopProcessing, PlaceInQueue, PlaceInWorkbin and GetWorkbinContent
     And alice is notified that it is InWorkbin
     When it is routed again to bob
     Then bob is notified that it is Invited
+    And no one else is notified
+    When alice asks for the content of workbin alice-workbin
+    Then alice is notified that workbin alice-workbin holds nothing
+
+  @B4.10 @B5.1
+  Scenario: An interaction in a workbin routed again without an agent goes to an eligible agent of its queue
+    Given alice accepts it
+    And alice is notified that it is Processing
+    And alice places it in workbin alice-workbin
+    And alice is notified that it is InWorkbin
+    When it is routed again
+    Then one of alice, bob, carol and dave is offered it, without a referenceId
     And no one else is notified
     When alice asks for the content of workbin alice-workbin
     Then alice is notified that workbin alice-workbin holds nothing
