@@ -122,6 +122,33 @@ Feature: Listing and reading interactions
       {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Invited", "capabilities": ["{{contains}}", "Accept", "Reject"]}]}
       """
 
+  @B1.1 @B4.3 @B4.19
+  Scenario: An agent outside a conference and the admin list it as non-parties, with its owner and member
+    Given an email is routed to alice
+    And alice accepts it
+    And alice is notified that it is Processing
+    And alice invites carol to a conference on it
+    And carol is notified that it is InvitedConference
+    And alice is notified that the participants are now alice as Owner and carol as InvitedConference
+    And carol accepts it
+    And carol is notified that it is Processing with capabilities UpdateProperties and EndConference
+    And alice is notified that the participants are now alice as Owner and carol as Member
+    When bob sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Processing", "capabilities": [], "ownerId": "{{alice.id}}", "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Owner"}, {"userId": "{{carol.id}}", "userName": "{{carol.userName}}", "role": "Member"}]}]}
+      """
+    When admin sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Processing", "capabilities": [], "ownerId": "{{alice.id}}", "participants": [{"userId": "{{alice.id}}", "userName": "{{alice.userName}}", "role": "Owner"}, {"userId": "{{carol.id}}", "userName": "{{carol.userName}}", "role": "Member"}]}]}
+      """
+    And bob does not have it among his interactions
+    And carol has it among her interactions
+    And no one else is notified
+
   @B4.18 @B4.19
   Scenario: Several interactions are all listed
     Given an email is routed to alice

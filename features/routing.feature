@@ -90,6 +90,20 @@ Feature: Routing
     Then bob is notified that it is Invited
     And no one else is notified
 
+  @B1.3 @B5.1 @B5.3
+  Scenario: Readiness is per channel: an agent NotReady on email but Ready on chat is offered a chat, and no email
+    Given alice is Ready on chat
+    And alice is NotReady on email
+    And bob, carol and dave are NotReady on email and chat
+    And alice, bob, carol and dave are listening
+    And alice's readiness is email NotReady and chat Ready
+    When a chat arrives in queue chat-inbound
+    Then alice is notified that it is Invited
+    And no one else is notified
+    When an email arrives in queue email-inbound
+    Then no one else is notified
+    And admin sees it as Queued
+
   @B1.2 @B3.3 @B5.1
   Scenario: A workitem goes to an agent of the workitem queue
     Given carol and dave are Ready on workitem

@@ -164,3 +164,26 @@ Feature: Transfer
     And alice sees it as Queued with capabilities none
     And bob sees it as Queued with capabilities none
     And bob no longer has it among his interactions
+
+  @B1.1 @B4.3 @B4.19
+  Scenario: After a transfer a third agent and the admin list it as non-parties, owned by the target
+    Given alice transfers it to bob
+    And alice is notified that it is Transferred
+    And bob is notified that it is Invited
+    And bob accepts it
+    And bob is notified that it is Processing
+    When carol sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Processing", "capabilities": [], "ownerId": "{{bob.id}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Owner"}]}]}
+      """
+    When admin sends GET /api/v2/interactions?fields=*
+    Then the response status is 200
+    And the response matches:
+      """
+      {"statusCode": 0, "interactions": ["{{contains}}", {"id": "{{it}}", "state": "Processing", "capabilities": [], "ownerId": "{{bob.id}}", "participants": [{"userId": "{{bob.id}}", "userName": "{{bob.userName}}", "role": "Owner"}]}]}
+      """
+    And carol does not have it among her interactions
+    And alice does not have it among her interactions
+    And no one else is notified

@@ -18,3 +18,18 @@ Feature: The WebSocket transport
     And alice's notification carries the referenceId of her last request
     When alice stops processing it
     Then alice is notified that it is Completed
+
+  @B6.1 @B4.11
+  Scenario: A WebSocket session and a long-polling one at the same endpoint are each told of their own user's changes
+    Given alice is listening over websocket
+    And bob is listening
+    And an email is routed to alice
+    When alice accepts it
+    Then alice is notified that it is Processing
+    When alice transfers it to bob
+    Then alice is notified that it is Transferred
+    And bob is notified that it is Invited
+    When bob accepts it
+    Then bob is notified that it is Processing
+    And bob's notification carries the referenceId of his last request
+    And no one else is notified

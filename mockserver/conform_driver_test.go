@@ -73,7 +73,11 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 // JSON): 31 of 322, 90.4 %; the value size (one scenario through every
 // door, features/value_size.feature) one more: 32 of 323, 90.1 %, which
 // leaves room for no further @mock scenario without a driver one. Every
-// driver scenario must still pass (wantDriverShare).
+// driver scenario must still pass (wantDriverShare). The session's @mock
+// scenarios for the mutation survivors and four driver ones for promises
+// only one driver scenario claimed (B1.1 after a transfer and in a
+// conference, B1.3 per channel, B6.1 over both transports) leave it at
+// 306 of 341, 89.7 %, nine driver scenarios short of the goal.
 const driverShareGoal = 90
 
 // wantDriverShare checks a run on a target with only the driver contract:
