@@ -187,6 +187,7 @@ Feature: Accept and Reject
     Then the request is refused with status 400
     And no one else is notified
 
+  @B4.15 @B7.9 @B7.17
   Scenario Outline: Every operation on an interaction that does not exist answers 404 (<operation>)
     When alice sends POST /api/v2/me/interactions/0000000000000000 with:
       """
@@ -207,6 +208,13 @@ Feature: Accept and Reject
       | StartConference  | {"operationName": "StartConference", "agentId": "{{bob.id}}"}             |
       | EndConference    | {"operationName": "EndConference"}                                        |
       | LeaveConference  | {"operationName": "LeaveConference"}                                      |
+      | ReplyAll         | {"operationName": "ReplyAll"}                                             |
+      | Forward          | {"operationName": "Forward", "to": "claims@example.com"}                  |
+      | Send             | {"operationName": "Send"}                                                 |
+      | CancelReply      | {"operationName": "CancelReply"}                                          |
+      | Cancel           | {"operationName": "Cancel"}                                               |
+      | SendNotification | {"operationName": "SendNotification", "notification": "TypingStarted"}    |
+      | RequestChatHistory | {"operationName": "RequestChatHistory"}                                 |
 
   @B3.1 @B4.3 @B4.5 @B5.3 @B5.4
   Scenario: A rejected interaction waits rather than go back to the agent who rejected it

@@ -395,6 +395,44 @@ Feature: Chat conversations
     Then the response status is 400
     And no one else is notified
 
+  @B7.9 @B4.15 @B4.17
+  Scenario Outline: The other chat operations on an email are refused too (<operation>)
+    Given an email is routed to bob
+    And bob accepts it
+    And bob is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
+    When bob sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      <body>
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    And bob sees it as Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, Reply, ReplyAll and Forward
+
+    Examples:
+      | operation          | body                                                                   |
+      | SendNotification   | {"operationName": "SendNotification", "notification": "TypingStarted"} |
+      | RequestChatHistory | {"operationName": "RequestChatHistory"}                                |
+
+  @B7.17 @B7.18 @B4.15 @B4.17
+  Scenario Outline: Email operations on a chat are refused (<operation>)
+    Given alice accepts it
+    And alice is notified that it is Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, SendMessage, SendNotification and RequestChatHistory
+    And alice receives the chat history with 3 events
+    When alice sends POST /api/v2/me/interactions/{{it}} with:
+      """
+      <body>
+      """
+    Then the request is refused with status 400
+    And no one else is notified
+    And alice sees it as Processing with capability set StopProcessing, PlaceInQueue, UpdateProperties, PlaceInWorkbin, Transfer, StartConference, SendMessage, SendNotification and RequestChatHistory
+
+    Examples:
+      | operation   | body                                                     |
+      | Reply       | {"operationName": "Reply"}                               |
+      | Forward     | {"operationName": "Forward", "to": "claims@example.com"} |
+      | Send        | {"operationName": "Send"}                                |
+      | CancelReply | {"operationName": "CancelReply"}                         |
+
   @B7.1 @B7.3 @B7.4 @B7.8 @B4.11
   Scenario: An agent who comes back keeps her nickname and participantId; leaving by Transfer is recorded
     Given alice accepts it as "Ally"

@@ -342,7 +342,7 @@ Feature: Email replies
     And no one else is notified
     And alice sees the reply as Composing with capability set UpdateProperties, CancelReply and Send
 
-  @B7.17 @B7.12 @B4.17
+  @B7.17 @B7.12 @B7.16 @B4.17
   Scenario Outline: Send and CancelReply apply only to an outbound email (<operation>)
     When alice sends POST /api/v2/me/interactions/{{it}} with:
       """
@@ -356,6 +356,7 @@ Feature: Email replies
       | operation   |
       | Send        |
       | CancelReply |
+      | Cancel      |
 
   @B7.17 @B7.10
   Scenario: A chat cannot be replied to

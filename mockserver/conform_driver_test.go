@@ -77,7 +77,10 @@ func runWhole(t *testing.T, o conformance.Options) conformance.Result {
 // scenarios for the mutation survivors and four driver ones for promises
 // only one driver scenario claimed (B1.1 after a transfer and in a
 // conference, B1.3 per channel, B6.1 over both transports) leave it at
-// 306 of 341, 89.7 %, nine driver scenarios short of the goal.
+// 306 of 341, 89.7 %. Fourteen driver Examples rows for refusals no
+// scenario reached (404 for the email and chat operations, Cancel on an
+// inbound email, the chat operations on an email and the email ones on a
+// chat) bring it to 320 of 355, 90.1 %.
 const driverShareGoal = 90
 
 // wantDriverShare checks a run on a target with only the driver contract:
