@@ -170,7 +170,7 @@ func writeSummary(w io.Writer, s Summary) {
 	fmt.Fprintf(w, "mutants generated  %d\n", len(s.Mutants))
 	for _, st := range []struct{ status, label string }{
 		{notCovered, "not covered"}, {killed, "killed"}, {lived, "lived"}, {timedOut, "timed out"},
-		{notViable, "not viable"}, {runnable, "runnable (dry run)"}, {skipped, "skipped"},
+		{notViable, "not viable"}, {runnable, "runnable (dry run)"}, {skipped, "skipped (sample)"},
 	} {
 		if n := s.Counts[st.status]; n > 0 || st.status == killed || st.status == lived {
 			fmt.Fprintf(w, "%-18s %d\n", st.label, n)

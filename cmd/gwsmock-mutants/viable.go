@@ -78,7 +78,7 @@ func markUnbuildable(ms []Mutant, tags string, w io.Writer) {
 	for _, d := range dirs {
 		c, err := newPackageCheck(fset, imp, pkgs[d])
 		if err != nil {
-			fmt.Fprintf(w, "the %d killed mutants of %s were not checked for compiling: %s\n", len(byDir[d]), d, oneLine(err))
+			fmt.Fprintf(w, "the killed mutants of %s (%d) were not checked for compiling: %s\n", d, len(byDir[d]), oneLine(err))
 			continue
 		}
 		for _, i := range byDir[d] {
@@ -96,7 +96,14 @@ func markUnbuildable(ms []Mutant, tags string, w io.Writer) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "%d mutants gremlins counted killed do not compile: not viable", moved)
+	switch moved {
+	case 0:
+		fmt.Fprint(w, "every mutant gremlins counted killed compiles")
+	case 1:
+		fmt.Fprint(w, "1 mutant gremlins counted killed does not compile: not viable")
+	default:
+		fmt.Fprintf(w, "%d mutants gremlins counted killed do not compile: not viable", moved)
+	}
 	if lost > 0 {
 		fmt.Fprintf(w, " (%d not found again, left killed)", lost)
 	}

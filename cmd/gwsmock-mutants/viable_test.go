@@ -111,7 +111,7 @@ func TestReportKeepsKilledItCannotCheck(t *testing.T) {
 		{"the package does not type-check as it is", map[string]string{
 			"go.mod": "module example.com/m\n\ngo 1.24\n",
 			"p/p.go": "package p\n\nvar x int = 1 + \"a\"\n",
-		}, "the 1 killed mutants of p were not checked for compiling: "},
+		}, "the killed mutants of p (1) were not checked for compiling: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
