@@ -69,10 +69,10 @@ func (c *Center) checkSize(what string, v map[string]any) error {
 	return nil
 }
 
-// jsonSize estimates how many bytes v takes as compact JSON, counting
-// strings without escapes and numbers as encoding/json writes them. It
-// stops counting once the total exceeds limit (limit <= 0: no limit), so
-// that a huge value costs no more than the limit to judge.
+// jsonSize counts how many bytes v takes as compact JSON, strings and
+// numbers as encoding/json writes them (escapes included). It stops
+// counting once the total exceeds limit (limit <= 0: no limit), so that a
+// huge value costs no more than the limit to judge.
 func jsonSize(v any, limit int) int {
 	n := 0
 	var walk func(v any)
@@ -89,13 +89,13 @@ func jsonSize(v any, limit int) int {
 				n++
 			}
 		case string:
-			n += len(v) + 2
+			n += quotedSize(v)
 		case float64, int, int64:
 			n += encodedSize(v)
 		case map[string]any:
 			n += 2 + max(len(v)-1, 0)
 			for k, x := range v {
-				n += len(k) + 3
+				n += quotedSize(k) + 1
 				walk(x)
 			}
 		case []any:
@@ -106,7 +106,7 @@ func jsonSize(v any, limit int) int {
 		case []string:
 			n += 2 + max(len(v)-1, 0)
 			for _, x := range v {
-				n += len(x) + 2
+				n += quotedSize(x)
 			}
 		default:
 			n += encodedSize(v)
