@@ -41,11 +41,3 @@ export async function stateOf(base, id) {
   if (r.status !== 200) throw new Error(`GET /control/v1/state: ${r.status} ${r.text}`);
   return { doc: r.json, interaction: r.json.interactions?.find((i) => i.id === id) };
 }
-
-// hasControlRoute tells whether the server has a control route: a POST to
-// path with an unknown interaction id answers 404 either way, but only an
-// unknown route says "no such control resource".
-export async function hasControlRoute(base, path) {
-  const r = await control(base, "POST", path.replace("{id}", "0000000000000000"), {});
-  return !(r.status === 404 && /no such control resource/.test(r.text));
-}
