@@ -204,6 +204,14 @@ func without(pick func([]map[string]any) map[string]any, key string) func([]map[
 	}
 }
 
+// with sets key on the message of the answer that pick picks.
+func with(pick func([]map[string]any) map[string]any, key string, value any) func([]map[string]any) []map[string]any {
+	return func(a []map[string]any) []map[string]any {
+		pick(a)[key] = value
+		return a
+	}
+}
+
 // refused turns the answer's reply into a refusal with error and advice.
 func refused(error string, advice map[string]any) func([]map[string]any) []map[string]any {
 	return func(a []map[string]any) []map[string]any {
@@ -264,10 +272,7 @@ func TestClientReportsBrokenRules(t *testing.T) {
 		},
 		{
 			name: "more connection types than the client's",
-			edit: on(MetaHandshake, func(a []map[string]any) []map[string]any {
-				replyOf(a)["supportedConnectionTypes"] = []string{"callback-polling", WebSocket, LongPolling}
-				return a
-			}),
+			edit: on(MetaHandshake, with(replyOf, "supportedConnectionTypes", []string{"callback-polling", WebSocket, LongPolling})),
 		},
 		{
 			name: "deliveries with id and clientId",
@@ -353,10 +358,7 @@ func TestClientReportsBrokenRules(t *testing.T) {
 		},
 		{
 			name: "a delivery with successful",
-			edit: on(MetaConnect, func(a []map[string]any) []map[string]any {
-				delivered(a)["successful"] = true
-				return a
-			}),
+			edit: on(MetaConnect, with(delivered, "successful", true)),
 			rule: "C3", text: "a message delivered on /a carries successful",
 		},
 		{
@@ -366,18 +368,12 @@ func TestClientReportsBrokenRules(t *testing.T) {
 		},
 		{
 			name: "a successful connect advising handshake",
-			edit: on(MetaConnect, func(a []map[string]any) []map[string]any {
-				replyOf(a)["advice"] = map[string]any{"reconnect": "handshake", "interval": 0}
-				return a
-			}),
+			edit: on(MetaConnect, with(replyOf, "advice", map[string]any{"reconnect": "handshake", "interval": 0})),
 			rule: "C5", text: `is successful and advises reconnect "handshake"`,
 		},
 		{
 			name: "advice without reconnect",
-			edit: on(MetaConnect, func(a []map[string]any) []map[string]any {
-				replyOf(a)["advice"] = map[string]any{"interval": 0, "timeout": 30000}
-				return a
-			}),
+			edit: on(MetaConnect, with(replyOf, "advice", map[string]any{"interval": 0, "timeout": 30000})),
 			rule: "C5", text: "advice without reconnect",
 		},
 		{
@@ -392,10 +388,7 @@ func TestClientReportsBrokenRules(t *testing.T) {
 		},
 		{
 			name: "a handshake reply without the client's connection type",
-			edit: on(MetaHandshake, func(a []map[string]any) []map[string]any {
-				replyOf(a)["supportedConnectionTypes"] = []string{"callback-polling"}
-				return a
-			}),
+			edit: on(MetaHandshake, with(replyOf, "supportedConnectionTypes", []string{"callback-polling"})),
 			rule: "C5", text: "in supportedConnectionTypes",
 		},
 		{
@@ -562,10 +555,7 @@ func TestClientFollowsAdvice(t *testing.T) {
 // ends the loop with ErrAdvisedNone, which is not ErrClosed: the caller
 // learns that the server stopped it.
 func TestClientEndsOnSuccessfulNone(t *testing.T) {
-	f := &fake{edit: on(MetaConnect, func(a []map[string]any) []map[string]any {
-		replyOf(a)["advice"] = map[string]any{"reconnect": "none", "interval": 0}
-		return a
-	})}
+	f := &fake{edit: on(MetaConnect, with(replyOf, "advice", map[string]any{"reconnect": "none", "interval": 0}))}
 	c := &Client{URL: newFake(t, f)}
 	t.Cleanup(func() { c.Close() })
 	ctx := testContext(t)
