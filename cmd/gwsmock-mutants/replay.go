@@ -283,7 +283,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	judge := func(j int, dir string) {
 		status[j] = runMutant(ctx, jobs[j].sm, dir, *tags, *run, jobs[j].limit, jobs[j].pkg)
 	}
-	_ = judgeAll(ctx, len(jobs), *workers, tmp, judge, func(j int) {
+	err = judgeAll(ctx, len(jobs), *workers, tmp, judge, func(j int) {
 		if ctx.Err() != nil {
 			return // cut short: no verdict
 		}
@@ -292,6 +292,9 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		s.Mutants[jobs[j].i].Status = status[j]
 		verdicts[status[j]]++
 	})
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("replay: %w", err) // no worker could start
+	}
 	if !*dry {
 		s = summarize(s.Mutants)
 		judged := verdicts[killed] + verdicts[lived] + verdicts[timedOut] + verdicts[notViable]
