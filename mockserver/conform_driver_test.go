@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/gwsmock/gwsmock/conformance"
 	"github.com/gwsmock/gwsmock/conformance/steps"
-	"github.com/gwsmock/gwsmock/fixtures"
 	"github.com/gwsmock/gwsmock/mockserver"
+	"github.com/gwsmock/gwsmock/mockserver/internal/mutantsuite"
 )
 
 // driverOnlyProxy starts a reverse proxy to target that answers 404 to
@@ -145,22 +144,7 @@ func TestConformDriverCmd(t *testing.T) {
 // (a pool's interaction offered to an agent otherwise sits in the first
 // pool's queue).
 func TestConformPooled(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join("..", "fixtures", "pooled.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := fixtures.Decode(doc)
-	if err != nil {
-		t.Fatalf("fixtures/pooled.json: %v", err)
-	}
-	b, err := os.ReadFile(filepath.Join("..", "conformance", "pooled-target.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := conformance.ParseMapping(b)
-	if err != nil {
-		t.Fatalf("conformance/pooled-target.json: %v", err)
-	}
+	fx, m := mutantsuite.Pooled(t)
 	srv := &mockserver.Server{Addr: "127.0.0.1:0", Fixture: &fx}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)

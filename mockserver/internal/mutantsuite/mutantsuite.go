@@ -79,18 +79,7 @@ var ServerModes = []ServerMode{CSRF, InviteTimeout}
 // runs that together did not run every scenario of the suite once.
 func Run(t testing.TB) {
 	t.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := fixtures.Decode(readFile(t, root, "fixtures", "pooled.json"))
-	if err != nil {
-		t.Fatalf("fixtures/pooled.json: %v", err)
-	}
-	m, err := conformance.ParseMapping(readFile(t, root, "conformance", "pooled-target.json"))
-	if err != nil {
-		t.Fatalf("conformance/pooled-target.json: %v", err)
-	}
+	fx, m := Pooled(t)
 	// Loaded once, not by each run: loading checks every example of the
 	// specs.
 	api, err := spec.Load()
@@ -116,6 +105,25 @@ func Run(t testing.TB) {
 		t.Fatalf("%d of %d scenarios ran (%d in the default modes, %d left out there for a mode)", ran, res.Total, res.Scenarios, res.ModeLeftOut)
 	}
 	t.Logf("the %d scenarios passed in %v", ran, time.Since(start).Round(time.Millisecond))
+}
+
+// Pooled reads the pooled run's contact center, fixtures/pooled.json,
+// and its target file, conformance/pooled-target.json, or fails t.
+func Pooled(t testing.TB) (contactcenter.Snapshot, conformance.Mapping) {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx, err := fixtures.Decode(readFile(t, root, "fixtures", "pooled.json"))
+	if err != nil {
+		t.Fatalf("fixtures/pooled.json: %v", err)
+	}
+	m, err := conformance.ParseMapping(readFile(t, root, "conformance", "pooled-target.json"))
+	if err != nil {
+		t.Fatalf("conformance/pooled-target.json: %v", err)
+	}
+	return fx, m
 }
 
 // judge runs the suite, or part of it, against one fresh mock at a time.
